@@ -1,0 +1,209 @@
+"""The access policy: the one door to every confidential object.
+
+Who may do what to which object is answered here and nowhere else:
+
+- **role permissions** (model permissions on the role's group, e.g. the safeguarding team may view
+  every student) apply to every object of the model;
+- **object grants** (django-guardian, direct foreign-key tables) come from school relationships —
+  the teacher of a class, the parent of a child, the nurse assigned to a pupil — and are created
+  and removed by the apps when those relationships change;
+- **break-glass** access (P10): a short-lived grant a member of staff takes in an emergency, with
+  a written reason, that the DSL is told about.
+
+Superuser status opens nothing here: the technician who runs the server is not entitled to read
+children's records (deny by default). Views use ``visible`` for lists and ``open_object`` (or the
+``ConfidentialObjectMixin``) for one object: a refusal is a 404, because even the existence of a
+record is confidential, and every opening writes one audit entry.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from confidentiality.audit import record_access
+from confidentiality.models import BreakGlassAccess
+from confidentiality.roles import SAFEGUARDING_TEAM, Role
+
+
+class SecondFactorRequired(Exception):
+    """Raised by the door; ``SecondFactorMiddleware`` turns it into a redirect to verify."""
+
+
+# --- who the person is -------------------------------------------------------------------------
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def role_permissions(user) -> frozenset[str]:
+    """Model permissions from the user's roles (groups) and own grants; not superuser-implied."""
+    if not _active(user):
+        return frozenset()
+    cached = user.__dict__.get("_role_permissions")
+    if cached is None:
+        rows = (
+            Permission.objects.filter(Q(group__user=user) | Q(user=user))
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        cached = frozenset(f"{app}.{codename}" for app, codename in rows)
+        user.__dict__["_role_permissions"] = cached
+    return cached
+
+
+def require_second_factor(user) -> None:
+    """The safeguarding team and the head teacher open confidential objects only when verified."""
+    if user.needs_second_factor and not user.is_verified():
+        raise SecondFactorRequired
+
+
+def may_read_audit_trail(user) -> bool:
+    return _active(user) and user.has_role(*SAFEGUARDING_TEAM, Role.HEAD_TEACHER)
+
+
+# --- one object --------------------------------------------------------------------------------
+
+
+def _break_glass_codenames(model) -> frozenset[str]:
+    return frozenset(getattr(model, "break_glass_permissions", ()))
+
+
+def object_permissions(user, obj) -> frozenset[str]:
+    """Every ``app.codename`` the user holds on ``obj``, from all three sources (cached)."""
+    if not _active(user):
+        return frozenset()
+    cache = user.__dict__.setdefault("_object_permissions", {})
+    key = (obj._meta.label_lower, str(obj.pk))
+    if key in cache:
+        return cache[key]
+    app = obj._meta.app_label
+    perms = {p for p in role_permissions(user) if p.startswith(f"{app}.")}
+    user_model = get_user_obj_perms_model(obj)
+    group_model = get_group_obj_perms_model(obj)
+    perms.update(
+        f"{app}.{c}"
+        for c in user_model.objects.filter(user=user, content_object=obj).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    perms.update(
+        f"{app}.{c}"
+        for c in group_model.objects.filter(
+            group__user=user, content_object=obj
+        ).values_list("permission__codename", flat=True)
+    )
+    glass = _break_glass_codenames(type(obj))
+    if glass and BreakGlassAccess.objects.active().for_object(obj).filter(user=user).exists():
+        perms.update(f"{app}.{c}" for c in glass)
+    cache[key] = frozenset(perms)
+    return cache[key]
+
+
+def has_permission(user, perm: str, obj) -> bool:
+    return perm in object_permissions(user, obj)
+
+
+def open_object(request, queryset, perm: str, how: str = "view", **lookup):
+    """Fetch one confidential object for this request: 404 unless permitted; audited once."""
+    user = request.user
+    if not _active(user):
+        raise Http404
+    require_second_factor(user)
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not has_permission(user, perm, obj):
+        raise Http404
+    record_access(request, obj, how=how)
+    return obj
+
+
+# --- many objects ------------------------------------------------------------------------------
+
+
+def restrict(queryset, user, perm: str):
+    """The objects of ``queryset`` the user holds ``perm`` on, as one query."""
+    if not _active(user):
+        return queryset.none()
+    if perm in role_permissions(user):
+        return queryset
+    granted = get_objects_for_user(
+        user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
+    )
+    codename = perm.split(".", 1)[1]
+    if codename not in _break_glass_codenames(queryset.model):
+        return granted
+    # Usually none or one row: read the ids, then filter by real primary keys (UUIDs are stored
+    # differently on each database, so comparing them as text would not be portable).
+    glass = BreakGlassAccess.objects.active().filter(
+        user=user, content_type=ContentType.objects.get_for_model(queryset.model)
+    )
+    pks = list(glass.values_list("object_pk", flat=True))
+    if not pks:
+        return granted
+    return queryset.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=pks))
+
+
+def visible(request, queryset, perm: str):
+    """For list pages: what this person may open, after the second-factor check."""
+    require_second_factor(request.user)
+    return restrict(queryset, request.user, perm)
+
+
+# --- break-glass (P10) ---------------------------------------------------------------------------
+
+
+def may_break_glass(user) -> bool:
+    return _active(user) and user.is_school_staff
+
+
+@transaction.atomic
+def break_glass(request, obj, reason: str) -> BreakGlassAccess:
+    """Open ``obj`` in an emergency: a time-limited grant, an audit entry and a DSL alert."""
+    from confidentiality.notifications import tell_safeguarding_team_of_break_glass
+
+    if not may_break_glass(request.user) or not _break_glass_codenames(type(obj)):
+        raise Http404
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValueError("Say why you need emergency access (at least a sentence).")
+    grant = BreakGlassAccess.objects.create(
+        user=request.user,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        reason=reason,
+    )
+    request.user.__dict__.pop("_object_permissions", None)
+    record_access(request, obj, how="break-glass", reason=reason)
+    transaction.on_commit(lambda: tell_safeguarding_team_of_break_glass(grant))
+    return grant
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+class ConfidentialObjectMixin(LoginRequiredMixin):
+    """For a DetailView (or any view with ``get_object``) of a confidential object.
+
+    Fetches the object once per request through ``open_object`` — so the permission check, the
+    404 for outsiders, the second-factor rule and the single audit entry cannot be skipped.
+    """
+
+    permission_required: str = ""
+    audit_how = "view"
+    lookup = "pk"
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_confidential_object"):
+            self._confidential_object = open_object(
+                self.request,
+                queryset if queryset is not None else self.get_queryset(),
+                self.permission_required,
+                how=self.audit_how,
+                **{self.lookup: self.kwargs[self.lookup]},
+            )
+        return self._confidential_object

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_migrate, post_save
+
+
+class ConfidentialityConfig(AppConfig):
+    """The core: people and roles, encrypted fields, the access policy and the audit trail."""
+
+    name = "confidentiality"
+    verbose_name = "Confidentiality core"
+
+    def ready(self):
+        from auditlog.models import LogEntry
+
+        from . import panels, roles  # noqa: F401  (panels register themselves)
+        from .audit.chain import seal_entry
+
+        User = self.get_model("User")
+        m2m_changed.connect(
+            roles.refuse_second_dsl, sender=User.groups.through, dispatch_uid="one-dsl"
+        )
+        post_save.connect(seal_entry, sender=LogEntry, dispatch_uid="audit-chain")
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="core-after-migrate")
+
+
+def _after_migrate(using="default", **kwargs):
+    from django.db import connections
+
+    from .audit import triggers
+    from .roles import ensure_groups
+
+    ensure_groups()
+    triggers.install(connections[using])

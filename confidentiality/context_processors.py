@@ -1,0 +1,19 @@
+from django.conf import settings
+
+from confidentiality import roles
+from confidentiality.navigation import navigation_for
+
+
+def school(request):
+    """What every page needs: the school, the menu, and (for staff) who the DSL is (P8)."""
+    user = getattr(request, "user", None)
+    context = {"school_name": settings.SCHOOL_NAME, "navigation": []}
+    if user is None or not user.is_authenticated:
+        return context
+    context["navigation"] = navigation_for(user, request.path)
+    if user.is_school_staff or user.may_log_concern:
+        context["safeguarding_team"] = {
+            "dsl": roles.current_dsl(),
+            "deputies": list(roles.deputies()),
+        }
+    return context

@@ -1,0 +1,183 @@
+"""Model fields that store only ciphertext.
+
+A value is sealed in ``pre_save`` (where the row is known) and opened lazily, on first attribute
+access, by a descriptor (where the row is known again). Lists that never touch an encrypted
+attribute never decrypt. Anything that would write plaintext without a row (``QuerySet.update``,
+``bulk_update``, a filter on the plaintext) is refused: find rows by a blind index instead.
+
+Models using these fields must have a primary key that exists before the first save (the
+``ConfidentialModel`` base gives a UUID), because the row is part of what the value is bound to.
+"""
+
+import datetime
+import json
+
+from django import forms
+from django.core import checks
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from .keyring import DecryptionError, Sealed, keyring
+
+
+class PlaintextRefused(ValueError):
+    """Plaintext was about to reach the database without being sealed to its row."""
+
+
+class OpeningAttribute(DeferredAttribute):
+    """Opens the sealed value the first time the attribute is read, then keeps the plaintext."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            value = self.field.open(value, instance)
+            instance.__dict__[self.field.attname] = value
+        return value
+
+
+class EncryptedField(models.TextField):
+    descriptor_class = OpeningAttribute
+    encrypted = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("null", True)
+        super().__init__(*args, **kwargs)
+
+    # --- conversions a subclass changes -------------------------------------------------------
+    def to_plaintext(self, value) -> str:
+        return str(value)
+
+    def from_plaintext(self, text: str):
+        return text
+
+    # --- sealing ------------------------------------------------------------------------------
+    def context(self, instance) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}#{instance.pk}"
+
+    def where(self, instance) -> str:
+        return f"{self.model._meta.label}.{self.name} (row {instance.pk})"
+
+    def open(self, sealed: Sealed, instance):
+        return self.from_plaintext(keyring().open(sealed, self.context(instance), self.where(instance)))
+
+    def seal(self, value, instance) -> Sealed | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, Sealed):
+            return value
+        if instance.pk is None:
+            raise PlaintextRefused(f"{self.where(instance)}: the row needs its key before sealing")
+        return keyring().seal(self.to_plaintext(value), self.context(instance))
+
+    def pre_save(self, model_instance, add):
+        raw = model_instance.__dict__.get(self.attname)
+        return self.seal(raw, model_instance)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if isinstance(value, Sealed):
+            return value.token
+        raise PlaintextRefused(
+            f"{self.model._meta.label}.{self.name} is encrypted: save the object instead of "
+            "writing or filtering on its plaintext"
+        )
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Sealed(value)
+
+    def to_python(self, value):
+        return value
+
+    def value_to_string(self, obj):
+        # Serialisers (dumpdata, fixtures) get the ciphertext, never the plaintext.
+        raw = obj.__dict__.get(self.attname)
+        sealed = self.seal(raw, obj)
+        return None if sealed is None else sealed.token
+
+    def get_lookup(self, lookup_name):
+        # Only ``isnull`` and exact matches on ciphertext make sense; a plaintext search cannot.
+        if lookup_name not in {"isnull", "exact", "in"}:
+            return None
+        return super().get_lookup(lookup_name)
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        pk = self.model._meta.pk
+        if not self.model._meta.abstract and not (
+            isinstance(pk, models.UUIDField) and pk.has_default()
+        ):
+            errors.append(
+                checks.Error(
+                    "Encrypted fields need a primary key known before saving.",
+                    hint="Inherit confidentiality.models.ConfidentialModel.",
+                    obj=self,
+                    id="confidentiality.E001",
+                )
+            )
+        return errors
+
+
+class EncryptedTextField(EncryptedField):
+    def formfield(self, **kwargs):
+        return forms.CharField(
+            widget=forms.Textarea, required=not self.blank, label=self.verbose_name.capitalize(),
+            help_text=self.help_text, **kwargs
+        )
+
+
+class EncryptedCharField(EncryptedField):
+    """A short encrypted value (a number, a name) shown in a one-line input."""
+
+    def formfield(self, **kwargs):
+        return forms.CharField(
+            required=not self.blank, label=self.verbose_name.capitalize(),
+            help_text=self.help_text, max_length=200, **kwargs
+        )
+
+
+class EncryptedDateField(EncryptedField):
+    def to_plaintext(self, value) -> str:
+        if isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        return value.isoformat()
+
+    def from_plaintext(self, text: str):
+        return datetime.date.fromisoformat(text)
+
+    def formfield(self, **kwargs):
+        return forms.DateField(
+            required=not self.blank, label=self.verbose_name.capitalize(),
+            help_text=self.help_text, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
+        )
+
+
+class EncryptedJSONField(EncryptedField):
+    def to_plaintext(self, value) -> str:
+        return json.dumps(value, sort_keys=True, default=str)
+
+    def from_plaintext(self, text: str):
+        return json.loads(text)
+
+    def formfield(self, **kwargs):
+        return forms.JSONField(
+            required=not self.blank, label=self.verbose_name.capitalize(), **kwargs
+        )
+
+
+def encrypted_field_names(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
+__all__ = [
+    "DecryptionError",
+    "EncryptedCharField",
+    "EncryptedDateField",
+    "EncryptedJSONField",
+    "EncryptedTextField",
+    "PlaintextRefused",
+    "encrypted_field_names",
+]

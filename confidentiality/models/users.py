@@ -1,0 +1,70 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from confidentiality.roles import (
+    MAY_LOG_CONCERN,
+    MUST_SIGN_AGREEMENT,
+    SAFEGUARDING_TEAM,
+    SCHOOL_STAFF,
+    SECOND_FACTOR_REQUIRED,
+    Role,
+    role_from_group_name,
+)
+
+
+class User(AbstractUser):
+    """Anyone who signs in: staff, volunteers, health professionals, governors and parents.
+
+    What a person may do comes from their roles (groups) and object grants, never from fields
+    here. ``job_title``, ``phone`` and ``room`` are how colleagues reach them: every staff page
+    shows them for the safeguarding team (P8).
+    """
+
+    job_title = models.CharField(max_length=100, blank=True)
+    phone = models.CharField("phone or extension", max_length=40, blank=True)
+    room = models.CharField("where to find them", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        names = self.groups.values_list("name", flat=True)
+        return frozenset(filter(None, (role_from_group_name(n) for n in names)))
+
+    def refresh_roles(self) -> None:
+        self.__dict__.pop("roles", None)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_safeguarding_team(self) -> bool:
+        return bool(self.roles & SAFEGUARDING_TEAM)
+
+    @property
+    def is_school_staff(self) -> bool:
+        return bool(self.roles & SCHOOL_STAFF)
+
+    @property
+    def may_log_concern(self) -> bool:
+        return bool(self.roles & MAY_LOG_CONCERN)
+
+    @property
+    def must_sign_agreement(self) -> bool:
+        return bool(self.roles & MUST_SIGN_AGREEMENT)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return bool(self.roles & SECOND_FACTOR_REQUIRED)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return sorted(role.label for role in self.roles)

@@ -1,0 +1,77 @@
+""""Who has seen this": the audit trail for the DSL, deputies and the head teacher."""
+
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from confidentiality import access
+
+ACTIONS = {
+    LogEntry.Action.CREATE: "created",
+    LogEntry.Action.UPDATE: "changed",
+    LogEntry.Action.DELETE: "deleted",
+    LogEntry.Action.ACCESS: "viewed",
+}
+
+
+class TrailFilter(forms.Form):
+    subject = forms.CharField(required=False, widget=forms.HiddenInput)
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        empty_label="Anyone",
+    )
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def apply(self, entries):
+        data = self.cleaned_data
+        if data.get("subject"):
+            entries = entries.filter(additional_data__subject=data["subject"])
+        if data.get("person"):
+            entries = entries.filter(actor=data["person"])
+        if data.get("since"):
+            entries = entries.filter(timestamp__date__gte=data["since"])
+        if data.get("until"):
+            entries = entries.filter(timestamp__date__lte=data["until"])
+        return entries
+
+
+@login_required
+def trail(request):
+    if not access.may_read_audit_trail(request.user):
+        raise Http404
+    access.require_second_factor(request.user)
+    form = TrailFilter(request.GET or None)
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    if form.is_valid():
+        entries = form.apply(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            "did": (entry.additional_data or {}).get("how", ACTIONS.get(entry.action, "?"))
+            if entry.action == LogEntry.Action.ACCESS
+            else ACTIONS.get(entry.action, "?"),
+            "reason": (entry.additional_data or {}).get("reason", ""),
+            "changed": sorted((entry.changes or {}).keys())
+            if isinstance(entry.changes, dict)
+            else [],
+        }
+        for entry in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/trail.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )

@@ -1,0 +1,128 @@
+"""Two-factor sign-in with django-otp: an authenticator app (TOTP) and one-use recovery codes."""
+
+from base64 import b32encode
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .accounts import safe_next
+
+RECOVERY_CODE_COUNT = 10
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+def _issue_recovery_codes(user) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.confirmed = True
+    device.save()
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+@login_required
+def manage(request):
+    confirmed = [d for d in devices_for_user(request.user) if isinstance(d, TOTPDevice)]
+    recovery = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+    return render(
+        request,
+        "two_factor/manage.html",
+        {
+            "has_app": bool(confirmed),
+            "recovery_left": recovery.token_set.count() if recovery else 0,
+            "verified": request.user.is_verified(),
+        },
+    )
+
+
+@login_required
+def setup(request):
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
+        # Replacing an enrolled app needs the old one first: a stolen password is not enough.
+        messages.info(request, "Confirm your current code before setting up a new app.")
+        return redirect(f"{reverse('two_factor:verify')}?next={request.path}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+                device.confirmed = True
+                device.save()
+                codes = _issue_recovery_codes(user)
+            otp_login(request, device)
+            return render(request, "two_factor/recovery_codes.html", {"codes": codes})
+        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "two_factor/setup.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
+
+
+@login_required
+def verify(request):
+    target = safe_next(request, "/")
+    if request.user.is_verified():
+        return redirect(target)
+    if not any(True for _ in devices_for_user(request.user)):
+        return redirect(f"{reverse('two_factor:setup')}?next={target}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(request, f"Recovery code used. {left} left.")
+            return redirect(target)
+        form.add_error("token", "That code is not right, or has been used already.")
+    return render(request, "two_factor/verify.html", {"form": form, "next": target})
+
+
+@login_required
+@require_POST
+def new_recovery_codes(request):
+    if not request.user.is_verified():
+        return redirect(f"{reverse('two_factor:verify')}?next={reverse('two_factor:manage')}")
+    codes = _issue_recovery_codes(request.user)
+    return render(request, "two_factor/recovery_codes.html", {"codes": codes})

@@ -1,0 +1,133 @@
+"""Keep guardian grants in step with school relationships (P5).
+
+When a teacher joins or leaves a class, a child moves class, or an assignment starts or ends,
+the affected students' derived grants are recomputed from the relationships that hold now.
+Grants outside ``policy.DERIVED`` (e.g. a DSL's explicit share) are never touched.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.dispatch import receiver
+
+from confidentiality import roles
+
+from . import policy
+from .models import Student, StudentUserObjectPermission, SupportAssignment, TeachingGroup
+
+
+def _permissions() -> dict[str, Permission]:
+    return {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="records", codename__in=policy.DERIVED
+        )
+    }
+
+
+def desired_grants(student_ids) -> dict:
+    """{(student_id, user_id): {codename, ...}} from the relationships that hold now."""
+    wanted = defaultdict(set)
+    through = TeachingGroup.students.through
+    staff_through = TeachingGroup.staff.through
+    memberships = through.objects.filter(student_id__in=student_ids).values_list(
+        "student_id", "teachinggroup_id"
+    )
+    group_staff = defaultdict(list)
+    for group_id, user_id in staff_through.objects.filter(
+        teachinggroup_id__in={g for _, g in memberships}
+    ).values_list("teachinggroup_id", "user_id"):
+        group_staff[group_id].append(user_id)
+    for student_id, group_id in memberships:
+        for user_id in group_staff[group_id]:
+            wanted[(student_id, user_id)].update(policy.CLASSROOM)
+    for student_id, user_id, kind in SupportAssignment.objects.filter(
+        student_id__in=student_ids
+    ).values_list("student_id", "staff_id", "kind"):
+        codes = (
+            policy.HEALTH
+            if kind == SupportAssignment.Kind.HEALTH_PROFESSIONAL
+            else policy.CLASSROOM
+        )
+        wanted[(student_id, user_id)].update(codes)
+    return wanted
+
+
+@transaction.atomic
+def sync_students(student_ids) -> tuple[int, int]:
+    """Recompute derived grants for these students. Returns (granted, revoked)."""
+    student_ids = list(student_ids)
+    if not student_ids:
+        return 0, 0
+    perms = _permissions()
+    by_id = {p.pk: code for code, p in perms.items()}
+    wanted = {
+        (s, u, code) for (s, u), codes in desired_grants(student_ids).items() for code in codes
+    }
+    existing = {
+        (s, u, by_id[p]): pk
+        for pk, s, u, p in StudentUserObjectPermission.objects.filter(
+            content_object_id__in=student_ids, permission__in=perms.values()
+        ).values_list("pk", "content_object_id", "user_id", "permission_id")
+    }
+    revoke = [pk for key, pk in existing.items() if key not in wanted]
+    grant = [key for key in wanted if key not in existing]
+    StudentUserObjectPermission.objects.filter(pk__in=revoke).delete()
+    StudentUserObjectPermission.objects.bulk_create(
+        [
+            StudentUserObjectPermission(content_object_id=s, user_id=u, permission=perms[code])
+            for s, u, code in grant
+        ]
+    )
+    return len(grant), len(revoke)
+
+
+@receiver(m2m_changed, sender=TeachingGroup.students.through)
+def _students_moved(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+        return
+    if reverse:  # student.teaching_groups.add(...)
+        ids = [instance.pk]
+    elif action == "pre_clear":
+        instance._cleared_students = list(instance.students.values_list("pk", flat=True))
+        return
+    elif action == "post_clear":
+        ids = getattr(instance, "_cleared_students", [])
+    else:
+        ids = list(pk_set or [])
+    sync_students(ids)
+
+
+@receiver(m2m_changed, sender=TeachingGroup.staff.through)
+def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:  # user.teaching_groups.add(group, ...)
+        groups = TeachingGroup.objects.filter(pk__in=pk_set or [])
+        ids = Student.objects.filter(teaching_groups__in=groups).values_list("pk", flat=True)
+    else:
+        ids = instance.students.values_list("pk", flat=True)
+    sync_students(set(ids))
+
+
+@receiver([post_save, post_delete], sender=SupportAssignment)
+def _assignment_changed(sender, instance, **kwargs):
+    sync_students([instance.student_id])
+
+
+@receiver(post_migrate)
+def assign_role_permissions(sender, app_config=None, **kwargs):
+    """Give each role's group its role-wide student permissions (idempotent)."""
+    if app_config is None or app_config.name != "records":
+        return
+    roles.ensure_groups()
+    perms = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="records", codename__in=policy.ALL_STUDENT_PERMISSIONS
+        )
+    }
+    for role, codenames in policy.ROLE_PERMISSIONS.items():
+        roles.group_for(role).permissions.add(*(perms[c] for c in codenames if c in perms))

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+
+from confidentiality.audit import register_confidential
+from confidentiality.crypto.blind_index import BlindIndexField
+from confidentiality.crypto.fields import EncryptedCharField, EncryptedDateField
+from confidentiality.models import ConfidentialModel
+
+
+class Student(ConfidentialModel):
+    """A child on roll. Name, year and UPN are everyday school data; date of birth and NHS number
+    are personal information and are encrypted (P6). Who may open which part of the record is
+    decided by the access policy from these permissions (P5)."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    year_group = models.PositiveSmallIntegerField()
+    upn = models.CharField("unique pupil number", max_length=13, unique=True)
+    date_of_birth = EncryptedDateField("date of birth")
+    nhs_number = EncryptedCharField("NHS number")
+    nhs_number_index = BlindIndexField(source="nhs_number")
+
+    # What an emergency (break-glass) opening gives: the everyday record, medical and SEN
+    # sections; never social-services or family detail (P10).
+    break_glass_permissions = ("view_student", "view_medical", "view_send")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        permissions = [
+            ("view_medical_summary", "See allergies and emergency steps"),
+            ("view_medical", "See the full medical record"),
+            ("view_send", "See SEN support"),
+            ("view_family", "See personal and family circumstances"),
+            ("view_social_services", "See social-services involvement"),
+            ("view_protected", "See protected characteristics"),
+        ]
+
+    def __str__(self):
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    @classmethod
+    def find_by_nhs_number(cls, value: str):
+        field = cls._meta.get_field("nhs_number_index")
+        return cls.objects.filter(nhs_number_index=field.digest_for(value))
+
+    def record_sections_visible_to(self, user) -> list:
+        """The sections of this record the person may read, each trimmed to what they may see."""
+        from records.models.sections import visible_sections
+
+        return visible_sections(self, user)
+
+
+class TeachingGroup(models.Model):
+    """A class or teaching group. Its staff see the everyday record of its students (P5)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    year_group = models.PositiveSmallIntegerField()
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching_groups", blank=True)
+    students = models.ManyToManyField(Student, related_name="teaching_groups", blank=True)
+
+    class Meta:
+        ordering = ["year_group", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SupportAssignment(models.Model):
+    """A named adult assigned to one child: a teaching assistant, or a health professional (P25)."""
+
+    class Kind(models.TextChoices):
+        TEACHING_ASSISTANT = "teaching_assistant", "Teaching assistant"
+        HEALTH_PROFESSIONAL = "health_professional", "Health professional"
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_assignments"
+    )
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="support")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "student", "kind"], name="one_assignment")
+        ]
+
+    def __str__(self):
+        return f"{self.staff} – {self.get_kind_display()} for {self.student}"
+
+
+register_confidential(Student)
+register_confidential(TeachingGroup, m2m_fields={"staff", "students"})
+register_confidential(SupportAssignment)

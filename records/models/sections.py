@@ -1,0 +1,127 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+
+from confidentiality import access
+from confidentiality.audit import register_confidential
+from confidentiality.crypto.fields import EncryptedJSONField, EncryptedTextField
+from confidentiality.models import ConfidentialModel
+
+from .people import Student
+
+
+class RecordSection(ConfidentialModel):
+    """One part of a student's confidential record, encrypted whole (P6), with its own audience.
+
+    ``details`` holds the section's named entries (see ``SECTION_FIELDS``); ``notes`` free text.
+    """
+
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", "Medical"
+        SEN = "sen", "SEN support"
+        FAMILY = "family", "Personal and family circumstances"
+        SOCIAL_SERVICES = "social_services", "Social-services involvement"
+        PROTECTED = "protected", "Protected characteristics"
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    details = EncryptedJSONField("details", default=dict)
+    notes = EncryptedTextField("notes")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["student", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "kind"], name="one_section_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.student}"
+
+    def audit_subject(self):
+        return self.student
+
+
+# The named entries of each section, in display order.
+SECTION_FIELDS = {
+    RecordSection.Kind.MEDICAL: [
+        ("allergies", "Allergies"),
+        ("emergency_steps", "What to do in an emergency"),
+        ("conditions", "Conditions"),
+        ("medication", "Medication"),
+        ("care_plan", "Care plan"),
+    ],
+    RecordSection.Kind.SEN: [("need", "Area of need"), ("support", "Support in class")],
+    RecordSection.Kind.FAMILY: [("circumstances", "Circumstances"), ("contact", "Contact arrangements")],
+    RecordSection.Kind.SOCIAL_SERVICES: [
+        ("status", "Status (CIN / CP / LAC)"),
+        ("social_worker", "Social worker"),
+        ("local_authority", "Local authority"),
+    ],
+    RecordSection.Kind.PROTECTED: [
+        ("gender", "Gender"),
+        ("ethnicity", "Ethnicity"),
+        ("religion", "Religion"),
+        ("disability", "Disability"),
+    ],
+}
+
+# Who reads each section in full.
+SECTION_PERMISSION = {
+    RecordSection.Kind.MEDICAL: "records.view_medical",
+    RecordSection.Kind.SEN: "records.view_send",
+    RecordSection.Kind.FAMILY: "records.view_family",
+    RecordSection.Kind.SOCIAL_SERVICES: "records.view_social_services",
+    RecordSection.Kind.PROTECTED: "records.view_protected",
+}
+# Staff who teach the child see only these medical entries (what they need to keep them safe).
+MEDICAL_SUMMARY = ("allergies", "emergency_steps")
+
+
+@dataclass
+class VisibleSection:
+    kind: str
+    label: str
+    entries: list[tuple[str, str]]
+    notes: str
+    summary_only: bool
+    section: RecordSection | None
+
+
+def visible_sections(student: Student, user) -> list[VisibleSection]:
+    perms = access.object_permissions(user, student)
+    stored = {s.kind: s for s in student.sections.all()}
+    shown = []
+    for kind in RecordSection.Kind:
+        full = SECTION_PERMISSION[kind] in perms
+        summary = (
+            kind == RecordSection.Kind.MEDICAL
+            and not full
+            and "records.view_medical_summary" in perms
+        )
+        if not (full or summary):
+            continue
+        section = stored.get(kind)
+        details = section.details if section else {}
+        names = [
+            (key, label)
+            for key, label in SECTION_FIELDS[kind]
+            if full or key in MEDICAL_SUMMARY
+        ]
+        shown.append(
+            VisibleSection(
+                kind=kind,
+                label=kind.label,
+                entries=[(label, details.get(key, "")) for key, label in names],
+                notes=(section.notes or "") if (section and full) else "",
+                summary_only=summary,
+                section=section,
+            )
+        )
+    return shown
+
+
+register_confidential(RecordSection)

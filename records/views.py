@@ -1,0 +1,101 @@
+"""Student pages. Every object comes through the access policy's door (``confidentiality.access``)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from confidentiality import access
+
+from .models import Student
+from .policy import ANY_STUDENT_VIEW, may_list_students
+
+
+def _search(queryset, text: str):
+    for word in text.split()[:4]:
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(upn__iexact=word)
+        )
+    return queryset
+
+
+@login_required
+def student_list(request):
+    """P5: the list shows only the students this person may open, in a fixed number of queries."""
+    if not may_list_students(request.user):
+        raise Http404
+    students = access.visible(request, Student.objects.all(), ANY_STUDENT_VIEW)
+    query = request.GET.get("q", "").strip()
+    if query:
+        students = _search(students, query)
+    page = Paginator(
+        students.prefetch_related("teaching_groups").order_by("last_name", "first_name", "id"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/student_list.html",
+        {"page": page, "query": query, "may_break_glass": access.may_break_glass(request.user)},
+    )
+
+
+@login_required
+def student_detail(request, pk):
+    student = access.open_object(
+        request, Student.objects.prefetch_related("teaching_groups"), ANY_STUDENT_VIEW, pk=pk
+    )
+    perms = access.object_permissions(request.user, student)
+    return render(
+        request,
+        "records/student_detail.html",
+        {
+            "student": student,
+            "sections": student.record_sections_visible_to(request.user),
+            "sees_everyday_record": "records.view_student" in perms,
+            "may_read_audit_trail": access.may_read_audit_trail(request.user),
+        },
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=10,
+        label="Why do you need this record now?",
+        help_text="For example: “Child collapsed in PE; I need their allergies and emergency "
+        "steps.” The DSL is told at once and your reason is kept in the audit trail.",
+    )
+
+
+@login_required
+def find_student(request):
+    """Emergency search (P10): any member of staff may find a child on roll by name or UPN,
+    seeing only name and year, and then open the record by breaking the glass."""
+    if not access.may_break_glass(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()
+    results = _search(Student.objects.all(), query)[:20] if len(query) >= 2 else []
+    return render(request, "records/find_student.html", {"query": query, "results": results})
+
+
+@login_required
+def break_glass(request, pk):
+    if not access.may_break_glass(request.user):
+        raise Http404
+    student = Student.objects.filter(pk=pk).first()
+    if student is None:
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        grant = access.break_glass(request, student, form.cleaned_data["reason"])
+        messages.warning(
+            request,
+            f"Emergency access granted until {grant.expires_at:%H:%M}. The DSL has been told.",
+        )
+        return redirect("records:student_detail", pk=student.pk)
+    return render(request, "records/break_glass.html", {"student": student, "form": form})
