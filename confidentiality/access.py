@@ -94,9 +94,9 @@ def object_permissions(user, obj) -> frozenset[str]:
     )
     perms.update(
         f"{app}.{c}"
-        for c in group_model.objects.filter(
-            group__user=user, content_object=obj
-        ).values_list("permission__codename", flat=True)
+        for c in group_model.objects.filter(group__user=user, content_object=obj).values_list(
+            "permission__codename", flat=True
+        )
     )
     glass = _break_glass_codenames(type(obj))
     if glass and BreakGlassAccess.objects.active().for_object(obj).filter(user=user).exists():
@@ -105,11 +105,17 @@ def object_permissions(user, obj) -> frozenset[str]:
     return cache[key]
 
 
-def has_permission(user, perm: str, obj) -> bool:
-    return perm in object_permissions(user, obj)
+def _as_tuple(perms) -> tuple[str, ...]:
+    return (perms,) if isinstance(perms, str) else tuple(perms)
 
 
-def open_object(request, queryset, perm: str, how: str = "view", **lookup):
+def has_permission(user, perms, obj) -> bool:
+    """True if the user holds ``perms`` (one ``app.codename``, or any of several) on ``obj``."""
+    held = object_permissions(user, obj)
+    return any(p in held for p in _as_tuple(perms))
+
+
+def open_object(request, queryset, perm, how: str = "view", **lookup):
     """Fetch one confidential object for this request: 404 unless permitted; audited once."""
     user = request.user
     if not _active(user):
@@ -125,17 +131,23 @@ def open_object(request, queryset, perm: str, how: str = "view", **lookup):
 # --- many objects ------------------------------------------------------------------------------
 
 
-def restrict(queryset, user, perm: str):
-    """The objects of ``queryset`` the user holds ``perm`` on, as one query."""
+def restrict(queryset, user, perms):
+    """The objects of ``queryset`` the user holds ``perms`` on (any of them), as one query."""
+    perms = _as_tuple(perms)
     if not _active(user):
         return queryset.none()
-    if perm in role_permissions(user):
+    if any(p in role_permissions(user) for p in perms):
         return queryset
     granted = get_objects_for_user(
-        user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
+        user,
+        list(perms),
+        klass=queryset,
+        any_perm=True,
+        accept_global_perms=False,
+        with_superuser=False,
     )
-    codename = perm.split(".", 1)[1]
-    if codename not in _break_glass_codenames(queryset.model):
+    codenames = {p.split(".", 1)[1] for p in perms}
+    if not codenames & _break_glass_codenames(queryset.model):
         return granted
     # Usually none or one row: read the ids, then filter by real primary keys (UUIDs are stored
     # differently on each database, so comparing them as text would not be portable).
@@ -148,7 +160,7 @@ def restrict(queryset, user, perm: str):
     return queryset.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=pks))
 
 
-def visible(request, queryset, perm: str):
+def visible(request, queryset, perm):
     """For list pages: what this person may open, after the second-factor check."""
     require_second_factor(request.user)
     return restrict(queryset, request.user, perm)

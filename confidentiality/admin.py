@@ -9,5 +9,7 @@ class SchoolUserAdmin(UserAdmin):
     """Accounts and roles. Confidential records are deliberately not in the admin: they are read
     only through the access policy's door, which checks and audits every look."""
 
-    fieldsets = UserAdmin.fieldsets + (("How to reach them", {"fields": ("job_title", "phone", "room")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("How to reach them", {"fields": ("job_title", "phone", "room")}),
+    )
     list_display = ("username", "first_name", "last_name", "email", "job_title", "is_active")

@@ -11,7 +11,15 @@ from confidentiality.roles import Role
 
 PEOPLE = [
     # username, first, last, role, job title, phone, room
-    ("dsl", "Dana", "Shah", Role.DSL, "Designated Safeguarding Lead", "ext. 201", "Room 12, by the library"),
+    (
+        "dsl",
+        "Dana",
+        "Shah",
+        Role.DSL,
+        "Designated Safeguarding Lead",
+        "ext. 201",
+        "Room 12, by the library",
+    ),
     ("deputy", "Dev", "Okafor", Role.DEPUTY_DSL, "Deputy DSL, Year 5 lead", "ext. 214", "Room 5"),
     ("head", "Helen", "Morris", Role.HEAD_TEACHER, "Head teacher", "ext. 200", "Head's office"),
     ("teacher", "Tom", "Bennett", Role.TEACHER, "Class teacher, 3 Oak", "ext. 231", "Room 3"),
@@ -19,20 +27,87 @@ PEOPLE = [
     ("ta", "Amy", "Lewis", Role.TEACHING_ASSISTANT, "Teaching assistant", "", "Room 3"),
     ("office", "Owen", "Price", Role.OFFICE_STAFF, "School business manager", "ext. 100", "Office"),
     ("volunteer", "Vic", "Adams", Role.VOLUNTEER, "Reading volunteer", "", ""),
-    ("nurse", "Nina", "Clarke", Role.HEALTH_PROFESSIONAL, "School nurse", "07700 900123", "Medical room"),
+    (
+        "nurse",
+        "Nina",
+        "Clarke",
+        Role.HEALTH_PROFESSIONAL,
+        "School nurse",
+        "07700 900123",
+        "Medical room",
+    ),
     ("governor", "Gail", "Foster", Role.GOVERNOR, "Chair of governors", "", ""),
     ("clerk", "Colin", "Reed", Role.CLERK, "Clerk to the governors", "", ""),
     ("parent", "Priya", "Patel", Role.PARENT, "", "", ""),
     ("parent2", "Paul", "Walsh", Role.PARENT, "", "", ""),
 ]
 
-FIRST = ["Aisha", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Harry", "Isla", "Jack",
-         "Keira", "Leo", "Maya", "Noah", "Olivia", "Oscar", "Poppy", "Ravi", "Sofia", "Theo",
-         "Una", "Vikram", "Willow", "Yusuf", "Zara", "Amir", "Bella", "Callum", "Daisy", "Ethan"]
-LAST = ["Ahmed", "Brown", "Campbell", "Davies", "Evans", "Fraser", "Green", "Hughes", "Iqbal",
-        "Jones", "Khan", "Lopez", "Murphy", "Nguyen", "O'Brien", "Patel", "Quinn", "Roberts",
-        "Singh", "Taylor", "Walsh", "Wilson", "Young", "Zielinski"]
-CLASSES = [("1 Willow", 1), ("2 Birch", 2), ("3 Oak", 3), ("4 Elm", 4), ("5 Ash", 5), ("6 Cedar", 6)]
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Keira",
+    "Leo",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Oscar",
+    "Poppy",
+    "Ravi",
+    "Sofia",
+    "Theo",
+    "Una",
+    "Vikram",
+    "Willow",
+    "Yusuf",
+    "Zara",
+    "Amir",
+    "Bella",
+    "Callum",
+    "Daisy",
+    "Ethan",
+]
+LAST = [
+    "Ahmed",
+    "Brown",
+    "Campbell",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lopez",
+    "Murphy",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walsh",
+    "Wilson",
+    "Young",
+    "Zielinski",
+]
+CLASSES = [
+    ("1 Willow", 1),
+    ("2 Birch", 2),
+    ("3 Oak", 3),
+    ("4 Elm", 4),
+    ("5 Ash", 5),
+    ("6 Cedar", 6),
+]
 
 
 @transaction.atomic
@@ -70,7 +145,9 @@ def _seed_school(people):
     rng = random.Random(2026)
     groups = {}
     for name, year in CLASSES:
-        groups[name], _ = TeachingGroup.objects.get_or_create(name=name, defaults={"year_group": year})
+        groups[name], _ = TeachingGroup.objects.get_or_create(
+            name=name, defaults={"year_group": year}
+        )
     groups["3 Oak"].staff.add(people["teacher"], people["ta"])
     groups["4 Elm"].staff.add(people["teacher2"])
     groups["5 Ash"].staff.add(people["deputy"])
@@ -87,7 +164,7 @@ def _seed_school(people):
                 year_group=year,
                 upn=upn,
                 date_of_birth=date(2026 - 5 - year, rng.randint(1, 12), rng.randint(1, 28)),
-                nhs_number=f"{rng.randint(400, 499)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                nhs_number=_nhs_number(rng),
             )
             student.save()
         groups[name].students.add(student)
@@ -104,13 +181,28 @@ def _seed_school(people):
         )
 
 
+def _nhs_number(rng) -> str:
+    return f"{rng.randint(400, 499)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+
+
 def _sections(student, index, rng, RecordSection):
     Kind = RecordSection.Kind
-    plans = {Kind.PROTECTED: {"gender": rng.choice(["Female", "Male"]),
-                              "ethnicity": rng.choice(["White British", "Asian British – Indian",
-                                                       "Black British – Caribbean", "Mixed", "Polish"]),
-                              "religion": rng.choice(["None", "Christian", "Muslim", "Hindu", "Sikh"]),
-                              "disability": "None recorded"}}
+    plans = {
+        Kind.PROTECTED: {
+            "gender": rng.choice(["Female", "Male"]),
+            "ethnicity": rng.choice(
+                [
+                    "White British",
+                    "Asian British – Indian",
+                    "Black British – Caribbean",
+                    "Mixed",
+                    "Polish",
+                ]
+            ),
+            "religion": rng.choice(["None", "Christian", "Muslim", "Hindu", "Sikh"]),
+            "disability": "None recorded",
+        }
+    }
     if index % 3 == 0:
         plans[Kind.MEDICAL] = {
             "allergies": rng.choice(["Peanuts (anaphylaxis)", "Penicillin", "None known", "Eggs"]),
@@ -120,14 +212,21 @@ def _sections(student, index, rng, RecordSection):
             "care_plan": "Individual healthcare plan reviewed each September.",
         }
     if index % 5 == 0:
-        plans[Kind.SEN] = {"need": rng.choice(["Dyslexia", "Speech and language", "Autism (ASC)"]),
-                           "support": "Small-group phonics three times a week; visual timetable."}
+        plans[Kind.SEN] = {
+            "need": rng.choice(["Dyslexia", "Speech and language", "Autism (ASC)"]),
+            "support": "Small-group phonics three times a week; visual timetable.",
+        }
     if index % 11 == 0:
-        plans[Kind.FAMILY] = {"circumstances": "Parents separated; lives with mother in the week.",
-                              "contact": "Father collects on alternate Fridays (court order on file)."}
+        plans[Kind.FAMILY] = {
+            "circumstances": "Parents separated; lives with mother in the week.",
+            "contact": "Father collects on alternate Fridays (court order on file).",
+        }
     if index % 17 == 0:
-        plans[Kind.SOCIAL_SERVICES] = {"status": "Child in need", "social_worker": "J. Harper",
-                                       "local_authority": "Riverside County Council"}
+        plans[Kind.SOCIAL_SERVICES] = {
+            "status": "Child in need",
+            "social_worker": "J. Harper",
+            "local_authority": "Riverside County Council",
+        }
     for kind, details in plans.items():
         if not RecordSection.objects.filter(student=student, kind=kind).exists():
             RecordSection(student=student, kind=kind, details=details).save()

@@ -34,5 +34,7 @@ class SecondFactorMiddleware:
         from confidentiality.access import SecondFactorRequired
 
         if isinstance(exception, SecondFactorRequired):
-            return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(
+                f"{reverse('two_factor:verify')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return None

@@ -70,19 +70,17 @@ def role_from_group_name(name: str) -> Role | None:
 def current_dsl():
     from django.contrib.auth import get_user_model
 
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.DSL.group_name, is_active=True)
-        .first()
-    )
+    return get_user_model().objects.filter(groups__name=Role.DSL.group_name, is_active=True).first()
 
 
 def deputies():
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        groups__name=Role.DEPUTY_DSL.group_name, is_active=True
-    ).order_by("last_name", "first_name")
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.DEPUTY_DSL.group_name, is_active=True)
+        .order_by("last_name", "first_name")
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         from confidentiality import navigation
+
         from . import grants, panels  # noqa: F401  (connect signals, register panels)
         from .policy import may_list_students
 

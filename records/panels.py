@@ -13,7 +13,7 @@ def my_students(request):
     groups = list(user.teaching_groups.values_list("name", flat=True))
     return {
         "title": "Your students",
-        "body": "The records you may open, because you teach, support or look after these children.",
+        "body": "The records you may open: the children you teach, support or look after.",
         "items": [f"Class {name}" for name in groups],
         "empty_text": "You have no class or assignment yet.",
         "links": [{"label": "Open the student list", "url": reverse("records:student_list")}],

@@ -1,4 +1,5 @@
-"""Student pages. Every object comes through the access policy's door (``confidentiality.access``)."""
+"""Student pages. Every object comes through the access policy's door
+(``confidentiality.access``)."""
 
 from django import forms
 from django.contrib import messages

@@ -39,7 +39,9 @@ def _canonical(row: dict, actor_id) -> bytes:
 
 def _digest(previous: str, row: dict, actor_id) -> str:
     key = settings.AUDIT_CHAIN_KEY.encode()
-    return hmac.new(key, previous.encode() + b"|" + _canonical(row, actor_id), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key, previous.encode() + b"|" + _canonical(row, actor_id), hashlib.sha256
+    ).hexdigest()
 
 
 def _row(entry_id: int) -> dict | None:

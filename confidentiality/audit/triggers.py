@@ -45,8 +45,12 @@ def install(using_connection=None) -> None:
         elif conn.vendor == "sqlite":
             _drop_sqlite(cursor)
             for table in TABLES:
-                refuse = f"BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: {table}'); END"
-                cursor.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {refuse}")
+                refuse = (
+                    f"BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: {table}'); END"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {refuse}"
+                )
                 others = [c for c in _columns(conn, cursor, table) if c != "actor_id"]
                 cols = ", ".join(f'"{c}"' for c in others)
                 cursor.execute(

@@ -36,6 +36,11 @@ class OpeningAttribute(DeferredAttribute):
             instance.__dict__[self.field.attname] = value
         return value
 
+    def __set__(self, instance, value):
+        # A data descriptor, so every read passes through __get__ (a plain attribute in
+        # __dict__ would otherwise shadow it and hand out the sealed value).
+        instance.__dict__[self.field.attname] = value
+
 
 class EncryptedField(models.TextField):
     descriptor_class = OpeningAttribute
@@ -61,7 +66,9 @@ class EncryptedField(models.TextField):
         return f"{self.model._meta.label}.{self.name} (row {instance.pk})"
 
     def open(self, sealed: Sealed, instance):
-        return self.from_plaintext(keyring().open(sealed, self.context(instance), self.where(instance)))
+        return self.from_plaintext(
+            keyring().open(sealed, self.context(instance), self.where(instance))
+        )
 
     def seal(self, value, instance) -> Sealed | None:
         if value is None or value == "":
@@ -124,8 +131,11 @@ class EncryptedField(models.TextField):
 class EncryptedTextField(EncryptedField):
     def formfield(self, **kwargs):
         return forms.CharField(
-            widget=forms.Textarea, required=not self.blank, label=self.verbose_name.capitalize(),
-            help_text=self.help_text, **kwargs
+            widget=forms.Textarea,
+            required=not self.blank,
+            label=self.verbose_name.capitalize(),
+            help_text=self.help_text,
+            **kwargs,
         )
 
 
@@ -134,8 +144,11 @@ class EncryptedCharField(EncryptedField):
 
     def formfield(self, **kwargs):
         return forms.CharField(
-            required=not self.blank, label=self.verbose_name.capitalize(),
-            help_text=self.help_text, max_length=200, **kwargs
+            required=not self.blank,
+            label=self.verbose_name.capitalize(),
+            help_text=self.help_text,
+            max_length=200,
+            **kwargs,
         )
 
 
@@ -150,8 +163,11 @@ class EncryptedDateField(EncryptedField):
 
     def formfield(self, **kwargs):
         return forms.DateField(
-            required=not self.blank, label=self.verbose_name.capitalize(),
-            help_text=self.help_text, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
+            required=not self.blank,
+            label=self.verbose_name.capitalize(),
+            help_text=self.help_text,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            **kwargs,
         )
 
 

@@ -1,4 +1,4 @@
-""""Who has seen this": the audit trail for the DSL, deputies and the head teacher."""
+""" "Who has seen this": the audit trail for the DSL, deputies and the head teacher."""
 
 from auditlog.models import LogEntry
 from django import forms

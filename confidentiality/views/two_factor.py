@@ -86,7 +86,9 @@ def setup(request):
                 codes = _issue_recovery_codes(user)
             otp_login(request, device)
             return render(request, "two_factor/recovery_codes.html", {"codes": codes})
-        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+        form.add_error(
+            "token", "That code did not match. Check the time on your phone and try again."
+        )
     secret = b32encode(device.bin_key).decode()
     return render(
         request,

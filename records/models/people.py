@@ -56,7 +56,9 @@ class TeachingGroup(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     year_group = models.PositiveSmallIntegerField()
-    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching_groups", blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teaching_groups", blank=True
+    )
     students = models.ManyToManyField(Student, related_name="teaching_groups", blank=True)
 
     class Meta:

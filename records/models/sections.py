@@ -55,7 +55,10 @@ SECTION_FIELDS = {
         ("care_plan", "Care plan"),
     ],
     RecordSection.Kind.SEN: [("need", "Area of need"), ("support", "Support in class")],
-    RecordSection.Kind.FAMILY: [("circumstances", "Circumstances"), ("contact", "Contact arrangements")],
+    RecordSection.Kind.FAMILY: [
+        ("circumstances", "Circumstances"),
+        ("contact", "Contact arrangements"),
+    ],
     RecordSection.Kind.SOCIAL_SERVICES: [
         ("status", "Status (CIN / CP / LAC)"),
         ("social_worker", "Social worker"),
@@ -107,9 +110,7 @@ def visible_sections(student: Student, user) -> list[VisibleSection]:
         section = stored.get(kind)
         details = section.details if section else {}
         names = [
-            (key, label)
-            for key, label in SECTION_FIELDS[kind]
-            if full or key in MEDICAL_SUMMARY
+            (key, label) for key, label in SECTION_FIELDS[kind] if full or key in MEDICAL_SUMMARY
         ]
         shown.append(
             VisibleSection(

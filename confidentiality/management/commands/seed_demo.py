@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 
 from confidentiality.demo import PEOPLE, seed
 
-DEFAULT_PASSWORD = "demo-school-2026"
+# A published demo password for a throwaway demo school, never for real accounts.
+DEFAULT_PASSWORD = "demo-school-2026"  # noqa: S105
 
 
 class Command(BaseCommand):

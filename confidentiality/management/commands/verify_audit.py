@@ -4,7 +4,10 @@ from confidentiality.audit.chain import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Check the audit log's keyed hash chain; fail naming the first entry that was altered, removed or inserted."
+    help = (
+        "Check the audit log's keyed hash chain; fail naming the first entry that was "
+        "altered, removed or inserted."
+    )
 
     def handle(self, *args, **options):
         checked, broken = verify_chain()

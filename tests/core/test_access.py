@@ -1,0 +1,166 @@
+"""Need-to-know: every rule from both sides, 404 for outsiders, one audit entry per view,
+constant queries for lists, grants that follow relationships, and break-glass (P5, P6, P10, P25)."""
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.core import mail
+from django.utils import timezone
+
+from confidentiality.models import BreakGlassAccess
+from records.models import SupportAssignment
+from tests.conftest import sign_in
+
+
+def url(student):
+    return f"/records/students/{student.pk}/"
+
+
+def access_entries(student):
+    return LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, additional_data__subject=f"records.student:{student.pk}"
+    )
+
+
+def test_anonymous_is_sent_to_sign_in(client, pupil):
+    response = client.get(url(pupil))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["other_teacher", "parent", "governor", "volunteer", "nurse"])
+def test_people_without_a_grant_get_404(client, request, persona, pupil):
+    sign_in(client, request.getfixturevalue(persona))
+    assert client.get(url(pupil)).status_code == 404
+    assert not access_entries(pupil).exists()
+
+
+def test_a_superuser_without_a_school_role_sees_nothing(client, make_user, pupil):
+    admin = make_user("itadmin", is_superuser=True, is_staff=True)
+    sign_in(client, admin)
+    assert client.get(url(pupil)).status_code == 404
+
+
+def test_the_class_teacher_sees_the_everyday_record_and_medical_summary_only(
+    client, teacher, pupil
+):
+    response = sign_in(client, teacher).get(url(pupil))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Peanuts (anaphylaxis)" in page and "Adrenaline pen" in page
+    assert "Type 1 diabetes" not in page  # full medical detail is not theirs
+    assert "Child protection plan" not in page  # social services: safeguarding team only
+    assert access_entries(pupil).count() == 1
+
+
+def test_each_view_leaves_exactly_one_access_entry_with_who_and_where(client, teacher, pupil):
+    sign_in(client, teacher)
+    client.get(url(pupil), REMOTE_ADDR="10.1.2.3")
+    client.get(url(pupil), REMOTE_ADDR="10.1.2.3")
+    entries = list(access_entries(pupil))
+    assert len(entries) == 2
+    assert entries[0].actor == teacher and entries[0].remote_addr == "10.1.2.3"
+    assert entries[0].additional_data["how"] == "view"
+
+
+def test_the_dsl_sees_every_section(client, dsl, pupil):
+    page = sign_in(client, dsl, verified=True).get(url(pupil)).content.decode()
+    assert "Type 1 diabetes" in page and "Child protection plan" in page
+
+
+def test_an_assigned_nurse_sees_medical_only(client, nurse, pupil):
+    SupportAssignment.objects.create(
+        staff=nurse, student=pupil, kind=SupportAssignment.Kind.HEALTH_PROFESSIONAL
+    )
+    page = sign_in(client, nurse).get(url(pupil)).content.decode()
+    assert "Type 1 diabetes" in page
+    assert "Child protection plan" not in page
+    assert pupil.upn not in page  # not the everyday record
+
+
+def test_office_staff_see_the_roll_but_no_sections(client, office, pupil):
+    page = sign_in(client, office).get(url(pupil)).content.decode()
+    assert pupil.upn in page
+    assert "Peanuts" not in page and "Child protection plan" not in page
+
+
+def test_moving_a_child_out_of_class_removes_the_teachers_access(client, teacher, pupil, oak):
+    sign_in(client, teacher)
+    assert client.get(url(pupil)).status_code == 200
+    oak.students.remove(pupil)
+    teacher.__dict__.pop("_object_permissions", None)
+    assert client.get(url(pupil)).status_code == 404
+
+
+def test_a_teacher_leaving_the_class_loses_access(client, teacher, pupil, oak):
+    oak.staff.remove(teacher)
+    assert sign_in(client, teacher).get(url(pupil)).status_code == 404
+
+
+def test_lists_show_only_what_the_viewer_may_open(client, teacher, pupil, student_factory):
+    stranger = student_factory(first_name="Stranger")
+    page = sign_in(client, teacher).get("/records/students/").content.decode()
+    assert "Maya" in page and "Stranger" not in page
+    assert stranger.pk
+
+
+def test_list_queries_do_not_grow_with_rows(
+    client, teacher, oak, student_factory, django_assert_max_num_queries
+):
+    sign_in(client, teacher)
+    for _ in range(5):
+        student_factory(group=oak)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/records/students/")
+    for _ in range(45):
+        student_factory(group=oak)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/records/students/")
+    assert response.content.decode().count("/records/students/") >= 50
+    assert len(many) == len(few)
+
+
+def test_break_glass_needs_a_reason(client, other_teacher, pupil):
+    sign_in(client, other_teacher)
+    response = client.post(f"{url(pupil)}emergency-access/", {"reason": "need"})
+    assert response.status_code == 200
+    assert b"need</textarea>" in response.content  # what they typed is kept
+    assert client.get(url(pupil)).status_code == 404
+
+
+def test_break_glass_opens_for_a_limited_time_and_tells_the_dsl(
+    client, other_teacher, dsl, pupil, django_capture_on_commit_callbacks
+):
+    sign_in(client, other_teacher)
+    reason = "Maya collapsed in PE and I need her allergies and emergency steps now."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url(pupil)}emergency-access/", {"reason": reason})
+    assert response.status_code == 302
+    page = client.get(url(pupil)).content.decode()
+    assert "Type 1 diabetes" in page  # full medical in an emergency
+    assert "Child protection plan" not in page  # never social services
+    (alert,) = mail.outbox
+    assert alert.to == ["dsl@school.test"]
+    assert "Maya" not in alert.body and "Peanuts" not in alert.body and reason not in alert.body
+    entry = access_entries(pupil).get(additional_data__how="break-glass")
+    assert entry.additional_data["reason"] == reason
+    BreakGlassAccess.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(url(pupil)).status_code == 404
+
+
+def test_parents_and_volunteers_cannot_break_glass(client, parent, volunteer, pupil):
+    for person in (parent, volunteer):
+        sign_in(client, person)
+        assert (
+            client.post(f"{url(pupil)}emergency-access/", {"reason": "x" * 40}).status_code == 404
+        )
+    assert not BreakGlassAccess.objects.exists()
+
+
+def test_an_unknown_id_is_404_not_500(client, teacher):
+    sign_in(client, teacher)
+    assert client.get("/records/students/00000000-0000-0000-0000-000000000000/").status_code == 404

@@ -1,0 +1,115 @@
+"""The audit trail: append-only in the database, tamper-evident by its keyed chain, and
+readable ("who has seen this") by the DSL and head teacher only."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from confidentiality.audit import triggers
+from confidentiality.audit.chain import verify_chain
+from tests.conftest import sign_in
+
+REFUSED = (DatabaseError, IntegrityError)
+
+
+def _execute(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_updates_and_deletes_of_the_log_are_refused(pupil):
+    entry = LogEntry.objects.first()
+    with pytest.raises(REFUSED), transaction.atomic():
+        _execute("UPDATE auditlog_logentry SET object_repr = 'forged' WHERE id = %s", [entry.pk])
+    with pytest.raises(REFUSED), transaction.atomic():
+        _execute("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
+    with pytest.raises(REFUSED), transaction.atomic():
+        _execute("UPDATE confidentiality_auditseal SET digest = 'x'")
+    with pytest.raises(REFUSED), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).update(actor_id=None, object_repr="forged")
+
+
+def test_deleting_a_user_may_blank_their_actor_and_the_chain_still_verifies(
+    client, make_user, pupil, oak
+):
+    leaver = make_user("leaver", "teacher")
+    oak.staff.add(leaver)
+    sign_in(client, leaver).get(f"/records/students/{pupil.pk}/")
+    assert LogEntry.objects.filter(actor=leaver).exists()
+    leaver.delete()
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor__isnull=True).exists()
+    checked, broken = verify_chain()
+    assert broken is None and checked == LogEntry.objects.count()
+
+
+def test_verify_audit_passes_on_an_intact_chain(pupil, capsys):
+    call_command("verify_audit")
+    assert "Audit trail intact" in capsys.readouterr().out
+
+
+def _behind_the_applications_back(sql, params=()):
+    triggers.uninstall(connection)
+    try:
+        _execute(sql, params)
+    finally:
+        triggers.install(connection)
+
+
+def test_verify_audit_names_an_altered_entry(pupil):
+    entry = LogEntry.objects.order_by("id")[2]
+    _behind_the_applications_back(
+        "UPDATE auditlog_logentry SET object_repr = 'nothing to see' WHERE id = %s", [entry.pk]
+    )
+    with pytest.raises(CommandError, match=f"audit entry {entry.pk}: altered"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_names_a_removed_entry(pupil):
+    entry = LogEntry.objects.order_by("id")[1]
+    _behind_the_applications_back("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
+    with pytest.raises(CommandError, match=f"audit entry {entry.pk}: removed"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_names_an_inserted_entry(pupil):
+    entry = LogEntry.objects.order_by("id").first()
+    forged_id = LogEntry.objects.order_by("-id").first().pk + 100
+    _execute(
+        "INSERT INTO auditlog_logentry (id, content_type_id, object_pk, object_repr, action, "
+        "changes_text, timestamp) VALUES (%s, %s, %s, 'forged', 3, '', %s)",
+        [forged_id, entry.content_type_id, entry.object_pk, entry.timestamp],
+    )
+    with pytest.raises(CommandError, match=f"audit entry {forged_id}: inserted"):
+        call_command("verify_audit")
+
+
+@pytest.mark.parametrize("persona", ["teacher", "office", "nurse", "parent", "governor"])
+def test_only_the_safeguarding_team_and_head_read_the_trail(client, request, persona):
+    sign_in(client, request.getfixturevalue(persona))
+    assert client.get("/audit/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["dsl", "deputy", "head"])
+def test_who_has_seen_this_record(client, request, persona, teacher, pupil):
+    sign_in(client, teacher).get(f"/records/students/{pupil.pk}/")
+    reader = request.getfixturevalue(persona)
+    sign_in(client, reader, verified=True)
+    response = client.get(
+        "/audit/", {"subject": f"records.student:{pupil.pk}", "person": teacher.pk}
+    )
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == 1 and rows[0]["did"] == "view"
+    assert rows[0]["entry"].actor == teacher
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_can_write_audit_entries(pupil):
+    assert LogEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_and_the_next_one_starts_from_an_empty_log():
+    assert not LogEntry.objects.exists()
