@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DEBUG ?= true
 
-.PHONY: run test lint format install worker clean-demo
+.PHONY: run test lint format install bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -31,3 +31,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Benchmarks against a large seeded school on PostgreSQL (see benchmarks/run.py).
+bench: $(STAMP)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/confidentiality_bench} $(PY) benchmarks/run.py

@@ -12,8 +12,6 @@ def school(request):
         return context
     context["navigation"] = navigation_for(user, request.path)
     if user.is_school_staff or user.may_log_concern:
-        context["safeguarding_team"] = {
-            "dsl": roles.current_dsl(),
-            "deputies": list(roles.deputies()),
-        }
+        dsl, deputies = roles.safeguarding_team_contacts()
+        context["safeguarding_team"] = {"dsl": dsl, "deputies": deputies}
     return context

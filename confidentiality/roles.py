@@ -83,6 +83,27 @@ def deputies():
     )
 
 
+def safeguarding_team_contacts() -> tuple:
+    """(the DSL or None, [deputies]) in one query, for the card on every staff page (P8)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+
+    names = {Role.DSL.group_name: Role.DSL, Role.DEPUTY_DSL.group_name: Role.DEPUTY_DSL}
+    people = (
+        get_user_model()
+        .objects.filter(groups__name__in=names, is_active=True)
+        .annotate(team_role=F("groups__name"))
+        .order_by("last_name", "first_name")
+    )
+    dsl, deputies = None, []
+    for person in people:
+        if names[person.team_role] == Role.DSL:
+            dsl = person
+        else:
+            deputies.append(person)
+    return dsl, deputies
+
+
 @transaction.atomic
 def appoint_dsl(user) -> None:
     """Make ``user`` the school's one current DSL, handing over from whoever held it (P8)."""

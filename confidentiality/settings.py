@@ -216,6 +216,8 @@ if not DEBUG:
     if env.flag("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+DEFAULT_EXCEPTION_REPORTER_FILTER = "confidentiality.error_reports.ConfidentialExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
