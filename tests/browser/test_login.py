@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from confidentiality.models import ConfidentialityAgreement
 from confidentiality.roles import Role
 
 from .conftest import describe, log_in, serious_violations
@@ -33,6 +34,8 @@ def test_dashboard_is_accessible_for_each_role(
     transactional_db, live_server, page, request, persona
 ):
     user = request.getfixturevalue(persona)
+    if user.must_sign_agreement:  # the agreement gate has its own tests (P11, P16, P25)
+        ConfidentialityAgreement.objects.current().accept(user)
     log_in(page, live_server, user.username)
     expect(page.locator("h1")).to_contain_text("Hello")
 
