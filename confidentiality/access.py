@@ -74,10 +74,21 @@ def _break_glass_codenames(model) -> frozenset[str]:
     return frozenset(getattr(model, "break_glass_permissions", ()))
 
 
+def permission_holder(obj):
+    """The object whose permissions decide access to ``obj``.
+
+    A model that is part of another's record (a grade is part of a student's record) names the
+    relation in ``permissions_from``; it is then opened exactly when its holder may be.
+    """
+    path = getattr(type(obj), "permissions_from", None)
+    return getattr(obj, path) if path else obj
+
+
 def object_permissions(user, obj) -> frozenset[str]:
     """Every ``app.codename`` the user holds on ``obj``, from all three sources (cached)."""
     if not _active(user):
         return frozenset()
+    obj = permission_holder(obj)
     cache = user.__dict__.setdefault("_object_permissions", {})
     key = (obj._meta.label_lower, str(obj.pk))
     if key in cache:
@@ -138,6 +149,10 @@ def restrict(queryset, user, perms):
         return queryset.none()
     if any(p in role_permissions(user) for p in perms):
         return queryset
+    path = getattr(queryset.model, "permissions_from", None)
+    if path:  # e.g. grades: those of the students the user may open
+        holders = queryset.model._meta.get_field(path).related_model._default_manager.all()
+        return queryset.filter(**{f"{path}__in": restrict(holders, user, perms).values("pk")})
     granted = get_objects_for_user(
         user,
         list(perms),

@@ -136,7 +136,28 @@ def seed(password: str, reset_passwords: bool = False) -> dict:
             user.groups.add(roles.group_for(role))
         people[username] = user
     _seed_school(people)
+    _sign_agreement(people)
+    _seed_safeguarding(people)
     return people
+
+
+def _seed_safeguarding(people):
+    """Concerns at every stage, so the DSL's screens are full on first start (issue 5)."""
+    from records.models import Student
+    from safeguarding.demo import seed_concerns
+
+    seed_concerns(people, list(Student.objects.filter(upn__startswith="A8234").order_by("upn")))
+
+
+def _sign_agreement(people):
+    """The governor and the clerk have signed; the volunteer and the nurse have not, so the
+    demo shows the agreement gate (P11, P16, P25)."""
+    from confidentiality.models import ConfidentialityAgreement
+
+    current = ConfidentialityAgreement.objects.current()
+    if current is not None:
+        for username in ("governor", "clerk"):
+            current.accept(people[username])
 
 
 def _seed_school(people):
@@ -179,6 +200,10 @@ def _seed_school(people):
         SupportAssignment.objects.get_or_create(
             staff=people["nurse"], student=student, kind=SupportAssignment.Kind.HEALTH_PROFESSIONAL
         )
+
+    from records.demo import seed_families
+
+    seed_families(people, students)  # parents, learning, consents (P12, P15)
 
 
 def _nhs_number(rng) -> str:

@@ -40,3 +40,25 @@ def governance(request):
         "body": "Meetings, public minutes and the confidential minutes of meetings you attended.",
         "empty_text": "No meetings have been recorded yet.",
     }
+
+
+@register(order=70)
+def agreement_signatures(request):
+    """P11, P16, P25: the head teacher and the safeguarding team see who has yet to sign."""
+    from confidentiality.models.agreements import people_yet_to_sign
+    from confidentiality.views.agreement import may_manage_agreement
+
+    if not may_manage_agreement(request.user):
+        return None
+    waiting = list(people_yet_to_sign()[:20])
+    return {
+        "title": "Confidentiality agreement",
+        "body": "Volunteers, student teachers, governors, the clerk and health professionals "
+        "who have not accepted the current version cannot open anything until they do.",
+        "items": [f"{person} has not signed" for person in waiting],
+        "empty_text": "Everyone who must sign has accepted the current version.",
+        "links": [
+            {"label": "Who has signed", "url": reverse("agreement_signatures")},
+            {"label": "Publish a new version", "url": reverse("agreement_publish")},
+        ],
+    }

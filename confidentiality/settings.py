@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # P11, P16, P25: after sign-in and the second factor are known, before any page is served.
+    "confidentiality.middleware.AgreementRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -62,6 +64,24 @@ MIDDLEWARE = [
     # Axes must be last: it turns a lock-out raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Pages people who must sign the confidentiality agreement may use before signing it. Logging a
+# safeguarding concern is here because reporting is never blocked (P3); a name no app defines is
+# never matched, so the list may name pages before they exist.
+AGREEMENT_EXEMPT_URL_NAMES = frozenset(
+    {
+        "agreement",
+        "login",
+        "logout",
+        "healthz",
+        "safeguarding:log_concern",
+        # The concern form's autosave and "start again", and the confirmation shown after
+        # sending (the author's own words only): a report is never lost for want of a signature.
+        "safeguarding:autosave",
+        "safeguarding:discard_draft",
+        "safeguarding:my_concern",
+    }
+)
 
 ROOT_URLCONF = "confidentiality.urls"
 WSGI_APPLICATION = "confidentiality.wsgi.application"
@@ -155,6 +175,15 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Safeguarding (P3): an urgent concern nobody acknowledges within this many school minutes
+# escalates (deputies, then the head teacher). School hours are when the clock runs.
+SAFEGUARDING_ESCALATE_AFTER_MINUTES = env.integer("SAFEGUARDING_ESCALATE_AFTER_MINUTES", 15)
+SAFEGUARDING_SCHOOL_HOURS = ("08:00", "18:00")
+SAFEGUARDING_SCHOOL_TIME_ZONE = "Europe/London"
+SAFEGUARDING_CLOSURE_DATES = env.csv("SAFEGUARDING_CLOSURE_DATES")
+# Where links in emails point (emails carry no content, only "sign in to see it").
+SITE_URL = env.str_("SITE_URL", "http://127.0.0.1:8000")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -216,7 +245,9 @@ if not DEBUG:
     if env.flag("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-DEFAULT_EXCEPTION_REPORTER_FILTER = "confidentiality.error_reports.ConfidentialExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = (
+    "confidentiality.error_reports.ConfidentialExceptionReporterFilter"
+)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from confidentiality.views import accounts, audit_trail, dashboard, health, two_factor
+from confidentiality.views import (
+    accounts,
+    agreement,
+    audit_trail,
+    dashboard,
+    health,
+    two_factor,
+)
 
 two_factor_urls = (
     [
@@ -21,8 +28,12 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/two-factor/", include(two_factor_urls)),
+    path("agreement/", agreement.sign, name="agreement"),
+    path("agreement/publish/", agreement.publish, name="agreement_publish"),
+    path("agreement/signatures/", agreement.signatures, name="agreement_signatures"),
     path("audit/", include(audit_urls)),
     path("records/", include("records.urls")),
+    path("portal/", include("records.portal_urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("admin/", admin.site.urls),
 ]

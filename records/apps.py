@@ -10,8 +10,17 @@ class RecordsConfig(AppConfig):
         from confidentiality import navigation
 
         from . import grants, panels  # noqa: F401  (connect signals, register panels)
-        from .policy import may_list_students
+        from .policy import is_parent, may_import, may_list_students
 
         navigation.register(
             navigation.Entry(10, "Students", "records:student_list", may_list_students)
+        )
+        navigation.register(
+            navigation.Entry(70, "Import from the MIS", "records:import_home", may_import)
+        )
+        navigation.register(navigation.Entry(12, "My children", "portal:home", is_parent))
+        navigation.register(
+            navigation.Entry(
+                30, "Meeting requests", "records:meeting_list", lambda u: u.is_school_staff
+            )
         )

@@ -15,7 +15,13 @@ from django.dispatch import receiver
 from confidentiality import roles
 
 from . import policy
-from .models import Student, StudentUserObjectPermission, SupportAssignment, TeachingGroup
+from .models import (
+    ParentLink,
+    Student,
+    StudentUserObjectPermission,
+    SupportAssignment,
+    TeachingGroup,
+)
 
 
 def _permissions() -> dict[str, Permission]:
@@ -52,6 +58,11 @@ def desired_grants(student_ids) -> dict:
             else policy.CLASSROOM
         )
         wanted[(student_id, user_id)].update(codes)
+    # P12, P13: a parent or carer sees their own linked children, and no other.
+    for student_id, user_id in ParentLink.objects.filter(student_id__in=student_ids).values_list(
+        "student_id", "parent_id"
+    ):
+        wanted[(student_id, user_id)].update(policy.PARENT)
     return wanted
 
 
@@ -114,6 +125,11 @@ def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 @receiver([post_save, post_delete], sender=SupportAssignment)
 def _assignment_changed(sender, instance, **kwargs):
+    sync_students([instance.student_id])
+
+
+@receiver([post_save, post_delete], sender=ParentLink)
+def _parent_link_changed(sender, instance, **kwargs):
     sync_students([instance.student_id])
 
 

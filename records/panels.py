@@ -18,3 +18,52 @@ def my_students(request):
         "empty_text": "You have no class or assignment yet.",
         "links": [{"label": "Open the student list", "url": reverse("records:student_list")}],
     }
+
+
+@register(order=15)
+def my_children(request):
+    """For parents and carers: their own children, each a link into the portal (P12)."""
+    from confidentiality import access
+
+    from .models import Student
+    from .policy import AS_PARENT, is_parent
+
+    if not is_parent(request.user):
+        return None
+    children = access.restrict(Student.objects.all(), request.user, AS_PARENT)
+    return {
+        "title": "My children",
+        "body": "Grades, progress, work, messages and the decisions that are yours to make.",
+        "empty_text": "No child is linked to your account yet. Please contact the school office.",
+        "links": [
+            {"label": str(child), "url": reverse("portal:child", args=[child.pk])}
+            for child in children
+        ],
+    }
+
+
+@register(order=25)
+def families(request):
+    """For staff: parents waiting for a reply (P7) and photograph consent by class (P15)."""
+    from confidentiality import access
+
+    from .models import MeetingRequest
+    from .policy import FAMILY_CONTACT
+
+    user = request.user
+    if not user.is_school_staff:
+        return None
+    waiting = access.restrict(MeetingRequest.objects.open(), user, FAMILY_CONTACT).count()
+    links = [{"label": "Meeting requests", "url": reverse("records:meeting_list")}]
+    links += [
+        {
+            "label": f"Photograph consent in {group.name}",
+            "url": reverse("records:class_photo_consent", args=[group.pk]),
+        }
+        for group in user.teaching_groups.all()
+    ]
+    return {
+        "title": "Families",
+        "body": f"{waiting} meeting request{'s' if waiting != 1 else ''} waiting for a reply.",
+        "links": links,
+    }

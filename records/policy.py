@@ -8,12 +8,23 @@ No rule here looks at a protected characteristic (P23).
 from confidentiality.roles import SAFEGUARDING_TEAM, Role
 
 # Everyone who teaches or supports a child in class: the everyday record, allergies and
-# emergency steps, and SEN support — what they need to teach the child safely.
-CLASSROOM = ("view_student", "view_medical_summary", "view_send")
-# A health professional assigned to a child: that child's medical record, nothing else (P25).
-HEALTH = ("view_medical",)
+# emergency steps, and SEN support — what they need to teach the child safely; and the child's
+# learning (grades, progress, work) and the family's requests (meetings, P7; permissions, P24).
+CLASSROOM = (
+    "view_student",
+    "view_medical_summary",
+    "view_send",
+    "record_learning",
+    "work_with_family",
+)
+# A health professional assigned to a child: that child's medical record, nothing else (P25);
+# they keep it up to date (conditions, medication, care plan).
+HEALTH = ("view_medical", "change_medical")
+# A parent or carer linked to the child: the portal's view of their own child only (P12, P13).
+# Never a staff permission: a parent holding it still gets 404 on every staff page.
+PARENT = ("view_as_parent",)
 # Every codename the relationships manage; grants outside this set are never touched by a sync.
-DERIVED = frozenset(CLASSROOM + HEALTH)
+DERIVED = frozenset(CLASSROOM + HEALTH + PARENT)
 
 ALL_STUDENT_PERMISSIONS = (
     "view_student",
@@ -23,19 +34,44 @@ ALL_STUDENT_PERMISSIONS = (
     "view_family",
     "view_social_services",
     "view_protected",
+    "work_with_family",
+    "change_medical",
+    "change_send",
+    "change_family",
+    "change_social_services",
+    "change_protected",
+    "import_mis",
 )
 
 # Role-wide permissions, given to the role's group (apply to every student).
 ROLE_PERMISSIONS = {
     Role.DSL: ALL_STUDENT_PERMISSIONS,
     Role.DEPUTY_DSL: ALL_STUDENT_PERMISSIONS,
-    Role.HEAD_TEACHER: ("view_student", "view_send"),
-    # The office keeps the roll (admissions, census): the everyday record of every child.
-    Role.OFFICE_STAFF: ("view_student",),
+    Role.HEAD_TEACHER: ("view_student", "view_send", "import_mis"),
+    # The office keeps the roll (admissions, census): the everyday record of every child, the
+    # MIS import, and the protected characteristics parents give on the admission form and the
+    # census asks for — which they record, so they may read that section and nothing more (P23:
+    # no access rule depends on what it says).
+    Role.OFFICE_STAFF: ("view_student", "view_protected", "change_protected", "import_mis"),
 }
 
 # A page listing or showing a student opens for anyone holding one of these.
 ANY_STUDENT_VIEW = tuple(f"records.{c}" for c in ("view_student", "view_medical"))
+
+
+# Staff who see a child's learning (grades, progress, work) and family matters on the student page.
+LEARNING_VIEW = "records.view_student"
+# Staff who add grades, progress notes and work: those who teach or support the child.
+LEARNING_RECORD = "records.record_learning"
+# Staff who answer the family's meeting requests and ask permission to discuss a case (P7, P24):
+# those who teach the child, and the safeguarding team.
+FAMILY_CONTACT = "records.work_with_family"
+# The parent portal's permission (P12, P13).
+AS_PARENT = "records.view_as_parent"
+
+
+def is_parent(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.PARENT)
 
 
 def may_list_students(user) -> bool:
@@ -44,3 +80,29 @@ def may_list_students(user) -> bool:
 
 def is_safeguarding_team(user) -> bool:
     return bool(user.roles & SAFEGUARDING_TEAM)
+
+
+# --- editing the record's sections -------------------------------------------------------------
+# Who may change each section. Every holder of an edit permission also reads the section in full
+# (the edit form shows what is there); tests keep the two in step. Staff who teach a child edit
+# nothing: they read what they need (P5). The safeguarding team edits every section (role-wide);
+# an assigned health professional the medical record (HEALTH above, P25); the office the
+# protected characteristics (P23).
+EDIT_PERMISSION = {
+    "medical": "records.change_medical",
+    "sen": "records.change_send",
+    "family": "records.change_family",
+    "social_services": "records.change_social_services",
+    "protected": "records.change_protected",
+}
+
+# Importing students, contacts, classes and staff from the school's MIS export: the office, the
+# head teacher and the safeguarding team (role-wide, see ROLE_PERMISSIONS).
+IMPORT_MIS = "records.import_mis"
+
+
+def may_import(user) -> bool:
+    """The office, the head teacher and the safeguarding team import the MIS exports."""
+    from confidentiality.access import role_permissions
+
+    return IMPORT_MIS in role_permissions(user)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from confidentiality import access
 
+from .learning_views import student_page_extras
 from .models import Student
 from .policy import ANY_STUDENT_VIEW, may_list_students
 
@@ -59,6 +60,7 @@ def student_detail(request, pk):
             "sections": student.record_sections_visible_to(request.user),
             "sees_everyday_record": "records.view_student" in perms,
             "may_read_audit_trail": access.may_read_audit_trail(request.user),
+            **student_page_extras(student, request.user),
         },
     )
 

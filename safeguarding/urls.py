@@ -1,3 +1,40 @@
+from django.urls import path
+
+from .views import alerts, casework, mine, raising, team
+
 app_name = "safeguarding"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", team.dashboard, name="dashboard"),
+    path("log/", raising.log_concern, name="log_concern"),
+    path("log/draft/", raising.autosave, name="autosave"),
+    path("log/draft/discard/", raising.discard_draft, name="discard_draft"),
+    path("mine/", mine.my_concerns, name="my_concerns"),
+    path("mine/<uuid:pk>/", mine.my_concern, name="my_concern"),
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/read/", alerts.mark_read, name="alerts_read"),
+    path("alerts/<int:pk>/read/", alerts.mark_read, name="alert_read"),
+    path("concerns/<uuid:pk>/", team.concern_detail, name="concern"),
+    path("concerns/<uuid:pk>/acknowledge/", casework.acknowledge, name="acknowledge"),
+    path("concerns/<uuid:pk>/triage/", casework.triage, name="triage"),
+    path("concerns/<uuid:pk>/notes/", casework.add_note, name="add_note"),
+    path("concerns/<uuid:pk>/actions/", casework.add_action, name="add_action"),
+    path(
+        "concerns/<uuid:pk>/actions/<uuid:action_pk>/done/",
+        casework.complete_action,
+        name="complete_action",
+    ),
+    path("concerns/<uuid:pk>/referrals/", casework.add_referral, name="add_referral"),
+    path(
+        "concerns/<uuid:pk>/referrals/<uuid:referral_pk>/",
+        casework.update_referral,
+        name="update_referral",
+    ),
+    path("concerns/<uuid:pk>/close/", casework.close, name="close"),
+    path("concerns/<uuid:pk>/reopen/", casework.reopen, name="reopen"),
+    path(
+        "concerns/<uuid:pk>/attachments/<uuid:attachment_pk>/",
+        casework.download_attachment,
+        name="attachment",
+    ),
+]

@@ -122,8 +122,17 @@ def other_parent(make_user):
     return make_user("other_parent", Role.PARENT)
 
 
-def sign_in(client, user, verified=False):
-    """Sign in; with ``verified`` also as if the second factor had just been confirmed."""
+def sign_in(client, user, verified=False, agreed=True):
+    """Sign in; with ``verified`` also as if the second factor had just been confirmed.
+
+    People who must sign the confidentiality agreement (P11, P16, P25) are signed in as having
+    accepted the current version, unless ``agreed=False`` (tests of the agreement gate)."""
+    if agreed and user.must_sign_agreement:
+        from confidentiality.models import ConfidentialityAgreement
+
+        current = ConfidentialityAgreement.objects.current()
+        if current is not None:
+            current.accept(user)
     client.force_login(user)
     if verified:
         device, _ = TOTPDevice.objects.get_or_create(

@@ -1,6 +1,14 @@
+from .agreements import AgreementAcceptance, ConfidentialityAgreement
 from .audit import AuditSeal
 from .base import ConfidentialModel
 from .break_glass import BreakGlassAccess
 from .users import User
 
-__all__ = ["AuditSeal", "BreakGlassAccess", "ConfidentialModel", "User"]
+__all__ = [
+    "AgreementAcceptance",
+    "AuditSeal",
+    "ConfidentialityAgreement",
+    "BreakGlassAccess",
+    "ConfidentialModel",
+    "User",
+]

@@ -26,4 +26,7 @@ class ConfidentialModel(models.Model):
         # Called by django-auditlog for change entries; access entries use the same key.
         from confidentiality.audit import subject_key
 
-        return {"subject": subject_key(self.audit_subject())}
+        data = {"subject": subject_key(self.audit_subject())}
+        # A verb may add what a change was about (entry names, never values), for the history.
+        data.update(self.__dict__.get("_audit_note") or {})
+        return data

@@ -1,3 +1,6 @@
+from .academic import Grade, ProgressNote, Subject, Term, WorkItem
+from .consent import DiscussionPermission, PhotoConsent, PhotoPurpose, PhotoUse
+from .families import FamilyNotice, MeetingRequest, ParentLink
 from .people import Student, SupportAssignment, TeachingGroup
 from .permissions import (
     StudentGroupObjectPermission,
@@ -6,6 +9,18 @@ from .permissions import (
 from .sections import RecordSection
 
 __all__ = [
+    "DiscussionPermission",
+    "FamilyNotice",
+    "Grade",
+    "MeetingRequest",
+    "ParentLink",
+    "PhotoConsent",
+    "PhotoPurpose",
+    "PhotoUse",
+    "ProgressNote",
+    "Subject",
+    "Term",
+    "WorkItem",
     "RecordSection",
     "Student",
     "StudentGroupObjectPermission",

@@ -34,6 +34,15 @@ class Student(ConfidentialModel):
             ("view_family", "See personal and family circumstances"),
             ("view_social_services", "See social-services involvement"),
             ("view_protected", "See protected characteristics"),
+            ("record_learning", "Record grades, progress notes and work"),
+            ("work_with_family", "Answer the family's requests and ask for their permission"),
+            ("view_as_parent", "See as their parent or carer, in the parent portal"),
+            ("change_medical", "Edit the medical record"),
+            ("change_send", "Edit SEN support"),
+            ("change_family", "Edit personal and family circumstances"),
+            ("change_social_services", "Edit social-services involvement"),
+            ("change_protected", "Edit protected characteristics"),
+            ("import_mis", "Import students, contacts, classes and staff from the MIS"),
         ]
 
     def __str__(self):

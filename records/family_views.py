@@ -1,0 +1,210 @@
+"""Staff pages for working with families: meeting requests (P7), messages to parents (P12),
+asking permission to discuss a case with a class (P24), and photograph consent by class (P15).
+
+Every object comes through ``confidentiality.access``; refusals are 404s.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from confidentiality import access
+from confidentiality.audit import record_access
+
+from . import notifications
+from .family_forms import (
+    DiscussionRequestForm,
+    FamilyNoticeForm,
+    MeetingAnswerForm,
+    PhotoUseForm,
+)
+from .models import (
+    DiscussionPermission,
+    FamilyNotice,
+    MeetingRequest,
+    PhotoConsent,
+    PhotoPurpose,
+    PhotoUse,
+    Student,
+    TeachingGroup,
+)
+from .policy import FAMILY_CONTACT, LEARNING_VIEW
+
+
+def _student_page(student, anchor: str):
+    return redirect(reverse("records:student_detail", args=[student.pk]) + f"#{anchor}")
+
+
+def _staff_only(request) -> None:
+    if not request.user.is_school_staff:
+        raise Http404
+
+
+# --- meeting requests (P7) ---------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request):
+    """The meeting requests of the children this person teaches (all, for the safeguarding team)."""
+    _staff_only(request)
+    meetings = access.visible(
+        request, MeetingRequest.objects.select_related("student"), FAMILY_CONTACT
+    )
+    return render(
+        request,
+        "records/meeting_list.html",
+        {"open": meetings.open(), "answered": meetings.exclude(status="open")[:50]},
+    )
+
+
+@login_required
+def meeting_detail(request, pk):
+    _staff_only(request)
+    meeting = access.open_object(
+        request,
+        MeetingRequest.objects.select_related("student", "requested_by", "answered_by"),
+        FAMILY_CONTACT,
+        pk=pk,
+    )
+    form = MeetingAnswerForm(request.POST or None) if meeting.is_open else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        with transaction.atomic():
+            meeting.answer(by=request.user, **form.cleaned_data)
+            transaction.on_commit(
+                lambda: notifications.tell_parents(
+                    meeting.student, "a reply to your meeting request"
+                )
+            )
+        messages.success(request, "Your reply has been sent; the parent reads it in the portal.")
+        return redirect("records:meeting_list")
+    return render(request, "records/meeting_detail.html", {"meeting": meeting, "form": form})
+
+
+# --- messages to the family (P12) --------------------------------------------------------------
+
+
+@login_required
+def send_notice(request, pk):
+    _staff_only(request)
+    student = access.open_object(request, Student.objects.all(), FAMILY_CONTACT, pk=pk)
+    form = FamilyNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            notice: FamilyNotice = form.save(commit=False)
+            notice.student, notice.sent_by = student, request.user
+            notice.save()
+            transaction.on_commit(
+                lambda: notifications.tell_parents(student, "a new message from the school")
+            )
+        messages.success(request, "Message sent. The parents and carers read it in the portal.")
+        return _student_page(student, "family")
+    return render(
+        request,
+        "records/family_form.html",
+        {"student": student, "form": form, "heading": "Send a message to the family"},
+    )
+
+
+# --- permission to discuss a case with a class (P24) -------------------------------------------
+
+
+@login_required
+def ask_discussion(request, pk):
+    _staff_only(request)
+    student = access.open_object(request, Student.objects.all(), FAMILY_CONTACT, pk=pk)
+    form = DiscussionRequestForm(request.POST or None, student=student)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            DiscussionPermission(
+                student=student,
+                teaching_group=form.cleaned_data["teaching_group"],
+                topic=form.cleaned_data["topic"],
+                requested_by=request.user,
+            ).save()
+            transaction.on_commit(
+                lambda: notifications.tell_parents(
+                    student, "a request for your permission", responsibility_only=True
+                )
+            )
+        messages.success(
+            request, "The parents have been asked. Do not discuss the case until they say yes."
+        )
+        return _student_page(student, "family")
+    return render(
+        request,
+        "records/family_form.html",
+        {
+            "student": student,
+            "form": form,
+            "heading": "Ask the parents' permission to discuss this with a class",
+            "guidance": "Policy: a child's individual case is only discussed with a class "
+            "after the parents have agreed.",
+        },
+    )
+
+
+@login_required
+@require_POST
+def discussion_used(request, pk):
+    """Record that the case was discussed with the class; refused without the parents' yes."""
+    _staff_only(request)
+    permission = access.open_object(
+        request, DiscussionPermission.objects.select_related("student"), FAMILY_CONTACT, pk=pk
+    )
+    try:
+        permission.mark_used(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Recorded: the case was discussed with the class.")
+    return _student_page(permission.student, "family")
+
+
+# --- photograph consent by class (P15) ---------------------------------------------------------
+
+
+@login_required
+def class_photo_consent(request, pk):
+    """Who in this class must NOT be photographed for a purpose, and recording a photo's use."""
+    _staff_only(request)
+    group = get_object_or_404(TeachingGroup, pk=pk)
+    students = access.visible(request, group.students.all(), LEARNING_VIEW)
+    if not students.exists():
+        raise Http404
+    record_access(request, group, how="view")
+    purpose = request.GET.get("purpose") or PhotoPurpose.WEBSITE
+    if purpose not in PhotoPurpose.values:
+        purpose = PhotoPurpose.WEBSITE
+    form = PhotoUseForm(request.POST or None, students=students, initial={"purpose": purpose})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            PhotoUse.record(
+                purpose=data["purpose"],
+                students=data["students"],
+                description=data["description"],
+                used_on=data["used_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The photograph's use has been recorded.")
+            return redirect(f"{request.path}?purpose={data['purpose']}")
+    return render(
+        request,
+        "records/class_photo_consent.html",
+        {
+            "group": group,
+            "purpose": PhotoPurpose(purpose),
+            "purposes": PhotoPurpose.choices,
+            "lacking": PhotoConsent.lacking(students, purpose),
+            "class_size": students.count(),
+            "form": form,
+        },
+    )

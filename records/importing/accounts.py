@@ -1,0 +1,33 @@
+"""Accounts the imports create or change (staff, parents and carers).
+
+Accounts are not confidential records, so auditlog does not watch them; an import still says in
+the audit trail which account it created or changed and which fields (never a password).
+"""
+
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+
+
+def new_account(username: str, **fields):
+    """A new account with no usable password: the person is given one by the school's usual
+    route (the administrator's set-password page); the import never invents a password."""
+    user = get_user_model()(username=username, **fields)
+    user.set_unusable_password()
+    user.save()
+    log_account(user, LogEntry.Action.CREATE, {k: [None, str(v)] for k, v in fields.items()})
+    return user
+
+
+def log_account(user, action, changes: dict) -> None:
+    LogEntry.objects.log_create(
+        user,
+        action=action,
+        force_log=True,
+        changes=changes,
+        changes_text="",
+        additional_data={"subject": f"{user._meta.label_lower}:{user.pk}", "how": "mis-import"},
+    )
+
+
+def find_by_email(email: str):
+    return list(get_user_model().objects.filter(email__iexact=email)[:2])

@@ -1,0 +1,104 @@
+"""Classes and teaching groups from the MIS: name, year group, staff and pupils.
+
+The file is the truth about each class it names: staff and pupils not listed leave the class,
+and the grants that came from it go with them (P5, through ``records.grants``). Import staff and
+students first; a class naming someone unknown is rejected, not half-applied.
+"""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from records.models import Student, TeachingGroup
+
+from .runner import CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, Text
+from .students import YearGroupField
+
+SEPARATORS = re.compile(r"[;,\s]+")
+
+
+class ListField(forms.Field):
+    def to_python(self, value):
+        return [v for v in SEPARATORS.split(value or "") if v]
+
+
+class ClassRow(forms.Form):
+    name = Text("Class")
+    year_group = YearGroupField(label="Year group")
+    staff = ListField(label="Teachers", required=False)
+    students = ListField(label="Pupil UPNs", required=False)
+
+
+class ClassImporter(Importer):
+    kind = "classes"
+    label = "Classes"
+    description = (
+        "One row per class: its year group, its teachers and teaching assistants (usernames or "
+        "emails, separated by “;”) and its pupils' UPNs (separated by “;”). Import staff and "
+        "students first."
+    )
+    form_class = ClassRow
+    columns = [
+        Column("name", "Class", ("class name", "group", "teaching group", "registration group")),
+        Column("year_group", "Year group", ("year", "nc year")),
+        Column("staff", "Teachers", ("teacher", "staff", "teacher usernames", "teacher emails")),
+        Column("students", "Pupil UPNs", ("upns", "pupils", "students", "student upns")),
+    ]
+
+    def key(self, data):
+        return data["name"]
+
+    def apply(self, data):
+        staff = self._staff(data["staff"])
+        students = self._students(data["students"])
+        group = TeachingGroup.objects.filter(name__iexact=data["name"]).first()
+        if group is None:
+            group = TeachingGroup.objects.create(name=data["name"], year_group=data["year_group"])
+            group.staff.set(staff)
+            group.students.set(students)
+            return CREATED, [f"{len(staff)} staff, {len(students)} pupils"]
+        changes = []
+        if group.year_group != data["year_group"]:
+            group.year_group = data["year_group"]
+            group.save()
+            changes.append("year group")
+        for relation, people, word in (
+            (group.staff, staff, "staff"),
+            (group.students, students, "pupils"),
+        ):
+            current = set(relation.values_list("pk", flat=True))
+            wanted = {p.pk for p in people}
+            if current != wanted:
+                relation.set(people)  # only the difference is written; grants follow (P5)
+                joined, left = len(wanted - current), len(current - wanted)
+                changes.append(f"{word}: {joined} joined, {left} left")
+        return (UPDATED, [f"changed {'; '.join(changes)}"]) if changes else (UNCHANGED, [])
+
+    def _staff(self, names):
+        found, unknown = [], []
+        for name in names:
+            user = (
+                get_user_model()
+                .objects.filter(Q(username__iexact=name) | Q(email__iexact=name), is_active=True)
+                .first()
+            )
+            if user is None or not (user.is_school_staff or user.must_sign_agreement):
+                unknown.append(name)
+            else:
+                found.append(user)
+        if unknown:
+            raise RowRejected(
+                f"no member of staff with username or email {', '.join(unknown)} "
+                "(import staff first)"
+            )
+        return found
+
+    def _students(self, upns):
+        upns = [u.upper() for u in upns]
+        students = list(Student.objects.filter(upn__in=upns))
+        missing = sorted(set(upns) - {s.upn for s in students})
+        if missing:
+            raise RowRejected(f"no student with UPN {', '.join(missing)} (import students first)")
+        return students

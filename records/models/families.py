@@ -1,0 +1,156 @@
+"""Families: who a child's parents and carers are, the messages the school sends them and the
+meetings they ask for (P7, P12)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from confidentiality.audit import register_confidential
+from confidentiality.crypto.fields import EncryptedCharField, EncryptedTextField
+from confidentiality.models import ConfidentialModel
+
+from .people import Student
+
+
+class ParentLinkQuerySet(models.QuerySet):
+    def with_responsibility(self):
+        return self.filter(parental_responsibility=True)
+
+
+class ParentLink(ConfidentialModel):
+    """A parent or carer's account linked to one child. The link alone decides what the parent
+    sees: their own child in the portal, never another (P12, P13). Consent decisions (photographs,
+    discussing a case with the class) are for those with parental responsibility."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        STEP_PARENT = "step_parent", "Step-parent"
+        GRANDPARENT = "grandparent", "Grandparent"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        CARER = "carer", "Carer"
+        OTHER = "other", "Other"
+
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="children_links"
+    )
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="parent_links")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(
+        default=True,
+        help_text="Only people with parental responsibility may give or withdraw consent.",
+    )
+    contact_priority = models.PositiveSmallIntegerField(
+        default=1, help_text="1 is called first in an emergency."
+    )
+
+    objects = ParentLinkQuerySet.as_manager()
+    permissions_from = "student"
+
+    class Meta:
+        ordering = ["student", "contact_priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "student"], name="one_link_per_parent_child")
+        ]
+
+    def __str__(self):
+        return f"{self.parent.get_full_name() or self.parent} ({self.get_relationship_display()})"
+
+    def audit_subject(self):
+        return self.student
+
+    @classmethod
+    def has_responsibility(cls, user, student) -> bool:
+        """True if ``user`` holds parental responsibility for ``student`` (P15, P24)."""
+        return cls.objects.with_responsibility().filter(parent=user, student=student).exists()
+
+
+class FamilyNotice(ConfidentialModel):
+    """A message from the school to a child's parents and carers, read in the portal (P12)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="notices")
+    title = EncryptedCharField("title")
+    body = EncryptedTextField("message")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    permissions_from = "student"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Message to the family of {self.student}"
+
+    def audit_subject(self):
+        return self.student
+
+
+class MeetingRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=MeetingRequest.Status.OPEN)
+
+
+class MeetingRequest(ConfidentialModel):
+    """A parent asks to meet about their child (P7). Staff who teach the child and the
+    safeguarding team see it and answer: arranged (with when and where) or declined (with why);
+    the parent reads the reply in the portal. What the parent wrote is encrypted (P6)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a reply"
+        ARRANGED = "arranged", "Meeting arranged"
+        DECLINED = "declined", "Declined"
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="meeting_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    topic = EncryptedCharField("what it is about")
+    preferred_times = EncryptedCharField(
+        "times that suit you", help_text="For example: “Tuesday or Thursday after 3.15pm”."
+    )
+    details = EncryptedTextField(
+        "anything else you would like us to know",
+        help_text="Optional. Only the child's teachers and the safeguarding team read this.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reply = EncryptedTextField("reply to the parent")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MeetingRequestQuerySet.as_manager()
+    permissions_from = "student"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Meeting request about {self.student}"
+
+    def audit_subject(self):
+        return self.student
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def answer(self, *, by, status: str, reply: str) -> None:
+        """Arrange or decline the meeting, with a reply the parent reads in the portal (P7)."""
+        if status not in {self.Status.ARRANGED, self.Status.DECLINED}:
+            raise ValidationError("Choose whether the meeting is arranged or declined.")
+        if not reply.strip():
+            raise ValidationError("Write a reply for the parent: when and where, or why not.")
+        self.status = status
+        self.reply = reply.strip()
+        self.answered_by = by
+        self.answered_at = timezone.now()
+        self.save()
+
+
+register_confidential(ParentLink)
+register_confidential(FamilyNotice)
+register_confidential(MeetingRequest)

@@ -1,0 +1,39 @@
+"""Emails to families and staff about the portal. They say that there is something to read and
+who it is from, never what it says (the content stays in the app)."""
+
+from django.contrib.auth import get_user_model
+
+from confidentiality.notifications import send_templated
+
+from .models import ParentLink, StudentUserObjectPermission
+
+
+def _addresses(users) -> list[str]:
+    return sorted({u.email for u in users if u.email and u.is_active})
+
+
+def parents_of(student, responsibility_only: bool = False) -> list[str]:
+    links = ParentLink.objects.filter(student=student).select_related("parent")
+    if responsibility_only:
+        links = links.with_responsibility()
+    return _addresses(link.parent for link in links)
+
+
+def staff_working_with(student) -> list[str]:
+    """The staff who teach or support this child (their derived grant), not the whole school."""
+    ids = StudentUserObjectPermission.objects.filter(
+        content_object=student, permission__codename="work_with_family"
+    ).values("user_id")
+    return _addresses(get_user_model().objects.filter(pk__in=ids))
+
+
+def tell_parents(student, what: str, responsibility_only: bool = False) -> int:
+    """“There is something new about your child in the portal” — e.g. a message, a reply."""
+    return send_templated("portal_update", parents_of(student, responsibility_only), {"what": what})
+
+
+def tell_staff_of_meeting_request(meeting) -> int:
+    """P7: the child's teachers hear that a parent has asked to meet (not what about)."""
+    return send_templated(
+        "meeting_requested", staff_working_with(meeting.student), {"when": meeting.created_at}
+    )

@@ -1,0 +1,158 @@
+"""The parent portal (P12, P13, P15, P24, P7): a parent or carer sees their own children and
+nothing else.
+
+Every page opens the child (or the child's object) through ``confidentiality.access`` with the
+parent's permission, which only the family link grants (records.grants). Any other id — another
+child, another child's work, a made-up one — is a 404, and every opening is audited once.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from confidentiality import access
+
+from . import notifications
+from .family_forms import DiscussionAnswerForm, MeetingRequestForm, PhotoDecisionForm
+from .learning_views import serve_work
+from .models import (
+    DiscussionPermission,
+    ParentLink,
+    PhotoConsent,
+    PhotoPurpose,
+    Student,
+    WorkItem,
+)
+from .policy import AS_PARENT, is_parent
+
+
+def _parent_only(request) -> None:
+    if not is_parent(request.user):
+        raise Http404
+
+
+def _open_child(request, pk) -> Student:
+    _parent_only(request)
+    return access.open_object(request, Student.objects.all(), AS_PARENT, pk=pk)
+
+
+def _child_page(student, anchor: str = ""):
+    url = reverse("portal:child", args=[student.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@login_required
+def home(request):
+    """The parent's children, each a link to their page."""
+    _parent_only(request)
+    children = access.visible(request, Student.objects.all(), AS_PARENT)
+    return render(request, "portal/home.html", {"children": children})
+
+
+@login_required
+def child(request, pk):
+    """Everything the school shares with the family about one child."""
+    student = _open_child(request, pk)
+    return render(
+        request,
+        "portal/child.html",
+        {
+            "student": student,
+            "grades": student.grades.all(),
+            "progress_notes": student.progress_notes.all(),
+            "work_items": WorkItem.objects.without_content().filter(student=student),
+            "consents": PhotoConsent.for_student(student),
+            "discussions": student.discussion_permissions.select_related("teaching_group"),
+            "notices": student.notices.select_related("sent_by"),
+            "meetings": student.meeting_requests.select_related("answered_by"),
+            "has_responsibility": ParentLink.has_responsibility(request.user, student),
+        },
+    )
+
+
+@login_required
+def photo_consent(request, pk):
+    """Give or withdraw consent for photographs, purpose by purpose (P15)."""
+    student = _open_child(request, pk)
+    form = PhotoDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                consent = PhotoConsent.decide(student=student, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                verb = "given" if consent.given else "withdrawn"
+                messages.success(
+                    request, f"Consent {verb} for {consent.get_purpose_display().lower()}."
+                )
+                return redirect("portal:photo_consent", pk=student.pk)
+        else:
+            messages.error(request, "Choose a purpose and whether you give or withdraw consent.")
+    return render(
+        request,
+        "portal/photo_consent.html",
+        {
+            "student": student,
+            "consents": PhotoConsent.for_student(student),
+            "purposes": PhotoPurpose,
+            "has_responsibility": ParentLink.has_responsibility(request.user, student),
+        },
+    )
+
+
+@login_required
+def ask_meeting(request, pk):
+    """P7: parents are welcome to discuss concerns — ask to meet the child's teachers."""
+    student = _open_child(request, pk)
+    form = MeetingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save(commit=False)
+            meeting.student, meeting.requested_by = student, request.user
+            meeting.save()
+            transaction.on_commit(lambda: notifications.tell_staff_of_meeting_request(meeting))
+        messages.success(request, "Your request has been sent. You will see the reply here.")
+        return _child_page(student, "meetings")
+    return render(request, "portal/ask_meeting.html", {"student": student, "form": form})
+
+
+@login_required
+def discussion(request, pk):
+    """P24: the school asks whether it may discuss the child's case with a class."""
+    _parent_only(request)
+    permission = access.open_object(
+        request,
+        DiscussionPermission.objects.select_related("student", "teaching_group"),
+        AS_PARENT,
+        pk=pk,
+    )
+    form = DiscussionAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            permission.respond(by=request.user, granted=form.cleaned_data["granted"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Thank you: your answer has been recorded.")
+            return _child_page(permission.student, "discussions")
+    return render(
+        request,
+        "portal/discussion.html",
+        {
+            "permission": permission,
+            "form": form,
+            "has_responsibility": ParentLink.has_responsibility(request.user, permission.student),
+        },
+    )
+
+
+@login_required
+def work_download(request, pk):
+    """The file of a piece of the child's work, audited as a download (P13)."""
+    _parent_only(request)
+    return serve_work(request, AS_PARENT)

@@ -1,0 +1,124 @@
+"""The safeguarding team's forms: triage, notes, actions, referrals and closing (P3)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
+
+from .models import Concern, Referral
+
+
+def _people(role_set):
+    names = [role.group_name for role in role_set]
+    return get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.get_full_name() or user.username}" + (
+            f" – {user.job_title}" if user.job_title else ""
+        )
+
+
+class ConcernChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, concern):
+        return (
+            f"{concern.reference}: {concern.get_category_display()}, "
+            f"{timezone.localtime(concern.created_at):%d %b %Y} ({concern.get_status_display()})"
+        )
+
+
+class TriageForm(forms.Form):
+    assigned_to = PersonChoiceField(
+        queryset=_people(SAFEGUARDING_TEAM), required=False, label="Assign to"
+    )
+    level = forms.ChoiceField(
+        choices=[("", "Not yet decided")] + Concern.Level.choices, required=False
+    )
+    level_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Why this level",
+        help_text="Needed when you set a level.",
+    )
+    linked = ConcernChoiceField(
+        queryset=Concern.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Linked concerns (earlier concerns, siblings' concerns)",
+    )
+
+    def __init__(self, *args, concern, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = _people(SAFEGUARDING_TEAM)
+        self.fields["linked"].queryset = concern.related_concerns().order_by("-created_at")
+        if not self.is_bound:
+            self.initial.update(
+                assigned_to=concern.assigned_to_id,
+                level=concern.level,
+                level_reason=concern.level_reason or "",
+                linked=list(concern.linked_concerns.values_list("pk", flat=True)),
+            )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Note")
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="What needs doing"
+    )
+    owner = PersonChoiceField(queryset=_people(SCHOOL_STAFF), label="Who will do it")
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due by")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people(SCHOOL_STAFF)
+
+
+class ReferralForm(forms.Form):
+    agency = forms.ChoiceField(choices=Referral.Agency.choices)
+    method = forms.ChoiceField(choices=Referral.Method.choices, label="How")
+    made_at = forms.DateTimeField(
+        required=False,
+        label="When it was made",
+        help_text="Leave empty if the referral is decided but not yet made: the clock shows "
+        "on the dashboard until it is.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    contact = forms.CharField(required=False, max_length=200, label="Who you spoke to")
+    agency_reference = forms.CharField(required=False, max_length=200, label="Their reference")
+    details = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What was said and agreed"
+    )
+
+
+class ReferralUpdateForm(forms.Form):
+    made_at = forms.DateTimeField(
+        required=False,
+        label="Made at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    written_follow_up_at = forms.DateTimeField(
+        required=False,
+        label="Written follow-up sent at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    outcome = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Outcome"
+    )
+
+
+class CloseForm(forms.Form):
+    # Not required here: the model's ``close`` verb is the rule, and its errors land on these.
+    decision = forms.ChoiceField(
+        choices=[("", "Choose a decision")] + Concern.Decision.choices, required=False
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Rationale",
+        help_text="Why this decision is right for the child; what would make you reopen it.",
+    )

@@ -1,0 +1,134 @@
+"""Telling people: in-app alerts and the emails that go with them (P3, P8).
+
+An alert names who raised something and when, never what it is about: the content stays behind
+the access policy. Each email is a ``Notification`` with a delivery status, so a failed email is
+retried and, if it keeps failing, shown to the DSL rather than lost.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .concerns import Concern
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Alert(models.Model):
+    """Something a person must look at, shown in the app until they mark it read."""
+
+    class Kind(models.TextChoices):
+        NEW_CONCERN = "new_concern", "New concern"
+        URGENT_CONCERN = "urgent_concern", "New urgent concern"
+        ESCALATED = "escalated", "Urgent concern not yet acknowledged"
+        OVERDUE_ACTION = "overdue_action", "Action overdue"
+        OVERDUE_REFERRAL = "overdue_referral", "Referral past its statutory time"
+        DELIVERY_FAILED = "delivery_failed", "An email could not be delivered"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_alerts"
+    )
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Who and when only (e.g. "raised by Tom Bennett at 10:32"): never the concern's content.
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["read_at", "-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.message}"
+
+    def mark_read(self, now=None):
+        if self.read_at is None:
+            self.read_at = now or timezone.now()
+            self.save(update_fields=["read_at"])
+
+
+class NotificationQuerySet(models.QuerySet):
+    def due_for_retry(self, now=None):
+        return self.filter(
+            status=Notification.Status.RETRYING, next_attempt_at__lte=now or timezone.now()
+        )
+
+    def failed(self):
+        return self.filter(status=Notification.Status.FAILED)
+
+
+class Notification(models.Model):
+    """One email to one person, and whether it has reached them.
+
+    Delivery happens in the task worker. A failure is kept with its error and retried with a
+    growing wait (1, 5, then 25 minutes); after the last attempt it is marked failed and the
+    safeguarding team sees it on their dashboard (P3: never dropped).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Failed, will retry"
+        FAILED = "failed", "Failed"
+
+    MAX_ATTEMPTS = 4
+    BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_emails"
+    )
+    concern = models.ForeignKey(
+        Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    template = models.CharField(max_length=50)
+    # Only who and when (names, times): never the concern's content.
+    context = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.template} to {self.recipient} ({self.get_status_display()})"
+
+    def record_failure(self, error: Exception, now=None):
+        """Keep the error; schedule the next attempt, or give up and say so."""
+        now = now or timezone.now()
+        self.attempts += 1
+        self.last_error = f"{type(error).__name__}: {error}"[:300]
+        if self.attempts >= self.MAX_ATTEMPTS:
+            self.status = self.Status.FAILED
+            self.next_attempt_at = None
+        else:
+            self.status = self.Status.RETRYING
+            self.next_attempt_at = now + self.BACKOFF[min(self.attempts, len(self.BACKOFF)) - 1]
+        self.save()
+
+    def record_sent(self, now=None):
+        self.attempts += 1
+        self.status = self.Status.SENT
+        self.sent_at = now or timezone.now()
+        self.next_attempt_at = None
+        self.last_error = ""
+        self.save()

@@ -1,0 +1,284 @@
+"""A concern: what a member of staff saw or heard, recorded in two minutes and sent to the DSL."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from confidentiality.audit import register_confidential
+from confidentiality.crypto.fields import (
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
+from confidentiality.models import ConfidentialModel
+from records.models import Student
+
+
+class Category(models.TextChoices):
+    PHYSICAL = "physical", "Physical abuse"
+    EMOTIONAL = "emotional", "Emotional abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    NEGLECT = "neglect", "Neglect"
+    ONLINE = "online", "Online safety"
+    PEER_ON_PEER = "peer_on_peer", "Child-on-child (peer-on-peer) abuse"
+    RADICALISATION = "radicalisation", "Radicalisation (Prevent)"
+    FGM = "fgm", "Female genital mutilation (FGM)"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    ATTENDANCE = "attendance", "Attendance / missing from education"
+    SELF_HARM = "self_harm", "Self-harm or mental health"
+    OTHER = "other", "Other"
+
+
+class ConcernQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Concern.Status.CLOSED)
+
+    def awaiting_dsl(self):
+        """Concerns nobody on the safeguarding team has acknowledged yet."""
+        return self.filter(status=Concern.Status.NEW)
+
+    def urgent_unacknowledged(self):
+        return self.awaiting_dsl().filter(urgency=Concern.Urgency.URGENT)
+
+    def raised_by(self, user):
+        return self.filter(raised_by=user)
+
+    def about(self, student):
+        return self.filter(subjects__student=student).distinct()
+
+
+class Concern(ConfidentialModel):
+    """A worry about a child (or, later, about an adult working with children), logged by anyone
+    who works with children and routed at once to the DSL and deputies (P3).
+
+    What the child said, where, the body map and the DSL's reasoning are encrypted (P6). The
+    student's words are never mandatory (P20); the author confirms they told the student the
+    information may be passed on (P1).
+    """
+
+    class SubjectKind(models.TextChoices):
+        STUDENT = "student", "A child or children"
+        ADULT = "adult", "An adult working with children"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine – the DSL will pick it up today"
+        URGENT = "urgent", "Urgent – the child may be at risk now"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    class Level(models.TextChoices):
+        MONITOR = "monitor", "Monitor in school"
+        EARLY_HELP = "early_help", "Early help"
+        CSC_REFERRAL = "csc_referral", "Referral to children's social care"
+        IMMEDIATE_DANGER = "immediate_danger", "Immediate danger (police / 999)"
+
+    class Decision(models.TextChoices):
+        NO_FURTHER_ACTION = "nfa", "No further action"
+        MONITORING = "monitoring", "Monitoring in school, concern resolved"
+        EARLY_HELP = "early_help", "Early help plan in place"
+        CSC_ACCEPTED = "csc_accepted", "Children's social care accepted the case"
+        CSC_NFA = "csc_nfa", "Children's social care took no further action"
+        POLICE = "police", "Passed to the police"
+        LADO = "lado", "Managed through the LADO process"
+
+    subject_kind = models.CharField(
+        max_length=10, choices=SubjectKind.choices, default=SubjectKind.STUDENT
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_raised"
+    )
+    # Generated when the form is first shown: a second submit of the same form finds this row.
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    # P20: the child's own words, if they chose to say anything. Never required.
+    account = EncryptedTextField("what was seen or said")
+    happened_at = models.DateTimeField("when it was seen or said", default=timezone.now)
+    location = EncryptedCharField("where")
+    # P21: said at a bad time or place, and how it was followed up privately.
+    bad_time_or_place = models.BooleanField(default=False)
+    private_follow_up = EncryptedTextField("private follow-up")
+    body_map = EncryptedJSONField("body map marks", default=list)
+    actions_taken = EncryptedTextField("actions already taken")
+    told_dsl_in_person = models.BooleanField(default=False)
+    # P1: the student was told that what they said may be passed on.
+    student_told_may_be_shared = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.NEW)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # 0: the whole team was told; 1: escalated to the deputies; 2: escalated to the head teacher.
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns_assigned",
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, blank=True)
+    level_reason = EncryptedTextField("reason for the level")
+    linked_concerns = models.ManyToManyField("self", blank=True, symmetrical=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    rationale = EncryptedTextField("rationale for the decision")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("view_concern_summary", "See the status of a concern they logged"),
+            ("triage_concern", "Triage, act on, refer and close concerns"),
+        ]
+        indexes = [models.Index(fields=["status", "urgency"])]
+
+    def __str__(self):
+        return f"Concern {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return str(self.pk).split("-")[0].upper()
+
+    def audit_subject(self):
+        first = self.subjects.select_related("student").order_by("part", "pk").first()
+        return first.student if first else self
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == self.Urgency.URGENT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def students(self):
+        return Student.objects.filter(concern_roles__concern=self).distinct()
+
+    # --- the DSL's verbs -----------------------------------------------------------------------
+
+    def acknowledge(self, by, now=None):
+        """The team has seen it: escalation stops (P3). Acknowledging twice changes nothing."""
+        if self.acknowledged_at is not None:
+            return
+        self.acknowledged_at = now or timezone.now()
+        self.acknowledged_by = by
+        if self.status == self.Status.NEW:
+            self.status = self.Status.ACKNOWLEDGED
+        self.save()
+
+    def triage(self, by, *, assigned_to=None, level="", level_reason="", linked=()):
+        """Assign, set the level with its reason, and link earlier concerns and siblings'."""
+        if level and not (level_reason or "").strip():
+            raise ValidationError({"level_reason": "Say why you chose this level."})
+        self.acknowledge(by=by)
+        self.assigned_to = assigned_to
+        self.level = level
+        self.level_reason = level_reason
+        if self.status in (self.Status.NEW, self.Status.ACKNOWLEDGED) and (level or assigned_to):
+            self.status = self.Status.IN_PROGRESS
+        self.save()
+        self.linked_concerns.set([c for c in linked if c.pk != self.pk])
+
+    def close(self, by, decision, rationale, now=None):
+        """Close the case. A decision and its rationale are required, so that whoever reads the
+        file later (another DSL, a receiving school, an inspector) knows why (P3)."""
+        errors = {}
+        if decision not in self.Decision.values:
+            errors["decision"] = "Choose the decision that closes this concern."
+        if not (rationale or "").strip():
+            errors["rationale"] = "Explain the reasons for the decision."
+        if errors:
+            raise ValidationError(errors)
+        self.acknowledge(by=by, now=now)
+        self.decision = decision
+        self.rationale = rationale.strip()
+        self.status = self.Status.CLOSED
+        self.closed_at = now or timezone.now()
+        self.closed_by = by
+        self.save()
+
+    def reopen(self, by):
+        self.status = self.Status.IN_PROGRESS
+        self.closed_at = None
+        self.save()
+
+    def related_concerns(self):
+        """Other concerns about the same children (earlier concerns, siblings' concerns)."""
+        return (
+            Concern.objects.filter(subjects__student__in=self.students())
+            .exclude(pk=self.pk)
+            .distinct()
+        )
+
+
+class ConcernSubject(models.Model):
+    """A child named in a concern, and their part in it."""
+
+    class Part(models.TextChoices):
+        SUBJECT = "subject", "Subject of the concern"
+        ALLEGED_HARMER = "alleged_harmer", "Alleged harmer"
+        WITNESS = "witness", "Witness"
+        SIBLING = "sibling", "Sibling"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="subjects")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="concern_roles")
+    part = models.CharField(max_length=20, choices=Part.choices, default=Part.SUBJECT)
+
+    class Meta:
+        ordering = ["part", "student__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "student"], name="child_once_per_concern")
+        ]
+
+    def __str__(self):
+        return f"{self.student} ({self.get_part_display()})"
+
+
+class ConcernAttachment(ConfidentialModel):
+    """A photo or document attached to a concern. Name and content are encrypted (P6); the
+    content is kept as base64 text so it shares the fields' key ring and rotation."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
+    filename = EncryptedCharField("file name")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    content = EncryptedTextField("content")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def audit_subject(self):
+        return self.concern.audit_subject()
+
+
+class ConcernDraft(ConfidentialModel):
+    """What someone has typed into the concern form but not yet submitted: saved as they type,
+    so an error, a timeout or a closed tab loses nothing. One per author, encrypted."""
+
+    author = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="concern_draft"
+    )
+    payload = EncryptedJSONField("typed so far", default=dict)
+
+    def audit_subject(self):
+        return self.author
+
+
+register_confidential(Concern, m2m_fields={"linked_concerns"})
+register_confidential(ConcernSubject)
+register_confidential(ConcernAttachment, exclude_fields=["content"])

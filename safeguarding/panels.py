@@ -1,0 +1,76 @@
+"""Dashboard panels: the safeguarding team's queue, the author's concerns, everyone's alerts.
+
+Panels show counts and who/when only: no concern's content appears outside the door.
+"""
+
+from django.urls import reverse
+
+from confidentiality.dashboard_panels import register
+
+from .models import Action, Alert, Concern, Notification, Referral
+from .policy import is_safeguarding_team, may_log_concern
+
+
+@register(order=5)
+def safeguarding_team(request):
+    user = request.user
+    if not is_safeguarding_team(user):
+        return None
+    concerns = Concern.objects.open()
+    urgent = concerns.urgent_unacknowledged().count()
+    new = concerns.awaiting_dsl().count()
+    overdue = (
+        Action.objects.overdue().filter(concern__in=concerns).count()
+        + Referral.objects.overdue().filter(concern__in=concerns).count()
+    )
+    failed = Notification.objects.failed().count()
+    unread = Alert.objects.for_user(user).unread().count()
+    items = [
+        f"{urgent} urgent concern{'s' if urgent != 1 else ''} not yet acknowledged",
+        f"{new} new concern{'s' if new != 1 else ''} awaiting the team",
+        f"{overdue} overdue item{'s' if overdue != 1 else ''} (actions and referrals)",
+        f"{unread} unread alert{'s' if unread != 1 else ''}",
+    ]
+    if failed:
+        items.append(f"{failed} email{'s' if failed != 1 else ''} could not be delivered")
+    return {
+        "title": "Safeguarding",
+        "body": "Concerns routed to the DSL and deputies (P3).",
+        "items": items,
+        "links": [
+            {"label": "Open the safeguarding dashboard", "url": reverse("safeguarding:dashboard")},
+            {"label": f"Alerts ({unread} unread)", "url": reverse("safeguarding:alerts")},
+        ],
+    }
+
+
+@register(order=6)
+def my_concerns(request):
+    user = request.user
+    if not may_log_concern(user):
+        return None
+    mine = Concern.objects.raised_by(user)
+    total, open_ = mine.count(), mine.open().count()
+    links = [
+        {"label": "Log a concern", "url": reverse("safeguarding:log_concern")},
+        {"label": "My concerns", "url": reverse("safeguarding:my_concerns")},
+    ]
+    body = "Worried about a child? Log it now: it reaches the DSL and deputies at once."
+    if total:
+        body += f" You have logged {total} concern{'s' if total != 1 else ''}; {open_} still open."
+    return {"title": "Concerns about children", "body": body, "links": links}
+
+
+@register(order=7)
+def alerts(request):
+    user = request.user
+    if is_safeguarding_team(user):
+        return None  # the team's panel already shows their alerts
+    unread = Alert.objects.for_user(user).unread().count()
+    if not unread:
+        return None
+    return {
+        "title": "Safeguarding alerts",
+        "body": f"You have {unread} unread safeguarding alert{'s' if unread != 1 else ''}.",
+        "links": [{"label": "Read your alerts", "url": reverse("safeguarding:alerts")}],
+    }

@@ -1,0 +1,229 @@
+"""Routing: every concern reaches the safeguarding team at once, and urgent ones climb until
+someone acknowledges them (P3, P8).
+
+In-app alerts are written in the same transaction as the concern, so they cannot be lost; emails
+are queued as ``Notification`` rows and sent by the task worker after the commit, retried on
+failure and shown to the DSL if they keep failing. The periodic check (``run_checks``; the
+``escalate_concerns`` command) escalates, raises overdue alerts and retries failed emails. Every
+function takes ``now`` so the clock can be moved in tests.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from confidentiality import roles
+from confidentiality.notifications import send_templated
+from confidentiality.roles import Role
+
+from . import school_time
+from .models import Action, Alert, Concern, Notification, Referral
+
+log = logging.getLogger(__name__)
+
+
+def team_members() -> list:
+    """The DSL first, then the deputies: who receives every concern (P8)."""
+    people = [roles.current_dsl(), *roles.deputies()]
+    seen, team = set(), []
+    for person in people:
+        if person is not None and person.pk not in seen:
+            seen.add(person.pk)
+            team.append(person)
+    return team
+
+
+def head_teachers() -> list:
+    return list(
+        get_user_model().objects.filter(groups__name=Role.HEAD_TEACHER.group_name, is_active=True)
+    )
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M on %a %d %b}"
+
+
+def _who_and_when(concern) -> dict:
+    # Names and times only: emails and alerts never carry what the concern says (P3).
+    return {
+        "raised_by": str(concern.raised_by),
+        "raised_at": _when(concern.created_at),
+        "reference": concern.reference,
+        "urgent": concern.is_urgent,
+    }
+
+
+def _sign_in_link() -> str:
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + reverse(
+        "safeguarding:alerts"
+    )
+
+
+def alert(recipients, kind, message, concern=None, email_template=None, context=None):
+    """An in-app alert for each person, and (optionally) an email queued for delivery."""
+    for person in recipients:
+        Alert.objects.create(recipient=person, concern=concern, kind=kind, message=message)
+        if email_template:
+            queue_email(person, email_template, context or {}, concern)
+
+
+def queue_email(recipient, template: str, context: dict, concern=None) -> Notification:
+    """Queue one email; the worker sends it after this transaction commits."""
+    notification = Notification.objects.create(
+        recipient=recipient,
+        concern=concern,
+        template=template,
+        context={**context, "link": _sign_in_link()},
+    )
+    transaction.on_commit(lambda: _enqueue(notification))
+    return notification
+
+
+def _enqueue(notification) -> None:
+    from .tasks import deliver_notification
+
+    deliver_notification.enqueue(notification.pk)
+
+
+def route_new_concern(concern) -> None:
+    """P3: a new concern goes at once to the DSL and every deputy. With no team appointed it
+    goes to the head teacher, so it always reaches someone."""
+    facts = _who_and_when(concern)
+    kind = Alert.Kind.URGENT_CONCERN if concern.is_urgent else Alert.Kind.NEW_CONCERN
+    label = "Urgent concern" if concern.is_urgent else "Concern"
+    message = f"{label} {concern.reference} raised by {facts['raised_by']} at {facts['raised_at']}."
+    recipients = team_members() or head_teachers()
+    alert(recipients, kind, message, concern, "concern_raised", facts)
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+
+def deliver(notification: Notification, now=None) -> bool:
+    """Send one queued email. A failure is recorded and retried later, never dropped."""
+    if notification.status == Notification.Status.SENT:
+        return True
+    now = now or timezone.now()
+    try:
+        if not notification.recipient.email:
+            raise ValueError(f"{notification.recipient} has no email address")
+        send_templated(notification.template, [notification.recipient.email], notification.context)
+    except Exception as error:  # any failure of the mail system: keep it and retry
+        log.warning("Safeguarding email %s failed: %s", notification.pk, type(error).__name__)
+        notification.record_failure(error, now=now)
+        if notification.status == Notification.Status.FAILED:
+            _tell_team_delivery_failed(notification)
+        return False
+    notification.record_sent(now=now)
+    return True
+
+
+def _tell_team_delivery_failed(notification) -> None:
+    message = (
+        f"An email to {notification.recipient} about concern "
+        f"{notification.context.get('reference', '')} could not be delivered after "
+        f"{notification.attempts} attempts. Please tell them in person."
+    )
+    for person in team_members():
+        Alert.objects.create(
+            recipient=person,
+            concern=notification.concern,
+            kind=Alert.Kind.DELIVERY_FAILED,
+            message=message,
+        )
+
+
+def retry_due(now=None) -> int:
+    """Queue again every email whose wait after a failure is over."""
+    due = list(Notification.objects.due_for_retry(now))
+    for notification in due:
+        notification.status = Notification.Status.QUEUED
+        notification.save(update_fields=["status"])
+        transaction.on_commit(lambda n=notification: _enqueue(n))
+    return len(due)
+
+
+# --- escalation and overdue items --------------------------------------------------------------
+
+
+def escalation_due_at(concern):
+    """When an unacknowledged urgent concern climbs to its next level (school minutes)."""
+    since = concern.escalated_at or concern.created_at
+    return school_time.add_school_minutes(since, school_time.escalation_minutes())
+
+
+def escalate(concern, now) -> None:
+    """Climb one step: from the whole team to the deputies, then to the head teacher (P3)."""
+    facts = _who_and_when(concern)
+    deputies = list(roles.deputies())
+    if concern.escalation_level == 0 and deputies:
+        concern.escalation_level, recipients = 1, deputies
+    else:
+        concern.escalation_level, recipients = 2, head_teachers()
+    concern.escalated_at = now
+    concern.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
+    message = (
+        f"Urgent concern {concern.reference} raised by {facts['raised_by']} at "
+        f"{facts['raised_at']} has not been acknowledged by the safeguarding team."
+    )
+    alert(recipients, Alert.Kind.ESCALATED, message, concern, "concern_escalated", facts)
+
+
+def escalate_overdue(now=None) -> int:
+    """Escalate each urgent concern nobody has acknowledged in time."""
+    now = now or timezone.now()
+    count = 0
+    for concern in Concern.objects.urgent_unacknowledged().filter(escalation_level__lt=2):
+        if escalation_due_at(concern) <= now:
+            escalate(concern, now)
+            count += 1
+    return count
+
+
+def alert_overdue(now=None) -> int:
+    """Tell the team once about each action or referral that has passed its date."""
+    now = now or timezone.now()
+    team = team_members()
+    count = 0
+    actions = Action.objects.overdue(timezone.localdate(now)).filter(
+        overdue_alerted_at__isnull=True, concern__status__in=["acknowledged", "in_progress", "new"]
+    )
+    for action in actions.select_related("concern", "owner"):
+        recipients = {p.pk: p for p in [*team, action.owner] if p.is_safeguarding_team}
+        alert(
+            recipients.values(),
+            Alert.Kind.OVERDUE_ACTION,
+            f"An action on concern {action.concern.reference} for {action.owner} was due "
+            f"on {action.due_on:%a %d %b}.",
+            action.concern,
+        )
+        action.overdue_alerted_at = now
+        action.save(update_fields=["overdue_alerted_at", "updated_at"])
+        count += 1
+    for referral in Referral.objects.overdue(now).filter(overdue_alerted_at__isnull=True):
+        alert(
+            team,
+            Alert.Kind.OVERDUE_REFERRAL,
+            f"The {referral.get_agency_display()} referral on concern "
+            f"{referral.concern.reference} is past its statutory time ({referral.clock}).",
+            referral.concern,
+        )
+        referral.overdue_alerted_at = now
+        referral.save(update_fields=["overdue_alerted_at", "updated_at"])
+        count += 1
+    return count
+
+
+def run_checks(now=None) -> dict:
+    """The periodic safeguarding check: escalation, overdue alerts and email retries."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return {
+            "escalated": escalate_overdue(now),
+            "overdue": alert_overdue(now),
+            "retried": retry_due(now),
+        }

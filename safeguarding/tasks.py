@@ -1,0 +1,25 @@
+"""Background work for the safeguarding team, run by the task worker (``manage.py db_worker``)."""
+
+from django.db import transaction
+from django.tasks import task
+
+
+@task
+def deliver_notification(notification_id: int) -> bool:
+    """Send one queued safeguarding email; a failure is kept and retried (see routing.deliver)."""
+    from .models import Notification
+    from .routing import deliver
+
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None:
+            return False
+        return deliver(notification)
+
+
+@task
+def run_safeguarding_checks() -> dict:
+    """Escalate unacknowledged urgent concerns, raise overdue alerts and retry failed emails."""
+    from .routing import run_checks
+
+    return run_checks()

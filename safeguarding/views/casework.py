@@ -1,0 +1,166 @@
+"""The safeguarding team's verbs on a concern: each a POST that opens the concern through the
+door (team only, second factor, one audit entry), does one thing, and returns to the concern.
+A form with errors re-renders the concern page with what was typed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from ..casework_forms import (
+    ActionForm,
+    CloseForm,
+    NoteForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    TriageForm,
+)
+from ..models import Action, CaseNote, ConcernAttachment, Referral
+from ..services import attachment_bytes
+from .team import render_concern, team_concern
+
+
+def _back(concern, anchor=""):
+    return redirect(f"{concern_url(concern)}{anchor}")
+
+
+def concern_url(concern):
+    from django.urls import reverse
+
+    return reverse("safeguarding:concern", kwargs={"pk": concern.pk})
+
+
+@login_required
+@require_POST
+def acknowledge(request, pk):
+    """Acknowledging stops escalation (P3)."""
+    concern = team_concern(request, pk)
+    concern.acknowledge(by=request.user)
+    messages.success(request, f"Concern {concern.reference} acknowledged.")
+    return _back(concern)
+
+
+@login_required
+@require_POST
+def triage(request, pk):
+    concern = team_concern(request, pk)
+    form = TriageForm(request.POST, concern=concern, prefix="triage")
+    if form.is_valid():
+        try:
+            concern.triage(
+                request.user,
+                assigned_to=form.cleaned_data["assigned_to"],
+                level=form.cleaned_data["level"],
+                level_reason=form.cleaned_data["level_reason"],
+                linked=form.cleaned_data["linked"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Triage saved.")
+            return _back(concern, "#triage")
+    return render_concern(request, concern, status=400, triage=form)
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    concern = team_concern(request, pk)
+    form = NoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return render_concern(request, concern, status=400, note=form)
+    CaseNote(concern=concern, author=request.user, text=form.cleaned_data["text"]).save()
+    messages.success(request, "Note added.")
+    return _back(concern, "#notes")
+
+
+@login_required
+@require_POST
+def add_action(request, pk):
+    concern = team_concern(request, pk)
+    form = ActionForm(request.POST, prefix="action")
+    if not form.is_valid():
+        return render_concern(request, concern, status=400, action=form)
+    Action(concern=concern, created_by=request.user, **form.cleaned_data).save()
+    concern.acknowledge(by=request.user)
+    messages.success(request, "Action added.")
+    return _back(concern, "#actions")
+
+
+@login_required
+@require_POST
+def complete_action(request, pk, action_pk):
+    concern = team_concern(request, pk)
+    get_object_or_404(Action, concern=concern, pk=action_pk).complete(by=request.user)
+    messages.success(request, "Action marked done.")
+    return _back(concern, "#actions")
+
+
+@login_required
+@require_POST
+def add_referral(request, pk):
+    concern = team_concern(request, pk)
+    form = ReferralForm(request.POST, prefix="referral")
+    if not form.is_valid():
+        return render_concern(request, concern, status=400, referral=form)
+    Referral(concern=concern, made_by=request.user, **form.cleaned_data).save()
+    concern.acknowledge(by=request.user)
+    messages.success(request, "Referral recorded. Its statutory clock is on the dashboard.")
+    return _back(concern, "#referrals")
+
+
+@login_required
+@require_POST
+def update_referral(request, pk, referral_pk):
+    concern = team_concern(request, pk)
+    referral = get_object_or_404(Referral, concern=concern, pk=referral_pk)
+    form = ReferralUpdateForm(request.POST, prefix=f"ref-{referral.pk}")
+    if not form.is_valid():
+        return render_concern(request, concern, status=400, **{f"update_{referral.pk}": form})
+    referral.record_progress(**form.cleaned_data)
+    messages.success(request, "Referral updated.")
+    return _back(concern, "#referrals")
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    concern = team_concern(request, pk)
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            concern.close(
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Concern {concern.reference} closed.")
+            return _back(concern)
+    return render_concern(request, concern, status=400, close=form)
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    concern = team_concern(request, pk)
+    concern.reopen(by=request.user)
+    messages.info(request, f"Concern {concern.reference} reopened.")
+    return _back(concern)
+
+
+@login_required
+def download_attachment(request, pk, attachment_pk):
+    """A file attached to a concern, for the team only: the concern is opened through the door
+    as a download, so the audit entry names the concern's child and the file's address."""
+    concern = team_concern(request, pk, how="download")
+    attachment = get_object_or_404(ConcernAttachment, concern=concern, pk=attachment_pk)
+    response = HttpResponse(attachment_bytes(attachment), content_type=attachment.content_type)
+    safe_name = "".join(c for c in attachment.filename if c.isalnum() or c in "._- ")[:100]
+    response["Content-Disposition"] = f'attachment; filename="{safe_name or "attachment"}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

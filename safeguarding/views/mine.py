@@ -1,0 +1,42 @@
+""" "My concerns": the author follows what they logged — its status, never the DSL's work."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from confidentiality import access
+
+from .. import body_map
+from ..models import Concern
+from ..policy import SUMMARY, may_log_concern
+
+
+@login_required
+def my_concerns(request):
+    if not may_log_concern(request.user):
+        raise Http404
+    concerns = access.visible(request, Concern.objects.raised_by(request.user), SUMMARY)
+    return render(
+        request,
+        "safeguarding/my_concerns.html",
+        {"concerns": concerns.prefetch_related("subjects__student")},
+    )
+
+
+@login_required
+def my_concern(request, pk):
+    concern = access.open_object(
+        request,
+        Concern.objects.raised_by(request.user).prefetch_related("subjects__student"),
+        SUMMARY,
+        pk=pk,
+    )
+    return render(
+        request,
+        "safeguarding/my_concern.html",
+        {
+            "concern": concern,
+            "marks": body_map.describe(concern.body_map or []),
+            "attachment_count": concern.attachments.count(),
+        },
+    )

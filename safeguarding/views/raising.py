@@ -1,0 +1,91 @@
+"""Logging a concern: any member of staff, volunteer or health professional, in two minutes.
+
+Only sign-in is needed: never a second factor or anything else that could delay a report (P3).
+What is typed is kept as a draft as it is typed, and on any error (nothing is lost).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import body_map, services
+from ..forms import ConcernForm, initial_from_draft, mark_formset, subject_formset
+from ..policy import may_log_concern
+
+
+def _may_log(request):
+    if not may_log_concern(request.user):
+        raise Http404
+
+
+@login_required
+def log_concern(request):
+    _may_log(request)
+    restored = had_files = False
+    if request.method == "POST":
+        form = ConcernForm(request.POST, request.FILES)
+        subjects, marks = subject_formset(request.POST), mark_formset(request.POST)
+        if form.is_valid() and subjects.is_valid() and marks.is_valid():
+            try:
+                concern, created = services.raise_concern(
+                    request.user,
+                    form.cleaned_data,
+                    subjects.entries(),
+                    marks.marks(),
+                    form.cleaned_data["attachments"],
+                )
+            except PermissionError as refusal:
+                messages.error(request, str(refusal))
+                return redirect("safeguarding:log_concern")
+            if created:
+                messages.success(
+                    request,
+                    f"Thank you. Concern {concern.reference} has gone to the DSL and deputies.",
+                )
+            else:
+                messages.info(request, f"Concern {concern.reference} was already sent.")
+            return redirect("safeguarding:my_concern", pk=concern.pk)
+        # Keep everything typed, whatever happens next (P3: nothing is lost).
+        services.save_draft(request.user, request.POST)
+        had_files = bool(request.FILES)
+    else:
+        draft = services.current_draft(request.user)
+        initial, students, mark_rows = initial_from_draft(draft) if draft else ({}, [], [])
+        restored = bool(draft)
+        form = ConcernForm(initial=initial)
+        subjects, marks = subject_formset(initial=students), mark_formset(initial=mark_rows)
+    return render(
+        request,
+        "safeguarding/concern_form.html",
+        {
+            "form": form,
+            "subjects": subjects,
+            "marks": marks,
+            "regions": body_map.REGIONS,
+            "restored": restored,
+            "had_files": had_files,
+        },
+    )
+
+
+@login_required
+@require_POST
+def autosave(request):
+    """Called by concern-form.js every few seconds while someone types."""
+    _may_log(request)
+    draft = services.save_draft(request.user, request.POST)
+    return JsonResponse(
+        {"saved": draft is not None, "at": timezone.localtime().strftime("%H:%M:%S")}
+    )
+
+
+@login_required
+@require_POST
+def discard_draft(request):
+    _may_log(request)
+    services.discard_draft(request.user)
+    messages.info(request, "The draft was discarded. You have a blank form.")
+    return redirect("safeguarding:log_concern")

@@ -1,0 +1,132 @@
+"""The safeguarding team's pages: the dashboard and one concern with all its casework (P3).
+
+Every concern comes through the access policy's door: the team only, with a verified second
+factor, one audit entry per request.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from confidentiality import access
+
+from .. import body_map
+from ..casework_forms import (
+    ActionForm,
+    CloseForm,
+    NoteForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    TriageForm,
+)
+from ..models import Action, Category, Concern, Notification, Referral
+from ..policy import CASEWORK, is_safeguarding_team
+
+TEAM_VIEW = ("safeguarding.view_concern",)
+
+
+def team_concern(request, pk, how="view"):
+    """One concern for the safeguarding team, through the door (404 for anyone else)."""
+    return access.open_object(
+        request,
+        Concern.objects.select_related("raised_by", "assigned_to", "acknowledged_by"),
+        CASEWORK,
+        how=how,
+        pk=pk,
+    )
+
+
+def _with_children(queryset):
+    return queryset.select_related("raised_by", "assigned_to").prefetch_related("subjects__student")
+
+
+@login_required
+def dashboard(request):
+    """New, urgent and overdue first; then open cases; counts by category and month."""
+    if not is_safeguarding_team(request.user):
+        raise Http404
+    concerns = access.visible(request, Concern.objects.all(), TEAM_VIEW)
+    now = timezone.now()
+    year_ago = now - timezone.timedelta(days=365)
+    by_category = dict(
+        concerns.filter(created_at__gte=year_ago)
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    by_month = (
+        concerns.filter(created_at__gte=year_ago)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("-month")
+    )
+    open_concerns = concerns.open()
+    return render(
+        request,
+        "safeguarding/dashboard.html",
+        {
+            "urgent": _with_children(open_concerns.urgent_unacknowledged()),
+            "new": _with_children(
+                open_concerns.awaiting_dsl().exclude(urgency=Concern.Urgency.URGENT)
+            ),
+            "overdue_actions": Action.objects.overdue()
+            .filter(concern__in=open_concerns)
+            .select_related("concern", "owner"),
+            "overdue_referrals": Referral.objects.overdue(now)
+            .filter(concern__in=open_concerns)
+            .select_related("concern"),
+            "in_progress": _with_children(
+                open_concerns.exclude(status=Concern.Status.NEW).order_by("-updated_at")
+            ),
+            "recently_closed": _with_children(
+                concerns.filter(status=Concern.Status.CLOSED).order_by("-closed_at")[:10]
+            ),
+            "failed_emails": Notification.objects.failed().select_related("recipient")[:20],
+            "retrying_emails": Notification.objects.filter(
+                status=Notification.Status.RETRYING
+            ).count(),
+            "by_category": [
+                (label, by_category.get(value, 0)) for value, label in Category.choices
+            ],
+            "by_month": by_month,
+        },
+    )
+
+
+def render_concern(request, concern, status=200, **forms):
+    """The concern page with its forms; a form passed in (with errors) replaces the blank one."""
+    referrals = list(concern.referrals.select_related("made_by"))
+    context = {
+        "concern": concern,
+        "subjects": concern.subjects.select_related("student"),
+        "marks": body_map.describe(concern.body_map or []),
+        "attachments": concern.attachments.only(
+            "id", "content_type", "size", "created_at", "concern_id", "filename"
+        ),
+        "notes": concern.notes.select_related("author"),
+        "actions": concern.actions.select_related("owner", "done_by"),
+        "referrals": [
+            (r, forms.get(f"update_{r.pk}") or ReferralUpdateForm(prefix=f"ref-{r.pk}"))
+            for r in referrals
+        ],
+        "linked": concern.linked_concerns.all(),
+        "related": concern.related_concerns().exclude(pk__in=concern.linked_concerns.values("pk"))[
+            :20
+        ],
+        "triage_form": forms.get("triage") or TriageForm(concern=concern, prefix="triage"),
+        "note_form": forms.get("note") or NoteForm(prefix="note"),
+        "action_form": forms.get("action") or ActionForm(prefix="action"),
+        "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
+        "close_form": forms.get("close") or CloseForm(prefix="close"),
+        "may_read_audit_trail": access.may_read_audit_trail(request.user),
+    }
+    return render(request, "safeguarding/concern_detail.html", context, status=status)
+
+
+@login_required
+def concern_detail(request, pk):
+    return render_concern(request, team_concern(request, pk))
