@@ -202,14 +202,23 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-EMAIL_BACKEND = env.str_(
+_mail_backend = env.str_(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = env.str_("EMAIL_HOST", "localhost")
-EMAIL_PORT = env.integer("EMAIL_PORT", 25)
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {
+            "host": env.str_("EMAIL_HOST", "localhost"),
+            "port": env.integer("EMAIL_PORT", 25),
+        }
+        if _mail_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str_("DEFAULT_FROM_EMAIL", "safeguarding@school.invalid")
 
 SCHOOL_NAME = env.str_("SCHOOL_NAME", "Riverside Primary School")
