@@ -164,3 +164,15 @@ def test_parents_and_volunteers_cannot_break_glass(client, parent, volunteer, pu
 def test_an_unknown_id_is_404_not_500(client, teacher):
     sign_in(client, teacher)
     assert client.get("/records/students/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_staff_find_their_pupil_by_nhs_number_through_the_blind_index(
+    client, teacher, pupil, student_factory
+):
+    stranger = student_factory(first_name="Stranger", nhs_number="111 222 3333")
+    sign_in(client, teacher)
+    found = client.get("/records/students/", {"q": pupil.nhs_number}).content.decode()
+    assert "Maya" in found
+    # A child the teacher does not teach stays invisible even with the right number.
+    hidden = client.get("/records/students/", {"q": "1112223333"}).content.decode()
+    assert "Stranger" not in hidden and stranger.pk
