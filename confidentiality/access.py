@@ -11,12 +11,11 @@ Who may do what to which object is answered here and nowhere else:
   a written reason, that the DSL is told about.
 
 Superuser status opens nothing here: the technician who runs the server is not entitled to read
-children's records (deny by default). Views use ``visible`` for lists and ``open_object`` (or the
-``ConfidentialObjectMixin``) for one object: a refusal is a 404, because even the existence of a
+children's records (deny by default). Views use ``visible`` for lists and ``open_object`` for one
+object: a refusal is a 404, because even the existence of a
 record is confidential, and every opening writes one audit entry.
 """
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -208,29 +207,3 @@ def break_glass(request, obj, reason: str) -> BreakGlassAccess:
     record_access(request, obj, how="break-glass", reason=reason)
     transaction.on_commit(lambda: tell_safeguarding_team_of_break_glass(grant))
     return grant
-
-
-# --- views ---------------------------------------------------------------------------------------
-
-
-class ConfidentialObjectMixin(LoginRequiredMixin):
-    """For a DetailView (or any view with ``get_object``) of a confidential object.
-
-    Fetches the object once per request through ``open_object`` — so the permission check, the
-    404 for outsiders, the second-factor rule and the single audit entry cannot be skipped.
-    """
-
-    permission_required: str = ""
-    audit_how = "view"
-    lookup = "pk"
-
-    def get_object(self, queryset=None):
-        if not hasattr(self, "_confidential_object"):
-            self._confidential_object = open_object(
-                self.request,
-                queryset if queryset is not None else self.get_queryset(),
-                self.permission_required,
-                how=self.audit_how,
-                **{self.lookup: self.kwargs[self.lookup]},
-            )
-        return self._confidential_object

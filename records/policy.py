@@ -5,7 +5,7 @@ The mechanism (role permissions, guardian grants, break-glass, 404s and audit) i
 No rule here looks at a protected characteristic (P23).
 """
 
-from confidentiality.roles import SAFEGUARDING_TEAM, Role
+from confidentiality.roles import Role
 
 # Everyone who teaches or supports a child in class: the everyday record, allergies and
 # emergency steps, and SEN support — what they need to teach the child safely; and the child's
@@ -76,10 +76,6 @@ def is_parent(user) -> bool:
 
 def may_list_students(user) -> bool:
     return user.is_school_staff or user.has_role(Role.HEALTH_PROFESSIONAL)
-
-
-def is_safeguarding_team(user) -> bool:
-    return bool(user.roles & SAFEGUARDING_TEAM)
 
 
 # --- editing the record's sections -------------------------------------------------------------
