@@ -18,10 +18,12 @@ run: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@# The task worker (safeguarding emails) and the periodic safeguarding check (escalation,
-	@# overdue alerts, email retries) run beside the server and stop with it.
+	@# overdue alerts, email retries) run beside the server and stop with it; so does the
+	@# hourly queueing of training reminders (P9).
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py escalate_concerns --every 60 & checks=$$!; \
-	trap 'kill $$worker $$checks 2>/dev/null' EXIT; \
+	$(PY) manage.py send_training_reminders --every 3600 & reminders=$$!; \
+	trap 'kill $$worker $$checks $$reminders 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -8,9 +8,15 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self):
         from confidentiality import navigation
+        from confidentiality.views.audit_trail import HIDDEN_FROM_READER
 
         from . import grants, panels  # noqa: F401  (connect signals, register panels)
-        from .policy import is_safeguarding_team, may_log_concern
+        from .policy import (
+            hide_adult_concerns_from_trail,
+            is_safeguarding_team,
+            may_handle_adult_concerns,
+            may_log_concern,
+        )
 
         navigation.register(
             navigation.Entry(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
@@ -21,3 +27,17 @@ class SafeguardingConfig(AppConfig):
         navigation.register(
             navigation.Entry(6, "Safeguarding", "safeguarding:dashboard", is_safeguarding_team)
         )
+        navigation.register(
+            navigation.Entry(7, "Ask for advice", "safeguarding:my_advice_list", may_log_concern)
+        )
+        navigation.register(
+            navigation.Entry(
+                8, "Concerns about adults", "safeguarding:adult_concerns", may_handle_adult_concerns
+            )
+        )
+        # One entry: each person's own training page links on to everyone's for the DSL/head.
+        navigation.register(
+            navigation.Entry(60, "Training", "safeguarding:my_training", may_log_concern)
+        )
+        if hide_adult_concerns_from_trail not in HIDDEN_FROM_READER:
+            HIDDEN_FROM_READER.append(hide_adult_concerns_from_trail)

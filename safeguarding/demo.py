@@ -5,8 +5,21 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import services
-from .models import Action, CaseNote, Concern, ConcernSubject, Referral
+from . import advice, services, sharing
+from .adults import raise_adult_concern
+from .models import (
+    Action,
+    AdviceRequest,
+    CaseNote,
+    Concern,
+    ConcernSubject,
+    Course,
+    InformationShare,
+    PolicyReading,
+    Referral,
+    TrainingRecord,
+)
+from .models.training import current_policy_version
 
 NAMESPACE = uuid.UUID("5a0e6f2e-3c1d-4b8a-9f61-2f6f7d1c0a11")
 Part = ConcernSubject.Part
@@ -32,6 +45,14 @@ def _concern(key, author, subjects, hours_ago, **data):
 
 def seed_concerns(people, students):
     """``students``: demo students in roll order (3 Oak are students[2::6])."""
+    _seed_casework(people, students)
+    _seed_full_case(people, students[8])
+    _seed_advice(people, students)
+    _seed_adult_concern(people)
+    _seed_training(people)
+
+
+def _seed_casework(people, students):
     dsl, deputy = people["dsl"], people["deputy"]
     oak = students[2::6]
     now = timezone.now()
@@ -170,3 +191,163 @@ def seed_concerns(people, students):
             decision=Concern.Decision.EARLY_HELP,
             rationale="Young carers' service involved; attendance back to 96%.",
         )
+
+
+def _backdate(model, obj, days):
+    model.objects.filter(pk=obj.pk).update(created_at=timezone.now() - timedelta(days=days))
+
+
+def _seed_full_case(people, child):
+    """A closed case with a whole chronology: concern, actions, referral, share and outcome."""
+    dsl, deputy = people["dsl"], people["deputy"]
+    concern, created = _concern(
+        "closed-full-chronology",
+        people["teacher2"],
+        [(child, Part.SUBJECT)],
+        24 * 40,
+        category="neglect",
+        location="Classroom, first thing",
+        account="He was asleep at his desk again and said he had not had tea for two days.",
+        actions_taken="Gave him breakfast from the club; told him I would speak to Mrs Shah.",
+    )
+    if not created:
+        return
+    concern.triage(
+        dsl,
+        assigned_to=dsl,
+        level="csc_referral",
+        level_reason="Third concern about food at home this term; younger siblings.",
+    )
+    visit = Action(
+        concern=concern,
+        owner=deputy,
+        created_by=dsl,
+        description="Home visit with the family support worker",
+        due_on=timezone.localdate() - timedelta(days=35),
+    )
+    visit.save()
+    visit.complete(by=deputy, now=timezone.now() - timedelta(days=36))
+    _backdate(Action, visit, 39)
+    Referral(
+        concern=concern,
+        agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+        method=Referral.Method.WRITTEN,
+        made_by=dsl,
+        made_at=timezone.now() - timedelta(days=38),
+        contact="MASH duty team",
+        agency_reference="MASH-26-3980",
+        details="Online referral: neglect, three concerns this term.",
+        outcome="Accepted for a child and family assessment.",
+        outcome_at=timezone.now() - timedelta(days=33),
+    ).save()
+    share = InformationShare(
+        concern=concern,
+        student=child,
+        shared_on=timezone.localdate() - timedelta(days=30),
+        agency="Children's social care",
+        recipient="Sam Hill, social worker",
+        what_was_shared="Attendance, the three concerns and the home-visit notes.",
+        lawful_basis="6_1_e",
+        special_category="9_2_g_sch1_18",
+        student_told=True,
+        parents_told=True,
+    )
+    sharing.record_share(share, by=dsl)
+    _backdate(InformationShare, share, 30)
+    concern.close(
+        by=dsl,
+        decision=Concern.Decision.CSC_ACCEPTED,
+        rationale="Child in need plan in place; school attends the core group and monitors "
+        "breakfast and attendance.",
+        now=timezone.now() - timedelta(days=20),
+    )
+
+
+def _seed_advice(people, students):
+    """One request for advice answered, one that became a concern."""
+    teacher2, ta, dsl = people["teacher2"], people["ta"], people["dsl"]
+    if not AdviceRequest.objects.filter(asked_by=teacher2).exists():
+        answered = advice.ask(
+            teacher2,
+            "A parent asked me to keep her new address from her ex-partner. What do I do with "
+            "that information?",
+        )
+        advice.answer(
+            answered,
+            dsl,
+            "Thank you for asking. Pass it to the office in a sealed note marked for me; do not "
+            "put it on the class list. I will update the record and the contact restrictions.",
+        )
+    if not AdviceRequest.objects.filter(asked_by=ta).exists():
+        child = students[2::6][4]
+        converted = advice.ask(
+            ta, "Lily has drawn the same frightening picture three days running. Is it a worry?"
+        )
+        converted.student = child
+        converted.save()
+        advice.convert_to_concern(
+            converted,
+            dsl,
+            {
+                "student": child,
+                "category": "emotional",
+                "urgency": "routine",
+                "account": converted.question,
+                "happened_at": timezone.now() - timedelta(hours=3),
+                "location": "Art table",
+            },
+        )
+
+
+def _seed_adult_concern(people):
+    """A low-level concern about a member of staff: the DSL and the head see it, not Tara."""
+    raise_adult_concern(
+        people["ta"],
+        {
+            "idempotency_key": uuid.uuid5(NAMESPACE, "adult-low-level"),
+            "person": people["teacher2"],
+            "nature": "low_level",
+            "role_in_school": "Class teacher, 4 Elm",
+            "category": "other",
+            "urgency": "routine",
+            "account": "Gave two pupils lifts home in her own car without telling anyone.",
+            "happened_at": timezone.now() - timedelta(days=2),
+            "location": "Staff car park",
+        },
+    )
+
+
+# Days since each person's last child-protection course: some due soon, some overdue, one never.
+TRAINED_DAYS_AGO = {
+    "dsl": (Course.DSL, 200),
+    "deputy": (Course.DSL, 710),  # two-yearly: due within 30 days
+    "head": (Course.CHILD_PROTECTION, 120),
+    "teacher": (Course.CHILD_PROTECTION, 90),
+    "teacher2": (Course.CHILD_PROTECTION, 400),  # overdue
+    "ta": (Course.CHILD_PROTECTION, 350),  # due within 30 days
+    "office": (Course.CHILD_PROTECTION, 60),
+    "nurse": (Course.CHILD_PROTECTION, 30),
+    # the volunteer has no record: overdue
+}
+READ_POLICIES = ("dsl", "deputy", "head", "teacher", "office", "ta")
+
+
+def _seed_training(people):
+    today = timezone.localdate()
+    for username, (course, days) in TRAINED_DAYS_AGO.items():
+        person = people[username]
+        if not TrainingRecord.objects.filter(person=person).exists():
+            TrainingRecord(
+                person=person,
+                course=course,
+                completed_on=today - timedelta(days=days),
+                recorded_by=people["dsl"],
+            ).save()
+    for username in READ_POLICIES:
+        for policy in ("confidentiality", "child_protection"):
+            PolicyReading.objects.get_or_create(
+                person=people[username],
+                policy=policy,
+                version=current_policy_version(today),
+                defaults={"read_on": today - timedelta(days=20)},
+            )

@@ -16,7 +16,7 @@ def safeguarding_team(request):
     user = request.user
     if not is_safeguarding_team(user):
         return None
-    concerns = Concern.objects.open()
+    concerns = Concern.objects.about_children().open()
     urgent = concerns.urgent_unacknowledged().count()
     new = concerns.awaiting_dsl().count()
     overdue = (
@@ -54,6 +54,10 @@ def my_concerns(request):
     links = [
         {"label": "Log a concern", "url": reverse("safeguarding:log_concern")},
         {"label": "My concerns", "url": reverse("safeguarding:my_concerns")},
+        {
+            "label": "Ask the safeguarding team for advice",
+            "url": reverse("safeguarding:ask_advice"),
+        },
     ]
     body = "Worried about a child? Log it now: it reaches the DSL and deputies at once."
     if total:
@@ -73,4 +77,26 @@ def alerts(request):
         "title": "Safeguarding alerts",
         "body": f"You have {unread} unread safeguarding alert{'s' if unread != 1 else ''}.",
         "links": [{"label": "Read your alerts", "url": reverse("safeguarding:alerts")}],
+    }
+
+
+@register(order=8)
+def my_training(request):
+    """P9: each person sees when their own training or policy reading needs attention."""
+    from django.utils import timezone
+
+    from .models.training import requirements
+
+    user = request.user
+    if not may_log_concern(user):
+        return None
+    today = timezone.localdate()
+    needs = [n for n in requirements([user]) if n.state(today) != "ok"]
+    if not needs:
+        return None
+    return {
+        "title": "Your safeguarding training",
+        "body": "Child-protection training and reading the policies are renewed every year.",
+        "items": [f"{n.label}: {n.state_label(today).lower()}" for n in needs],
+        "links": [{"label": "See your training", "url": reverse("safeguarding:my_training")}],
     }

@@ -4,15 +4,31 @@ The mechanism is the core's ``confidentiality.access``; this module only says wh
 and relationship means for concerns.
 """
 
-from confidentiality.roles import SAFEGUARDING_TEAM
+from confidentiality.roles import SAFEGUARDING_TEAM, Role
 
 # The safeguarding team sees and acts on every concern (role-wide, on their groups).
-TEAM_PERMISSIONS = ("view_concern", "view_concern_summary", "triage_concern")
+TEAM_PERMISSIONS = (
+    "view_concern",
+    "view_concern_summary",
+    "triage_concern",
+    "view_advicerequest",
+    "answer_advicerequest",
+)
 # The member of staff who logged a concern sees its summary and status: an object grant.
 AUTHOR_PERMISSION = "view_concern_summary"
 
 SUMMARY = ("safeguarding.view_concern_summary",)
 CASEWORK = "safeguarding.triage_concern"
+# A concern about an adult: an object grant to the people it is routed to (DSL and head teacher,
+# see models/adults.py), never role-wide, so deputies and the person named do not hold it.
+ADULT_CASEWORK = "safeguarding.handle_adult_concern"
+# Requests for advice (P22): the team answers every one; the asker reads their own (object grant).
+ADVICE_ANSWER = "safeguarding.answer_advicerequest"
+ADVICE_READ = "safeguarding.view_advicerequest"
+ASKER_PERMISSION = "view_advicerequest"
+# A child's chronology is the child-protection file: the team's role-wide permission on the
+# student's social-services detail, which no classroom relationship or break-glass grants.
+CHRONOLOGY = "records.view_social_services"
 
 
 def may_log_concern(user) -> bool:
@@ -22,3 +38,43 @@ def may_log_concern(user) -> bool:
 
 def is_safeguarding_team(user) -> bool:
     return user.is_authenticated and bool(user.roles & SAFEGUARDING_TEAM)
+
+
+def may_handle_adult_concerns(user) -> bool:
+    """Who may ever be routed a concern about an adult: the team, the head, governors (chair)."""
+    return user.is_authenticated and user.has_role(
+        *SAFEGUARDING_TEAM, Role.HEAD_TEACHER, Role.GOVERNOR
+    )
+
+
+def may_see_training(user) -> bool:
+    """P9: the DSL, deputies and the head teacher see everyone's training."""
+    return user.is_authenticated and user.has_role(*SAFEGUARDING_TEAM, Role.HEAD_TEACHER)
+
+
+def hide_adult_concerns_from_trail(entries, user):
+    """The audit trail must not reveal a concern about an adult to anyone it was not routed to,
+    and never to the adult named (who may be the head teacher, who reads the trail)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from confidentiality import access
+
+    from .models import Action, CaseNote, Concern, ConcernAboutAdult, Referral
+
+    adults = Concern.objects.about_adults()
+    routed = access.restrict(adults.not_about(user), user, ADULT_CASEWORK)
+    hidden = list(adults.exclude(pk__in=routed.values("pk")).values_list("pk", flat=True))
+    if not hidden:
+        return entries
+    parts = {Concern: hidden}
+    for model in (ConcernAboutAdult, Action, CaseNote, Referral):
+        parts[model] = list(model.objects.filter(concern__in=hidden).values_list("pk", flat=True))
+    condition = Q()
+    for model, pks in parts.items():
+        if pks:
+            condition |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk__in=[str(pk) for pk in pks],
+            )
+    return entries.exclude(condition)

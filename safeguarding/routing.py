@@ -37,6 +37,17 @@ def team_members() -> list:
     return team
 
 
+def people_to_tell(concern) -> list:
+    """Who hears about a concern's progress: the team, or, for a concern about an adult, only
+    the people it was routed to (never the deputies or the person named)."""
+    if concern is not None and concern.is_about_adult:
+        from .models.adults import handlers_for
+
+        adult = getattr(concern, "adult", None)
+        return handlers_for(adult.person) if adult else []
+    return team_members()
+
+
 def head_teachers() -> list:
     return list(
         get_user_model().objects.filter(groups__name=Role.HEAD_TEACHER.group_name, is_active=True)
@@ -63,10 +74,10 @@ def _sign_in_link() -> str:
     )
 
 
-def alert(recipients, kind, message, concern=None, email_template=None, context=None):
+def alert(recipients, kind, message, concern=None, email_template=None, context=None, url=""):
     """An in-app alert for each person, and (optionally) an email queued for delivery."""
     for person in recipients:
-        Alert.objects.create(recipient=person, concern=concern, kind=kind, message=message)
+        Alert.objects.create(recipient=person, concern=concern, kind=kind, message=message, url=url)
         if email_template:
             queue_email(person, email_template, context or {}, concern)
 
@@ -77,7 +88,7 @@ def queue_email(recipient, template: str, context: dict, concern=None) -> Notifi
         recipient=recipient,
         concern=concern,
         template=template,
-        context={**context, "link": _sign_in_link()},
+        context={"link": _sign_in_link(), **context},
     )
     transaction.on_commit(lambda: _enqueue(notification))
     return notification
@@ -128,7 +139,7 @@ def _tell_team_delivery_failed(notification) -> None:
         f"{notification.context.get('reference', '')} could not be delivered after "
         f"{notification.attempts} attempts. Please tell them in person."
     )
-    for person in team_members():
+    for person in people_to_tell(notification.concern):
         Alert.objects.create(
             recipient=person,
             concern=notification.concern,
@@ -177,7 +188,10 @@ def escalate_overdue(now=None) -> int:
     """Escalate each urgent concern nobody has acknowledged in time."""
     now = now or timezone.now()
     count = 0
-    for concern in Concern.objects.urgent_unacknowledged().filter(escalation_level__lt=2):
+    # Concerns about adults already go to the DSL and head teacher at once: they do not climb
+    # to the deputies, who must not see them.
+    queue = Concern.objects.about_children().urgent_unacknowledged()
+    for concern in queue.filter(escalation_level__lt=2):
         if escalation_due_at(concern) <= now:
             escalate(concern, now)
             count += 1
@@ -192,8 +206,11 @@ def alert_overdue(now=None) -> int:
     actions = Action.objects.overdue(timezone.localdate(now)).filter(
         overdue_alerted_at__isnull=True, concern__status__in=["acknowledged", "in_progress", "new"]
     )
-    for action in actions.select_related("concern", "owner"):
-        recipients = {p.pk: p for p in [*team, action.owner] if p.is_safeguarding_team}
+    for action in actions.select_related("concern__adult__person", "owner"):
+        if action.concern.is_about_adult:
+            recipients = {p.pk: p for p in people_to_tell(action.concern)}
+        else:
+            recipients = {p.pk: p for p in [*team, action.owner] if p.is_safeguarding_team}
         alert(
             recipients.values(),
             Alert.Kind.OVERDUE_ACTION,
@@ -204,9 +221,10 @@ def alert_overdue(now=None) -> int:
         action.overdue_alerted_at = now
         action.save(update_fields=["overdue_alerted_at", "updated_at"])
         count += 1
-    for referral in Referral.objects.overdue(now).filter(overdue_alerted_at__isnull=True):
+    referrals = Referral.objects.overdue(now).filter(overdue_alerted_at__isnull=True)
+    for referral in referrals.select_related("concern__adult__person"):
         alert(
-            team,
+            people_to_tell(referral.concern) if referral.concern.is_about_adult else team,
             Alert.Kind.OVERDUE_REFERRAL,
             f"The {referral.get_agency_display()} referral on concern "
             f"{referral.concern.reference} is past its statutory time ({referral.clock}).",

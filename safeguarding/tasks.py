@@ -23,3 +23,11 @@ def run_safeguarding_checks() -> dict:
     from .routing import run_checks
 
     return run_checks()
+
+
+@task
+def send_training_reminders() -> int:
+    """P9: remind people whose training or policy reading is due soon or overdue."""
+    from .training import send_reminders
+
+    return send_reminders()

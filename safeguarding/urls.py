@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import alerts, casework, mine, raising, team
+from .views import (
+    adults,
+    advice,
+    alerts,
+    casework,
+    chronology,
+    mine,
+    raising,
+    sharing,
+    team,
+    training,
+)
 
 app_name = "safeguarding"
 
@@ -30,6 +41,7 @@ urlpatterns = [
         casework.update_referral,
         name="update_referral",
     ),
+    path("concerns/<uuid:pk>/shares/", sharing.add_share, name="add_share"),
     path("concerns/<uuid:pk>/close/", casework.close, name="close"),
     path("concerns/<uuid:pk>/reopen/", casework.reopen, name="reopen"),
     path(
@@ -37,4 +49,26 @@ urlpatterns = [
         casework.download_attachment,
         name="attachment",
     ),
+    path("children/<uuid:pk>/chronology/", chronology.chronology_page, name="chronology"),
+    path(
+        "children/<uuid:pk>/chronology/print/",
+        chronology.chronology_print,
+        name="chronology_print",
+    ),
+    path(
+        "children/<uuid:pk>/chronology/pdf/",
+        chronology.chronology_export,
+        name="chronology_pdf",
+    ),
+    path("advice/ask/", advice.ask, name="ask_advice"),
+    path("advice/mine/", advice.my_requests, name="my_advice_list"),
+    path("advice/mine/<uuid:pk>/", advice.my_request, name="my_advice"),
+    path("advice/", advice.team_list, name="advice_list"),
+    path("advice/<uuid:pk>/", advice.answer, name="advice_answer"),
+    path("advice/<uuid:pk>/concern/", advice.convert, name="advice_convert"),
+    path("adults/log/", adults.log_adult_concern, name="log_adult_concern"),
+    path("adults/", adults.adult_concerns, name="adult_concerns"),
+    path("training/", training.dashboard, name="training"),
+    path("training/mine/", training.my_training, name="my_training"),
+    path("training/mine/read/", training.record_reading, name="record_reading"),
 ]

@@ -32,6 +32,10 @@ class Alert(models.Model):
         OVERDUE_ACTION = "overdue_action", "Action overdue"
         OVERDUE_REFERRAL = "overdue_referral", "Referral past its statutory time"
         DELIVERY_FAILED = "delivery_failed", "An email could not be delivered"
+        ADVICE_REQUESTED = "advice_requested", "Request for advice"
+        ADVICE_ANSWERED = "advice_answered", "Your request for advice was answered"
+        ADULT_CONCERN = "adult_concern", "Concern about an adult"
+        TRAINING_DUE = "training_due", "Training or policy reading due"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_alerts"
@@ -42,6 +46,8 @@ class Alert(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Who and when only (e.g. "raised by Tom Bennett at 10:32"): never the concern's content.
     message = models.CharField(max_length=300)
+    # Where to go to act on it (an advice request, a training page); opened through the door.
+    url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

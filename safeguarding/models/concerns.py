@@ -47,6 +47,18 @@ class ConcernQuerySet(models.QuerySet):
     def about(self, student):
         return self.filter(subjects__student=student).distinct()
 
+    def about_children(self):
+        """Concerns about children: the safeguarding team's queue (P3)."""
+        return self.filter(subject_kind=Concern.SubjectKind.STUDENT)
+
+    def about_adults(self):
+        """Concerns and allegations about staff and volunteers: routed to named people only."""
+        return self.filter(subject_kind=Concern.SubjectKind.ADULT)
+
+    def not_about(self, user):
+        """Never the concerns naming this person: they must not learn of them from us."""
+        return self.exclude(adult__person=user)
+
 
 class Concern(ConfidentialModel):
     """A worry about a child (or, later, about an adult working with children), logged by anyone
@@ -141,6 +153,7 @@ class Concern(ConfidentialModel):
         permissions = [
             ("view_concern_summary", "See the status of a concern they logged"),
             ("triage_concern", "Triage, act on, refer and close concerns"),
+            ("handle_adult_concern", "Handle a concern about an adult routed to them"),
         ]
         indexes = [models.Index(fields=["status", "urgency"])]
 
@@ -152,8 +165,15 @@ class Concern(ConfidentialModel):
         return str(self.pk).split("-")[0].upper()
 
     def audit_subject(self):
+        if self.is_about_adult:
+            adult = getattr(self, "adult", None)
+            return adult.person if adult else self
         first = self.subjects.select_related("student").order_by("part", "pk").first()
         return first.student if first else self
+
+    @property
+    def is_about_adult(self) -> bool:
+        return self.subject_kind == self.SubjectKind.ADULT
 
     @property
     def is_urgent(self) -> bool:
@@ -217,7 +237,8 @@ class Concern(ConfidentialModel):
     def related_concerns(self):
         """Other concerns about the same children (earlier concerns, siblings' concerns)."""
         return (
-            Concern.objects.filter(subjects__student__in=self.students())
+            Concern.objects.about_children()
+            .filter(subjects__student__in=self.students())
             .exclude(pk=self.pk)
             .distinct()
         )

@@ -22,21 +22,31 @@ from ..casework_forms import (
     ReferralUpdateForm,
     TriageForm,
 )
-from ..models import Action, Category, Concern, Notification, Referral
-from ..policy import CASEWORK, is_safeguarding_team
+from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
+from ..policy import ADULT_CASEWORK, CASEWORK, is_safeguarding_team
+from ..sharing_forms import InformationShareForm
 
 TEAM_VIEW = ("safeguarding.view_concern",)
 
 
 def team_concern(request, pk, how="view"):
-    """One concern for the safeguarding team, through the door (404 for anyone else)."""
-    return access.open_object(
-        request,
-        Concern.objects.select_related("raised_by", "assigned_to", "acknowledged_by"),
-        CASEWORK,
-        how=how,
-        pk=pk,
+    """One concern for the people who handle it, through the door (404 for anyone else).
+
+    A concern about a child: the safeguarding team. A concern about an adult: only the people
+    it was routed to (their object grant), and never the adult it names, whatever their role.
+    """
+    concerns = Concern.objects.select_related(
+        "raised_by", "assigned_to", "acknowledged_by", "adult__person"
     )
+    if Concern.objects.about_adults().filter(pk=pk).exists():
+        return access.open_object(
+            request,
+            concerns.about_adults().not_about(request.user),
+            ADULT_CASEWORK,
+            how=how,
+            pk=pk,
+        )
+    return access.open_object(request, concerns.about_children(), CASEWORK, how=how, pk=pk)
 
 
 def _with_children(queryset):
@@ -48,7 +58,7 @@ def dashboard(request):
     """New, urgent and overdue first; then open cases; counts by category and month."""
     if not is_safeguarding_team(request.user):
         raise Http404
-    concerns = access.visible(request, Concern.objects.all(), TEAM_VIEW)
+    concerns = access.visible(request, Concern.objects.about_children(), TEAM_VIEW)
     now = timezone.now()
     year_ago = now - timezone.timedelta(days=365)
     by_category = dict(
@@ -93,6 +103,12 @@ def dashboard(request):
                 (label, by_category.get(value, 0)) for value, label in Category.choices
             ],
             "by_month": by_month,
+            "adult_concerns": access.visible(
+                request,
+                Concern.objects.about_adults().open().not_about(request.user),
+                ADULT_CASEWORK,
+            ).select_related("adult__person", "raised_by"),
+            "advice_waiting": AdviceRequest.objects.unanswered().select_related("asked_by"),
         },
     )
 
@@ -100,6 +116,7 @@ def dashboard(request):
 def render_concern(request, concern, status=200, **forms):
     """The concern page with its forms; a form passed in (with errors) replaces the blank one."""
     referrals = list(concern.referrals.select_related("made_by"))
+    share_form = forms.pop("share", None)
     context = {
         "concern": concern,
         "subjects": concern.subjects.select_related("student"),
@@ -123,6 +140,9 @@ def render_concern(request, concern, status=200, **forms):
         "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
         "close_form": forms.get("close") or CloseForm(prefix="close"),
         "may_read_audit_trail": access.may_read_audit_trail(request.user),
+        "shares": concern.shares.select_related("student", "shared_by"),
+        "share_form": share_form or InformationShareForm(concern=concern, prefix="share"),
+        "advice_request": AdviceRequest.objects.filter(concern=concern).first(),
     }
     return render(request, "safeguarding/concern_detail.html", context, status=status)
 

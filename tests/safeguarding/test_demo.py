@@ -3,6 +3,7 @@
 import io
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from safeguarding.models import Action, Alert, Concern, Referral
 
@@ -27,3 +28,28 @@ def test_seed_demo_fills_the_dsls_screens_and_is_idempotent(db):
         Referral.objects.count(),
         Alert.objects.count(),
     )
+
+
+def test_seed_demo_has_a_full_case_advice_an_adult_concern_and_training(db):
+    from records.models import FamilyNotice
+    from safeguarding import chronology
+    from safeguarding.models import AdviceRequest, InformationShare, PolicyReading
+    from safeguarding.models.training import people_who_train, requirements
+
+    call_command("seed_demo", password="demo-pass-for-tests-2026", stdout=io.StringIO())
+    share = InformationShare.objects.get()
+    assert share.concern.is_closed and share.parents_told
+    assert FamilyNotice.objects.filter(student=share.student, title__isnull=False).exists()
+    kinds = {e.kind for e in chronology.entries_for(share.student)}
+    assert {"concern", "action", "referral", "share", "outcome"} <= kinds
+    assert AdviceRequest.objects.filter(answered_at__isnull=False).count() == 1
+    assert AdviceRequest.objects.filter(concern__isnull=False).count() == 1
+    adult = Concern.objects.about_adults().get()
+    assert adult.adult.person.username == "teacher2"
+    assert PolicyReading.objects.exists()
+    states = {n.state(timezone.localdate()) for n in requirements(people_who_train())}
+    assert {"overdue", "due_soon", "ok"} <= states
+    before = (InformationShare.objects.count(), AdviceRequest.objects.count())
+    call_command("seed_demo", password="demo-pass-for-tests-2026", stdout=io.StringIO())
+    assert before == (InformationShare.objects.count(), AdviceRequest.objects.count())
+    assert Concern.objects.about_adults().count() == 1

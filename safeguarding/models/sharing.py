@@ -1,0 +1,107 @@
+"""Breaking confidentiality (P2): information about a child shared with another agency.
+
+The policy says the student and the parents are told first and then supported. A share can
+only be recorded once both are recorded as told, or with the DSL's reason why telling them
+would put the child at risk. Parents who were told get a notice in their portal (never the
+content); a support action for the student follows on the concern.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from confidentiality.audit import register_confidential
+from confidentiality.crypto.fields import EncryptedCharField, EncryptedTextField
+from confidentiality.models import ConfidentialModel
+from records.models import Student
+
+from .concerns import Concern
+
+
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Article 6: why the school may share personal information at all."""
+
+    PUBLIC_TASK = "6_1_e", "UK GDPR Art 6(1)(e) – public task"
+    LEGAL_OBLIGATION = "6_1_c", "UK GDPR Art 6(1)(c) – legal obligation"
+    VITAL_INTERESTS = "6_1_d", "UK GDPR Art 6(1)(d) – vital interests"
+    CONSENT = "6_1_a", "UK GDPR Art 6(1)(a) – consent"
+
+
+class SpecialCategoryCondition(models.TextChoices):
+    """UK GDPR Article 9: the extra condition when health, sex life or similar is shared."""
+
+    NONE = "none", "No special category information shared"
+    SAFEGUARDING = (
+        "9_2_g_sch1_18",
+        "Art 9(2)(g) substantial public interest – safeguarding of children "
+        "(DPA 2018 Sch 1 para 18)",
+    )
+    VITAL_INTERESTS = "9_2_c", "Art 9(2)(c) – vital interests"
+    EXPLICIT_CONSENT = "9_2_a", "Art 9(2)(a) – explicit consent"
+
+
+class InformationShareQuerySet(models.QuerySet):
+    def about(self, student):
+        return self.filter(student=student)
+
+
+class InformationShare(ConfidentialModel):
+    """A record that the school passed information about a child to someone outside it (P2).
+
+    What was shared and with whom are encrypted (P6). The agency's name is what the parent
+    notice mentions; never what was shared.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="shares")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    shared_on = models.DateField("date shared", default=timezone.localdate)
+    agency = EncryptedCharField("agency", blank=False)
+    recipient = EncryptedCharField("person it was shared with", blank=False)
+    what_was_shared = EncryptedTextField("what was shared", blank=False)
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices)
+    special_category = models.CharField(
+        "special category condition",
+        max_length=20,
+        choices=SpecialCategoryCondition.choices,
+        default=SpecialCategoryCondition.NONE,
+    )
+    # P2: told first, unless telling them would put the child at risk (and then why).
+    student_told = models.BooleanField("the student was told first", default=False)
+    parents_told = models.BooleanField("the parents were told first", default=False)
+    reason_not_told = EncryptedTextField("why telling them would put the child at risk")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    parents_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InformationShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["shared_on", "created_at"]
+
+    def __str__(self):
+        return f"Information shared about {self.student} on {self.shared_on:%d %b %Y}"
+
+    def audit_subject(self):
+        return self.student
+
+    @property
+    def everyone_told(self) -> bool:
+        return self.student_told and self.parents_told
+
+    def clean(self):
+        # P2: no share without telling the student and parents first, or a written reason.
+        if not self.everyone_told and not (self.reason_not_told or "").strip():
+            raise ValidationError(
+                {
+                    "reason_not_told": "The student and the parents must be told first. If "
+                    "telling them would put the child at risk, record why."
+                }
+            )
+        named = self.concern_id and self.student_id
+        if named and not self.concern.subjects.filter(student_id=self.student_id).exists():
+            raise ValidationError({"student": "Choose a child named in this concern."})
+
+
+register_confidential(InformationShare)

@@ -1,0 +1,62 @@
+"""Recording that confidentiality was broken (P2): the share, the parents' portal notice and the
+support action for the student, in one transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from confidentiality import roles
+from records.models import FamilyNotice
+from records.notifications import tell_parents
+
+from . import school_time
+from .models import Action, InformationShare
+
+SUPPORT_WITHIN_WORKING_DAYS = 3
+
+
+def parent_notice_text(share) -> tuple[str, str]:
+    """What the parents read: that information was shared and with whom — never what."""
+    dsl = roles.current_dsl()
+    contact = (
+        f"{dsl} (the Designated Safeguarding Lead)" if dsl else "the Designated Safeguarding Lead"
+    )
+    child = share.student.preferred_name or share.student.first_name
+    title = f"We have shared information about {child}"
+    body = (
+        f"The school has shared information about {child} with {share.agency} to keep them "
+        f"safe. If you would like to talk about this, please contact {contact}."
+    )
+    return title, body
+
+
+@transaction.atomic
+def record_share(share: InformationShare, by) -> InformationShare:
+    """Save a validated share, tell the parents who were told first, and plan the support.
+
+    P2: ``full_clean`` refuses a share where the student or parents were not told unless the
+    DSL recorded why telling them would put the child at risk.
+    """
+    share.shared_by = by
+    share.full_clean()
+    if share.parents_told:
+        share.parents_notified_at = timezone.now()
+    share.save()
+    if share.parents_told:
+        title, body = parent_notice_text(share)
+        FamilyNotice(student=share.student, title=title, body=body, sent_by=by).save()
+        student = share.student
+        transaction.on_commit(lambda: tell_parents(student, "a message from the school"))
+    owner = roles.current_dsl() or by
+    due = school_time.add_working_days(timezone.now(), SUPPORT_WITHIN_WORKING_DAYS)
+    Action(
+        concern=share.concern,
+        owner=owner,
+        created_by=by,
+        due_on=timezone.localdate(due),
+        description=(
+            f"Support {share.student} after information was shared with {share.agency}: "
+            "check in with them, explain what happens next, and agree who they can talk to."
+        ),
+    ).save()
+    share.concern.acknowledge(by=by)
+    return share

@@ -1,0 +1,57 @@
+"""Concerns about adults: anyone who may log a concern may raise one; only the people it is
+routed to (DSL and head teacher, see models/adults.py) see the list and open them."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from confidentiality import access
+
+from .. import adults
+from ..models import Concern
+from ..policy import ADULT_CASEWORK, may_handle_adult_concerns, may_log_concern
+from ..sharing_forms import AdultConcernForm
+
+
+@login_required
+def log_adult_concern(request):
+    if not may_log_concern(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = AdultConcernForm(request.POST, author=request.user)
+        if form.is_valid():
+            try:
+                concern, created = adults.raise_adult_concern(request.user, form.cleaned_data)
+            except PermissionError as refusal:
+                messages.error(request, str(refusal))
+                return redirect("safeguarding:log_adult_concern")
+            messages.success(
+                request,
+                f"Thank you. Concern {concern.reference} has gone to the people who handle "
+                "concerns about adults. Do not discuss it with the person concerned.",
+            )
+            return redirect("safeguarding:my_concern", pk=concern.pk)
+    else:
+        form = AdultConcernForm(
+            author=request.user,
+            initial={
+                "idempotency_key": uuid.uuid4(),
+                "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
+    return render(request, "safeguarding/adult_concern_form.html", {"form": form})
+
+
+@login_required
+def adult_concerns(request):
+    """The concerns about adults routed to this person; never one that names them."""
+    if not may_handle_adult_concerns(request.user):
+        raise Http404
+    concerns = access.visible(
+        request, Concern.objects.about_adults().not_about(request.user), ADULT_CASEWORK
+    ).select_related("adult__person", "raised_by")
+    return render(request, "safeguarding/adult_concerns.html", {"concerns": concerns})

@@ -1,0 +1,196 @@
+"""One chronology per child (P3): every kind of entry merged in date order, filterable, printable
+and exported as a PDF for a case conference; the safeguarding team only, each look audited once."""
+
+from datetime import date, timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from records.models import MeetingRequest
+from safeguarding import advice, chronology, sharing
+from safeguarding.models import Action, Concern, InformationShare, Referral
+from tests.conftest import sign_in
+
+from .conftest import signed
+
+ACCOUNT = "He said his uncle locks him in the shed."
+
+
+def accesses(student, how=None):
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(student.pk))
+    return entries.filter(additional_data__how=how) if how else entries
+
+
+def url(student, what=""):
+    return f"/safeguarding/children/{student.pk}/chronology/{what + '/' if what else ''}"
+
+
+def days_ago(n):
+    return timezone.now() - timedelta(days=n)
+
+
+@pytest.fixture
+def case(raise_concern, teacher, dsl, deputy, pupil, parent):
+    """A closed case: a concern, an action, a referral, a share, a converted request for advice,
+    a meeting and the outcome, each on a different day."""
+    first = raise_concern(
+        teacher, [pupil], account=ACCOUNT, category="neglect", happened_at=days_ago(30)
+    )
+    Concern.objects.filter(pk=first.pk).update(created_at=days_ago(30))
+    action = Action(
+        concern=first, owner=dsl, created_by=dsl, description="Home visit", due_on=date.today()
+    )
+    action.save()
+    Action.objects.filter(pk=action.pk).update(created_at=days_ago(25))
+    Referral(
+        concern=first,
+        agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+        method=Referral.Method.WRITTEN,
+        made_by=dsl,
+        made_at=days_ago(20),
+        details="MASH referral form sent.",
+    ).save()
+    share = InformationShare(
+        concern=first,
+        student=pupil,
+        shared_on=timezone.localdate() - timedelta(days=15),
+        agency="Police",
+        recipient="PC Jones",
+        what_was_shared="Dates of the disclosures.",
+        lawful_basis="6_1_e",
+        special_category="9_2_g_sch1_18",
+        student_told=True,
+        parents_told=True,
+    )
+    sharing.record_share(share, by=dsl)
+    asked = advice.ask(teacher, "Is it a worry that he is always hungry?", pupil)
+    second = advice.convert_to_concern(
+        asked,
+        dsl,
+        {
+            "student": pupil,
+            "category": "physical",
+            "urgency": "routine",
+            "account": asked.question,
+            "happened_at": days_ago(10),
+        },
+    )
+    from safeguarding.models import AdviceRequest
+
+    AdviceRequest.objects.filter(pk=asked.pk).update(created_at=days_ago(11))
+    meeting = MeetingRequest(student=pupil, requested_by=parent, topic="His behaviour at home")
+    meeting.save()
+    MeetingRequest.objects.filter(pk=meeting.pk).update(created_at=days_ago(5))
+    first.close(by=dsl, decision="csc_accepted", rationale="Social care have the case.")
+    return first, second
+
+
+def test_the_chronology_merges_every_kind_in_date_order(case, pupil):
+    entries = chronology.entries_for(pupil)
+    kinds = [e.kind for e in entries]
+    for kind in ("concern", "action", "referral", "share", "advice", "meeting", "outcome"):
+        assert kind in kinds, kind
+    assert [e.when for e in entries] == sorted(e.when for e in entries)
+    # The first concern (30 days ago) comes first; the outcome (today) last.
+    assert entries[0].kind == "concern" and ACCOUNT in entries[0].detail
+    assert entries[-1].kind == "outcome"
+    assert kinds.index("referral") < kinds.index("share") < kinds.index("advice")
+
+
+def test_filters_by_kind_date_and_category(case, pupil):
+    entries = chronology.entries_for(pupil)
+    only = chronology.apply_filters(entries, kinds=["referral", "share"])
+    assert {e.kind for e in only} == {"referral", "share"}
+    recent = chronology.apply_filters(entries, since=timezone.localdate() - timedelta(days=12))
+    assert recent and all(e.when >= days_ago(13) for e in recent)
+    assert "referral" not in {e.kind for e in recent}
+    neglect = chronology.apply_filters(entries, category="neglect")
+    assert neglect and all(e.category == "neglect" for e in neglect)
+    assert "meeting" not in {e.kind for e in neglect}  # meetings belong to no concern
+
+
+def test_the_page_filters_from_the_query_string(client, dsl, case, pupil):
+    sign_in(client, dsl, verified=True)
+    page = client.get(url(pupil), {"kind": "referral"}).content.decode()
+    assert "MASH referral form sent." in page
+    assert ACCOUNT not in page
+
+
+def test_the_number_of_queries_does_not_grow_with_the_entries(
+    client, dsl, case, pupil, raise_concern, teacher
+):
+    sign_in(client, dsl, verified=True)
+    client.get(url(pupil))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(pupil))
+    for n in range(4):
+        concern = raise_concern(teacher, [pupil], account=f"Another worry {n}")
+        Action(
+            concern=concern, owner=dsl, created_by=dsl, description="Check", due_on=date.today()
+        ).save()
+        Referral(concern=concern, agency="early_help", made_by=dsl, made_at=days_ago(1)).save()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url(pupil))
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- who may see it ----------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_sign_in(client, pupil):
+    for what in ("", "print", "pdf"):
+        response = client.get(url(pupil, what))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "persona", ["teacher", "head", "office", "nurse", "volunteer", "governor", "parent"]
+)
+def test_only_the_safeguarding_team_opens_a_chronology(client, request, persona, case, pupil):
+    sign_in(client, signed(request.getfixturevalue(persona)), verified=persona == "head")
+    for what in ("", "print", "pdf"):
+        assert client.get(url(pupil, what)).status_code == 404
+    assert not accesses(pupil).exists()
+
+
+def test_the_team_must_confirm_the_second_factor(client, deputy, pupil):
+    sign_in(client, deputy)
+    response = client.get(url(pupil))
+    assert response.status_code == 302 and "/two-factor/verify/" in response["Location"]
+    assert not accesses(pupil).exists()
+
+
+@pytest.mark.parametrize("persona", ["dsl", "deputy"])
+def test_the_team_reads_it_and_each_look_is_audited_once(client, request, persona, case, pupil):
+    sign_in(client, request.getfixturevalue(persona), verified=True)
+    page = client.get(url(pupil))
+    assert page.status_code == 200 and ACCOUNT in page.content.decode()
+    assert accesses(pupil, "view").count() == 1
+
+
+def test_the_print_view_is_audited_as_print(client, dsl, case, pupil):
+    sign_in(client, dsl, verified=True)
+    response = client.get(url(pupil, "print"))
+    assert response.status_code == 200
+    assert ACCOUNT in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert accesses(pupil, "print").count() == 1 and accesses(pupil).count() == 1
+
+
+def test_the_pdf_is_a_real_pdf_download_audited_once_without_its_content(client, dsl, case, pupil):
+    sign_in(client, dsl, verified=True)
+    response = client.get(url(pupil, "pdf"), {"category": "neglect"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]
+    assert accesses(pupil, "export").count() == 1 and accesses(pupil).count() == 1
+    everything = " ".join(
+        f"{e.changes_text} {e.additional_data} {e.changes}" for e in LogEntry.objects.all()
+    )
+    assert ACCOUNT not in everything and "PC Jones" not in everything
