@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from confidentiality.uploads import too_large_message
+
 from .models import (
     FamilyNotice,
     Grade,
@@ -63,7 +65,7 @@ class WorkUploadForm(forms.Form):
         if upload is None or "title" not in cleaned or "subject" not in cleaned:
             return cleaned
         if upload.size > MAX_WORK_FILE_BYTES:  # refuse before reading it all into memory
-            self.add_error("file", _too_big(upload.size))
+            self.add_error("file", too_large_message(upload.size, MAX_WORK_FILE_BYTES))
             return cleaned
         try:
             self.work_item = WorkItem.from_upload(
@@ -77,13 +79,6 @@ class WorkUploadForm(forms.Form):
         except ValidationError as error:
             self.add_error("file", error)
         return cleaned
-
-
-def _too_big(size: int) -> str:
-    return (
-        f"The file is {size / 1024 / 1024:.1f} MB; the largest allowed is "
-        f"{MAX_WORK_FILE_BYTES // (1024 * 1024)} MB."
-    )
 
 
 class FamilyNoticeForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.forms import formset_factory
 from django.utils import timezone
 
+from confidentiality.uploads import check_upload, too_large_message
 from records.models import Student
 
 from . import body_map
@@ -14,13 +15,7 @@ from .models import Category, Concern, ConcernSubject
 
 MAX_ATTACHMENT_BYTES = getattr(settings, "SAFEGUARDING_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
 MAX_ATTACHMENTS = 5
-# What a file must start with to be accepted, whatever its name says.
-FILE_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"GIF8": "image/gif",
-    b"%PDF-": "application/pdf",
-}
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/gif", "application/pdf")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,18 +36,18 @@ class AttachmentsField(forms.FileField):
         cleaned = []
         for upload in files:
             upload = super().clean(upload, initial)
-            if upload.size > MAX_ATTACHMENT_BYTES:
+            if upload.size > MAX_ATTACHMENT_BYTES:  # refuse before reading it into memory
                 raise forms.ValidationError(
-                    f"{upload.name} is too large (at most {MAX_ATTACHMENT_BYTES // 2**20} MB)."
+                    too_large_message(upload.size, MAX_ATTACHMENT_BYTES, upload.name)
                 )
-            head = upload.read(8)
+            upload.detected_type = check_upload(
+                upload.read(),
+                allowed=ATTACHMENT_TYPES,
+                max_bytes=MAX_ATTACHMENT_BYTES,
+                name=upload.name,
+                what="a photo (JPEG, PNG or GIF) or a PDF",
+            )
             upload.seek(0)
-            kind = next((t for sig, t in FILE_SIGNATURES.items() if head.startswith(sig)), None)
-            if kind is None:
-                raise forms.ValidationError(
-                    f"{upload.name} is not a photo (JPEG, PNG, GIF) or a PDF."
-                )
-            upload.detected_type = kind
             cleaned.append(upload)
         return cleaned
 

@@ -1,6 +1,5 @@
 """Verbs that span several models: raising a concern, and keeping its draft (P1, P3)."""
 
-import base64
 import json
 
 from django.core.exceptions import ValidationError
@@ -74,15 +73,11 @@ def attach(concern, upload, by) -> ConcernAttachment:
         filename=upload.name[:200],
         content_type=getattr(upload, "detected_type", "application/octet-stream"),
         size=len(content),
-        content=base64.b64encode(content).decode(),
+        content=content,
         uploaded_by=by,
     )
     attachment.save()
     return attachment
-
-
-def attachment_bytes(attachment) -> bytes:
-    return base64.b64decode(attachment.content)
 
 
 def save_draft(author, post) -> ConcernDraft | None:

@@ -9,6 +9,7 @@ Models using these fields must have a primary key that exists before the first s
 ``ConfidentialModel`` base gives a UUID), because the row is part of what the value is bound to.
 """
 
+import base64
 import datetime
 import json
 
@@ -184,12 +185,32 @@ class EncryptedJSONField(EncryptedField):
         )
 
 
+class EncryptedBinaryField(EncryptedField):
+    """A file's bytes, sealed whole to their row: the database only ever holds ciphertext, and
+    key rotation re-seals files like any other value. Not editable in forms (uploads are checked
+    by ``confidentiality.uploads`` first)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def to_plaintext(self, value) -> str:
+        return base64.b64encode(bytes(value)).decode("ascii")
+
+    def from_plaintext(self, text: str) -> bytes:
+        return base64.b64decode(text)
+
+    def formfield(self, **kwargs):
+        return None
+
+
 def encrypted_field_names(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
 
 
 __all__ = [
     "DecryptionError",
+    "EncryptedBinaryField",
     "EncryptedCharField",
     "EncryptedDateField",
     "EncryptedJSONField",

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 import confidentiality.crypto.fields
-import records.models.academic
 
 
 class Migration(migrations.Migration):
@@ -480,7 +479,7 @@ class Migration(migrations.Migration):
                 ("original_name", models.CharField(blank=True, editable=False, max_length=200)),
                 (
                     "content",
-                    records.models.academic.EncryptedFileContent(
+                    confidentiality.crypto.fields.EncryptedBinaryField(
                         blank=True, editable=False, null=True, verbose_name="file"
                     ),
                 ),

@@ -1,16 +1,18 @@
 """A child's learning: grades, progress notes and their work ("books"), seen by the staff who
 teach them and by their own parents only (P12, P13)."""
 
-import base64
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from confidentiality.audit import register_confidential
-from confidentiality.crypto.fields import EncryptedCharField, EncryptedField, EncryptedTextField
+from confidentiality.crypto.fields import (
+    EncryptedBinaryField,
+    EncryptedCharField,
+    EncryptedTextField,
+)
 from confidentiality.models import ConfidentialModel
+from confidentiality.uploads import check_upload, extension_for
 
 from .people import Student
 
@@ -85,36 +87,9 @@ class ProgressNote(ConfidentialModel):
         return self.student
 
 
-class EncryptedFileContent(EncryptedField):
-    """A file's bytes, sealed whole to their row (the database only ever holds ciphertext).
-    Being an encrypted field, it is re-sealed by key rotation like any other."""
-
-    def to_plaintext(self, value) -> str:
-        return base64.b64encode(bytes(value)).decode("ascii")
-
-    def from_plaintext(self, text: str) -> bytes:
-        return base64.b64decode(text)
-
-    def formfield(self, **kwargs):
-        return None
-
-
-# P13: only these kinds of file are accepted, recognised by their first bytes (what the file is),
-# never by the name or the type the browser claims.
-ALLOWED_FILE_TYPES = {
-    "application/pdf": (b"%PDF-", ".pdf"),
-    "image/png": (b"\x89PNG\r\n\x1a\n", ".png"),
-    "image/jpeg": (b"\xff\xd8\xff", ".jpg"),
-}
+# P13: only these kinds of file are accepted, recognised by their first bytes.
+WORK_FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MAX_WORK_FILE_BYTES = 10 * 1024 * 1024
-
-
-def detect_content_type(head: bytes) -> str | None:
-    """The allowed type these first bytes belong to, or None."""
-    for content_type, (magic, _) in ALLOWED_FILE_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    return None
 
 
 class WorkItemQuerySet(models.QuerySet):
@@ -133,7 +108,7 @@ class WorkItem(ConfidentialModel):
     content_type = models.CharField(max_length=50, editable=False)
     size = models.PositiveIntegerField(editable=False)
     original_name = models.CharField(max_length=200, editable=False, blank=True)
-    content = EncryptedFileContent("file", editable=False)
+    content = EncryptedBinaryField("file")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -152,7 +127,7 @@ class WorkItem(ConfidentialModel):
 
     @property
     def extension(self) -> str:
-        return ALLOWED_FILE_TYPES.get(self.content_type, (b"", ".bin"))[1]
+        return extension_for(self.content_type)
 
     @property
     def download_name(self) -> str:
@@ -163,19 +138,12 @@ class WorkItem(ConfidentialModel):
     def from_upload(cls, *, student, title, subject, data: bytes, name: str = "", by=None):
         """A new piece of work from uploaded bytes, checked by content: only PDF, JPEG or PNG,
         at most 10 MB (not saved)."""
-        if not data:
-            raise ValidationError("The file is empty.")
-        if len(data) > MAX_WORK_FILE_BYTES:
-            raise ValidationError(
-                f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest allowed is "
-                f"{MAX_WORK_FILE_BYTES // (1024 * 1024)} MB."
-            )
-        content_type = detect_content_type(data[:16])
-        if content_type is None:
-            raise ValidationError(
-                "This file is not a PDF, JPEG or PNG. Scan or photograph the work and save it "
-                "as one of those."
-            )
+        content_type = check_upload(
+            data,
+            allowed=WORK_FILE_TYPES,
+            max_bytes=MAX_WORK_FILE_BYTES,
+            hint="Scan or photograph the work and save it as one of those.",
+        )
         return cls(
             student=student,
             title=title,

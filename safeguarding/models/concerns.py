@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from confidentiality.audit import register_confidential
 from confidentiality.crypto.fields import (
+    EncryptedBinaryField,
     EncryptedCharField,
     EncryptedJSONField,
     EncryptedTextField,
@@ -268,14 +269,14 @@ class ConcernSubject(models.Model):
 
 
 class ConcernAttachment(ConfidentialModel):
-    """A photo or document attached to a concern. Name and content are encrypted (P6); the
-    content is kept as base64 text so it shares the fields' key ring and rotation."""
+    """A photo or document attached to a concern. Name and content are encrypted (P6) and
+    re-sealed by key rotation like every other field."""
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
     filename = EncryptedCharField("file name")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    content = EncryptedTextField("content")
+    content = EncryptedBinaryField("content")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

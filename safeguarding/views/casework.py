@@ -18,7 +18,6 @@ from ..casework_forms import (
     TriageForm,
 )
 from ..models import Action, CaseNote, ConcernAttachment, Referral
-from ..services import attachment_bytes
 from .team import render_concern, team_concern
 
 
@@ -159,7 +158,7 @@ def download_attachment(request, pk, attachment_pk):
     as a download, so the audit entry names the concern's child and the file's address."""
     concern = team_concern(request, pk, how="download")
     attachment = get_object_or_404(ConcernAttachment, concern=concern, pk=attachment_pk)
-    response = HttpResponse(attachment_bytes(attachment), content_type=attachment.content_type)
+    response = HttpResponse(attachment.content, content_type=attachment.content_type)
     safe_name = "".join(c for c in attachment.filename if c.isalnum() or c in "._- ")[:100]
     response["Content-Disposition"] = f'attachment; filename="{safe_name or "attachment"}"'
     response["X-Content-Type-Options"] = "nosniff"

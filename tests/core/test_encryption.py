@@ -149,3 +149,20 @@ def test_10000_values_encrypt_and_decrypt_quickly(settings):
     elapsed = time.perf_counter() - start
     assert opened[9999] == "value 9999"
     assert elapsed < 2.0, f"10,000 seal+open took {elapsed:.2f}s"
+
+
+def test_the_upload_check_recognises_files_by_content_not_name():
+    from django.core.exceptions import ValidationError
+
+    from confidentiality.uploads import check_upload
+
+    allowed = ("application/pdf", "image/png")
+    assert check_upload(b"%PDF-1.7 ...", allowed=allowed, max_bytes=100) == "application/pdf"
+    with pytest.raises(ValidationError, match="is not a PDF or PNG"):
+        check_upload(b"<html><script>", allowed=allowed, max_bytes=100)
+    with pytest.raises(ValidationError, match="is not a PDF or PNG"):
+        check_upload(b"\xff\xd8\xff a jpeg", allowed=allowed, max_bytes=100)  # real, not allowed
+    with pytest.raises(ValidationError, match="the largest allowed is"):
+        check_upload(b"%PDF-" + b"0" * 2_000_000, allowed=allowed, max_bytes=1024 * 1024)
+    with pytest.raises(ValidationError, match="is empty"):
+        check_upload(b"", allowed=allowed, max_bytes=100)

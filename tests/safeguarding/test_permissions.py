@@ -149,7 +149,7 @@ def test_attachments_download_for_the_team_only_and_are_audited(client, dsl, tea
         filename="drawing.pdf",
         content_type="application/pdf",
         size=8,
-        content="JVBERi0xLjQ=",
+        content=b"%PDF-1.4",
     )
     attachment.save()
     url = f"/safeguarding/concerns/{concern.pk}/attachments/{attachment.pk}/"
