@@ -56,9 +56,10 @@ def role_permissions(user) -> frozenset[str]:
     return cached
 
 
-def require_second_factor(user) -> None:
-    """The safeguarding team and the head teacher open confidential objects only when verified."""
-    if user.needs_second_factor and not user.is_verified():
+def require_second_factor(user, always: bool = False) -> None:
+    """The safeguarding team and the head teacher open confidential objects only when verified;
+    with ``always``, so does anyone else (e.g. a governor handling a concern about the head)."""
+    if (always or user.needs_second_factor) and not user.is_verified():
         raise SecondFactorRequired
 
 
@@ -125,8 +126,11 @@ def has_permission(user, perms, obj) -> bool:
     return any(p in held for p in _as_tuple(perms))
 
 
-def open_object(request, queryset, perm, how: str = "view", **lookup):
-    """Fetch one confidential object for this request: 404 unless permitted; audited once."""
+def open_object(request, queryset, perm, how: str = "view", second_factor=False, **lookup):
+    """Fetch one confidential object for this request: 404 unless permitted; audited once.
+
+    ``second_factor=True`` demands a verified second factor of anyone, not only of the roles
+    that always need one (casework on concerns, whoever handles it)."""
     user = request.user
     if not _active(user):
         raise Http404
@@ -134,6 +138,8 @@ def open_object(request, queryset, perm, how: str = "view", **lookup):
     obj = queryset.filter(**lookup).first()
     if obj is None or not has_permission(user, perm, obj):
         raise Http404
+    if second_factor:  # only now: an outsider learns nothing, not even that a check exists
+        require_second_factor(user, always=True)
     record_access(request, obj, how=how)
     return obj
 

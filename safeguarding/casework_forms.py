@@ -51,7 +51,14 @@ class TriageForm(forms.Form):
 
     def __init__(self, *args, concern, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = _people(SAFEGUARDING_TEAM)
+        if concern.is_about_adult:
+            # Only the people the concern about an adult was routed to; never the adult named.
+            from .models.adults import handlers_for
+
+            handlers = [p.pk for p in handlers_for(concern.adult.person)]
+            self.fields["assigned_to"].queryset = get_user_model().objects.filter(pk__in=handlers)
+        else:
+            self.fields["assigned_to"].queryset = _people(SAFEGUARDING_TEAM)
         self.fields["linked"].queryset = concern.related_concerns().order_by("-created_at")
         if not self.is_bound:
             self.initial.update(

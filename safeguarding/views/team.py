@@ -44,9 +44,12 @@ def team_concern(request, pk, how="view"):
             concerns.about_adults().not_about(request.user),
             ADULT_CASEWORK,
             how=how,
+            second_factor=True,
             pk=pk,
         )
-    return access.open_object(request, concerns.about_children(), CASEWORK, how=how, pk=pk)
+    return access.open_object(
+        request, concerns.about_children(), CASEWORK, how=how, second_factor=True, pk=pk
+    )
 
 
 def _with_children(queryset):

@@ -125,6 +125,9 @@ def test_hidden_from_the_person_named_whatever_their_role(client, request, named
 def test_the_chair_opens_a_concern_about_the_head(client, teacher, dsl, head, chair):
     concern = raise_about(teacher, head)
     sign_in(client, signed(chair))
+    # Casework on a concern needs a verified second factor, whoever handles it.
+    assert client.get(page(concern))["Location"].startswith("/accounts/two-factor/verify/")
+    sign_in(client, chair, verified=True)
     assert client.get(page(concern)).status_code == 200
     sign_in(client, signed(head), verified=True)
     assert client.get(page(concern)).status_code == 404
@@ -219,3 +222,14 @@ def test_the_audit_trail_does_not_reveal_it_to_the_head_it_names(client, teacher
     trail = client.get("/audit/").content.decode()
     assert concern.reference not in trail and str(concern.pk) not in trail
     assert "LADO" not in trail
+
+
+def test_only_the_handlers_can_be_assigned_a_concern_about_an_adult(
+    teacher, other_teacher, dsl, deputy, head
+):
+    from safeguarding.casework_forms import TriageForm
+
+    concern = raise_about(teacher, other_teacher)
+    choices = set(TriageForm(concern=concern).fields["assigned_to"].queryset)
+    assert choices == {dsl, head}
+    assert deputy not in choices and other_teacher not in choices
