@@ -7,12 +7,14 @@ Grants outside ``policy.DERIVED`` (e.g. a DSL's explicit share) are never touche
 
 from collections import defaultdict
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from confidentiality import roles
+from confidentiality.roles import SCHOOL_STAFF, Role
 
 from . import policy
 from .models import (
@@ -33,8 +35,22 @@ def _permissions() -> dict[str, Permission]:
     }
 
 
+def _holders(user_ids, role_set) -> set[int]:
+    """Those of ``user_ids`` who hold one of ``role_set`` now (active accounts only)."""
+    names = [role.group_name for role in role_set]
+    return set(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True, groups__name__in=names)
+        .values_list("pk", flat=True)
+    )
+
+
 def desired_grants(student_ids) -> dict:
-    """{(student_id, user_id): {codename, ...}} from the relationships that hold now."""
+    """{(student_id, user_id): {codename, ...}} from the relationships that hold now.
+
+    A relationship gives access only to someone whose role fits it: a volunteer or governor
+    placed in a class, or a teacher recorded as a child's nurse, gains nothing (P11, P16, P25).
+    """
     wanted = defaultdict(set)
     through = TeachingGroup.students.through
     staff_through = TeachingGroup.staff.through
@@ -46,18 +62,23 @@ def desired_grants(student_ids) -> dict:
         teachinggroup_id__in={g for _, g in memberships}
     ).values_list("teachinggroup_id", "user_id"):
         group_staff[group_id].append(user_id)
+    assignments = list(
+        SupportAssignment.objects.filter(student_id__in=student_ids).values_list(
+            "student_id", "staff_id", "kind"
+        )
+    )
+    people = {u for ids in group_staff.values() for u in ids} | {u for _, u, _ in assignments}
+    staff = _holders(people, SCHOOL_STAFF)
+    health = _holders(people, {Role.HEALTH_PROFESSIONAL})
     for student_id, group_id in memberships:
         for user_id in group_staff[group_id]:
+            if user_id in staff:
+                wanted[(student_id, user_id)].update(policy.CLASSROOM)
+    for student_id, user_id, kind in assignments:
+        if kind == SupportAssignment.Kind.HEALTH_PROFESSIONAL and user_id in health:
+            wanted[(student_id, user_id)].update(policy.HEALTH)
+        elif kind == SupportAssignment.Kind.TEACHING_ASSISTANT and user_id in staff:
             wanted[(student_id, user_id)].update(policy.CLASSROOM)
-    for student_id, user_id, kind in SupportAssignment.objects.filter(
-        student_id__in=student_ids
-    ).values_list("student_id", "staff_id", "kind"):
-        codes = (
-            policy.HEALTH
-            if kind == SupportAssignment.Kind.HEALTH_PROFESSIONAL
-            else policy.CLASSROOM
-        )
-        wanted[(student_id, user_id)].update(codes)
     # P12, P13: a parent or carer sees their own linked children, and no other.
     for student_id, user_id in ParentLink.objects.filter(student_id__in=student_ids).values_list(
         "student_id", "parent_id"
@@ -126,6 +147,25 @@ def _staff_changed(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver([post_save, post_delete], sender=SupportAssignment)
 def _assignment_changed(sender, instance, **kwargs):
     sync_students([instance.student_id])
+
+
+def students_related_to(user_ids):
+    """The children whose grants depend on these people's relationships."""
+    return set(
+        Student.objects.filter(teaching_groups__staff__in=user_ids).values_list("pk", flat=True)
+    ) | set(
+        SupportAssignment.objects.filter(staff__in=user_ids).values_list("student_id", flat=True)
+    )
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A change of role changes what a relationship gives (a teacher who becomes a volunteer
+    keeps the class but loses its records)."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    user_ids = list(pk_set or []) if isinstance(instance, Group) else [instance.pk]
+    sync_students(students_related_to(user_ids))
 
 
 @receiver([post_save, post_delete], sender=ParentLink)

@@ -8,6 +8,7 @@ app_name = "records"
 urlpatterns = [
     path("students/", views.student_list, name="student_list"),
     path("students/find/", views.find_student, name="find_student"),
+    path("students/nhs-number/", views.nhs_lookup, name="nhs_lookup"),
     path("students/<uuid:pk>/", views.student_detail, name="student_detail"),
     path("students/<uuid:pk>/emergency-access/", views.break_glass, name="break_glass"),
     # Importing the MIS exports

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from confidentiality import access
 
@@ -17,12 +18,6 @@ from .policy import ANY_STUDENT_VIEW, may_list_students
 
 
 def _search(queryset, text: str):
-    """Name or UPN; a ten-digit NHS number is matched through its blind index (P6), so the
-    number itself is never stored or compared in plain text."""
-    digits = "".join(text.split())
-    if len(digits) == 10 and digits.isdigit():
-        field = Student._meta.get_field("nhs_number_index")
-        return queryset.filter(nhs_number_index=field.digest_for(digits))
     for word in text.split()[:4]:
         queryset = queryset.filter(
             Q(first_name__icontains=word)
@@ -48,7 +43,51 @@ def student_list(request):
     return render(
         request,
         "records/student_list.html",
-        {"page": page, "query": query, "may_break_glass": access.may_break_glass(request.user)},
+        {
+            "page": page,
+            "query": query,
+            "nhs_form": NHSNumberForm(),
+            "may_break_glass": access.may_break_glass(request.user),
+        },
+    )
+
+
+class NHSNumberForm(forms.Form):
+    nhs_number = forms.RegexField(
+        label="NHS number",
+        regex=r"^\s*\d{3}\s*\d{3}\s*\d{4}\s*$",
+        error_messages={"invalid": "An NHS number is ten digits, e.g. 943 476 5919."},
+    )
+
+
+@login_required
+@require_POST
+def nhs_lookup(request):
+    """Find a pupil by NHS number (P6): sent by POST so the number never lands in a URL, a log
+    or the browser's history; matched through its blind index, among the pupils this person may
+    open; every match is an audited look."""
+    if not may_list_students(request.user):
+        raise Http404
+    form = NHSNumberForm(request.POST)
+    students = Student.objects.none()
+    if form.is_valid():
+        field = Student._meta.get_field("nhs_number_index")
+        digest = field.digest_for("".join(form.cleaned_data["nhs_number"].split()))
+        students = access.visible(request, Student.objects.all(), ANY_STUDENT_VIEW).filter(
+            nhs_number_index=digest
+        )
+        for student in students:
+            access.record_access(request, student, how="nhs-lookup")
+    page = Paginator(students.prefetch_related("teaching_groups"), 50).get_page(1)
+    return render(
+        request,
+        "records/student_list.html",
+        {
+            "page": page,
+            "query": "",
+            "nhs_form": form,
+            "may_break_glass": access.may_break_glass(request.user),
+        },
     )
 
 
@@ -87,6 +126,7 @@ def find_student(request):
     seeing only name and year, and then open the record by breaking the glass."""
     if not access.may_break_glass(request.user):
         raise Http404
+    access.require_second_factor(request.user)
     query = request.GET.get("q", "").strip()
     results = _search(Student.objects.all(), query)[:20] if len(query) >= 2 else []
     return render(request, "records/find_student.html", {"query": query, "results": results})
@@ -96,6 +136,7 @@ def find_student(request):
 def break_glass(request, pk):
     if not access.may_break_glass(request.user):
         raise Http404
+    access.require_second_factor(request.user)
     student = Student.objects.filter(pk=pk).first()
     if student is None:
         raise Http404

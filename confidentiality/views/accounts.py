@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
 
@@ -16,7 +16,7 @@ class SignInView(auth_views.LoginView):
         # The safeguarding team and the head teacher confirm their second factor straight away,
         # so a confidential page never interrupts them later.
         if user.needs_second_factor and user_has_device(user):
-            return f"{reverse('two_factor:verify')}?next={target}"
+            return f"{reverse('two_factor:verify')}?{urlencode({'next': target})}"
         return target
 
 

@@ -60,6 +60,8 @@ def trail(request):
         entries = hide(entries, request.user)
     if form.is_valid():
         entries = form.apply(entries)
+    elif form.is_bound:  # a filter that cannot be applied shows its error, not everything
+        entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     rows = [
         {

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -34,11 +35,16 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].replace(" ", "").strip()
 
 
+def _with_next(url_name: str, target: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': target})}"
+
+
 def _qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]  # drop the XML prolog: this goes inside an HTML page
 
 
 def _issue_recovery_codes(user) -> list[str]:
@@ -72,7 +78,7 @@ def setup(request):
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
         # Replacing an enrolled app needs the old one first: a stolen password is not enough.
         messages.info(request, "Confirm your current code before setting up a new app.")
-        return redirect(f"{reverse('two_factor:verify')}?next={request.path}")
+        return redirect(_with_next("two_factor:verify", request.path))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -107,7 +113,7 @@ def verify(request):
     if request.user.is_verified():
         return redirect(target)
     if not any(True for _ in devices_for_user(request.user)):
-        return redirect(f"{reverse('two_factor:setup')}?next={target}")
+        return redirect(_with_next("two_factor:setup", target))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -125,6 +131,6 @@ def verify(request):
 @require_POST
 def new_recovery_codes(request):
     if not request.user.is_verified():
-        return redirect(f"{reverse('two_factor:verify')}?next={reverse('two_factor:manage')}")
+        return redirect(_with_next("two_factor:verify", reverse("two_factor:manage")))
     codes = _issue_recovery_codes(request.user)
     return render(request, "two_factor/recovery_codes.html", {"codes": codes})

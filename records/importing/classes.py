@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from confidentiality.roles import Role
 from records.models import Student, TeachingGroup
 
 from .runner import CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, Text
@@ -84,13 +85,15 @@ class ClassImporter(Importer):
                 .objects.filter(Q(username__iexact=name) | Q(email__iexact=name), is_active=True)
                 .first()
             )
-            if user is None or not (user.is_school_staff or user.must_sign_agreement):
+            # Volunteers and student teachers work in classes (they gain no record access by it,
+            # see records.policy); governors, clerks and health professionals do not.
+            if user is None or not (user.is_school_staff or user.has_role(Role.VOLUNTEER)):
                 unknown.append(name)
             else:
                 found.append(user)
         if unknown:
             raise RowRejected(
-                f"no member of staff with username or email {', '.join(unknown)} "
+                f"no member of staff or volunteer with username or email {', '.join(unknown)} "
                 "(import staff first)"
             )
         return found

@@ -11,6 +11,7 @@ models leave audit entries through django-auditlog; a rolled-back import leaves 
 import csv
 import io
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django import forms
@@ -20,6 +21,9 @@ from django.db import transaction
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+
+# Who runs the import in progress (rows about their own account are refused).
+importing_user: ContextVar = ContextVar("importing_user", default=None)
 
 
 class BadFile(Exception):
@@ -199,8 +203,16 @@ class Importer:
     def apply(self, data: dict) -> tuple[str, list[str]]:
         raise NotImplementedError
 
-    def run(self, data: bytes, filename="", dry_run=False, all_or_nothing=False) -> Report:
-        """Import ``data`` (the file's bytes). Raises BadFile, having changed nothing."""
+    def run(self, data: bytes, filename="", dry_run=False, all_or_nothing=False, by=None) -> Report:
+        """Import ``data`` (the file's bytes) on behalf of ``by``. Raises BadFile, having
+        changed nothing."""
+        token = importing_user.set(by)
+        try:
+            return self._run(data, filename, dry_run, all_or_nothing)
+        finally:
+            importing_user.reset(token)
+
+    def _run(self, data: bytes, filename, dry_run, all_or_nothing) -> Report:
         rows, ignored = read_rows(data, self.columns)
         report = Report(self.kind, filename, dry_run, all_or_nothing, ignored_columns=ignored)
         seen: dict[str, int] = {}

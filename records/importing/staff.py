@@ -1,8 +1,12 @@
 """Staff and other adults from the MIS: username, name, email, role(s) and job title.
 
-Roles come from ``confidentiality.roles.Role``. The import adds and removes the roles it may
-manage; it never appoints or removes the DSL (P8: that is a handover done in the application)
-and never makes anyone a parent (parents come from the contacts file).
+Roles come from ``confidentiality.roles.Role``. The import adds and removes only everyday roles
+(teacher, teaching assistant, office, volunteer, health professional, governor, clerk). The roles
+that open every child's record or every concern (DSL, deputy DSL, head teacher), and the chair of
+governors, are appointed in the application, never by a file: otherwise whoever may import could
+make themselves a deputy DSL (P8, P10). For the same reason an import never changes the email of
+those accounts, nor the importer's own account, and never makes anyone a parent (parents come
+from the contacts file).
 """
 
 from auditlog.models import LogEntry
@@ -24,10 +28,25 @@ from .runner import (
     RowRejected,
     Text,
     changed_fields,
+    importing_user,
 )
 
 # Roles the staff file may give or take away.
-MANAGED_ROLES = frozenset(Role) - {Role.DSL, Role.PARENT}
+MANAGED_ROLES = frozenset(
+    {
+        Role.TEACHER,
+        Role.TEACHING_ASSISTANT,
+        Role.OFFICE_STAFF,
+        Role.VOLUNTEER,
+        Role.HEALTH_PROFESSIONAL,
+        Role.GOVERNOR,
+        Role.CLERK,
+    }
+)
+# Appointed in the application by the DSL or head teacher; an import keeps them as they are.
+APPOINTED_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER})
+
+
 SYNONYMS = {
     "ta": Role.TEACHING_ASSISTANT,
     "head": Role.HEAD_TEACHER,
@@ -121,8 +140,24 @@ class StaffImporter(Importer):
         if others:
             raise RowRejected(f"email {data['email']} belongs to another account ({others[0]})")
         wanted = data["role"]
-        if Role.DSL in wanted and (user is None or not user.has_role(Role.DSL)):
-            raise RowRejected("the DSL is appointed in the application (a handover), not by import")
+        importer = importing_user.get()
+        if user is not None and importer is not None and user.pk == importer.pk:
+            raise RowRejected("this is your own account: another member of staff must import it")
+        held = user.roles & APPOINTED_ROLES if user is not None else frozenset()
+        if (wanted & APPOINTED_ROLES) - held:
+            raise RowRejected(
+                "the DSL, deputy DSLs and head teacher are appointed in the application, "
+                "not by import"
+            )
+        if held and data["email"].lower() != (user.email or "").lower():
+            raise RowRejected(
+                "the email of the DSL, a deputy DSL or the head teacher is changed in the "
+                "application, not by import"
+            )
+        if "chair" in (data.get("job_title") or "").lower() and (
+            user is None or (user.job_title or "").lower() != data["job_title"].lower()
+        ):
+            raise RowRejected("the chair of governors is designated in the application")
         values = {k: data[k] for k in ("first_name", "last_name", "email")}
         if data.get("job_title") or user is None:
             values["job_title"] = data.get("job_title", "")
@@ -149,6 +184,7 @@ class StaffImporter(Importer):
 
     def _sync_roles(self, user, wanted) -> list[str]:
         user.refresh_roles()
+        # Appointed roles (DSL, deputy, head) are neither given nor taken away here.
         have = user.roles & MANAGED_ROLES
         add, remove = (wanted & MANAGED_ROLES) - have, have - wanted
         for role in add:

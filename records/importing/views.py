@@ -73,6 +73,7 @@ def import_file(request, kind):
                 filename=upload.name,
                 dry_run=form.cleaned_data["dry_run"],
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
+                by=request.user,
             )
         except BadFile as problem:
             form.add_error("file", f"Nothing was imported. {problem}")

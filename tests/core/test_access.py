@@ -166,13 +166,22 @@ def test_an_unknown_id_is_404_not_500(client, teacher):
     assert client.get("/records/students/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
-def test_staff_find_their_pupil_by_nhs_number_through_the_blind_index(
-    client, teacher, pupil, student_factory
-):
+def test_staff_find_their_pupil_by_nhs_number_by_post_only(client, teacher, pupil, student_factory):
     stranger = student_factory(first_name="Stranger", nhs_number="111 222 3333")
     sign_in(client, teacher)
-    found = client.get("/records/students/", {"q": pupil.nhs_number}).content.decode()
-    assert "Maya" in found
+    assert client.get("/records/students/nhs-number/").status_code == 405
+    found = client.post("/records/students/nhs-number/", {"nhs_number": pupil.nhs_number})
+    assert "Maya" in found.content.decode()
+    assert access_entries(pupil).get().additional_data["how"] == "nhs-lookup"
     # A child the teacher does not teach stays invisible even with the right number.
-    hidden = client.get("/records/students/", {"q": "1112223333"}).content.decode()
-    assert "Stranger" not in hidden and stranger.pk
+    hidden = client.post("/records/students/nhs-number/", {"nhs_number": "1112223333"})
+    assert "Stranger" not in hidden.content.decode() and stranger.pk
+    bad = client.post("/records/students/nhs-number/", {"nhs_number": "12345"})
+    assert "ten digits" in bad.content.decode() and 'value="12345"' in bad.content.decode()
+
+
+def test_the_team_confirms_the_second_factor_before_emergency_search(client, dsl, pupil):
+    sign_in(client, dsl)
+    assert client.get("/records/students/find/?q=Maya")["Location"].startswith(
+        "/accounts/two-factor/verify/"
+    )

@@ -113,3 +113,11 @@ def test_a_transactional_test_can_write_audit_entries(pupil):
 @pytest.mark.django_db(transaction=True)
 def test_and_the_next_one_starts_from_an_empty_log():
     assert not LogEntry.objects.exists()
+
+
+def test_a_bad_filter_shows_its_error_not_the_whole_trail(client, dsl, pupil):
+    sign_in(client, dsl, verified=True)
+    response = client.get("/audit/", {"person": "abc", "since": "not a date"})
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert "Enter a valid date" in response.content.decode()

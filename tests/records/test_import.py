@@ -262,7 +262,10 @@ def test_a_pupil_left_out_of_the_class_leaves_it_and_the_teacher_loses_access(sc
     ("row", "reason"),
     [
         ("4 Elm,4,jsmith,A999999999999", "no student with UPN A999999999999"),
-        ("4 Elm,4,nobody,A123456789012", "no member of staff with username or email nobody"),
+        (
+            "4 Elm,4,nobody,A123456789012",
+            "no member of staff or volunteer with username or email nobody",
+        ),
         ("4 Elm,Y20,jsmith,A123456789012", "year group 'Y20' is not a year group"),
     ],
 )

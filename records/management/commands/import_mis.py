@@ -46,7 +46,11 @@ class Command(BaseCommand):
         try:
             with context:
                 report = IMPORTERS[kind].run(
-                    data, filename=file.name, dry_run=dry_run, all_or_nothing=all_or_nothing
+                    data,
+                    filename=file.name,
+                    dry_run=dry_run,
+                    all_or_nothing=all_or_nothing,
+                    by=actor,
                 )
         except BadFile as problem:
             raise CommandError(f"{file.name}: nothing was imported. {problem}") from None
