@@ -75,6 +75,11 @@ AGREEMENT_EXEMPT_URL_NAMES = frozenset(
         "logout",
         "healthz",
         "safeguarding:log_concern",
+        # Raising a concern about an adult, and asking the team for advice (P22), with the list of
+        # one's own requests that the advice form returns to: never blocked either (P3).
+        "safeguarding:log_adult_concern",
+        "safeguarding:ask_advice",
+        "safeguarding:my_advice_list",
         # The concern form's autosave and "start again", and the confirmation shown after
         # sending (the author's own words only): a report is never lost for want of a signature.
         "safeguarding:autosave",

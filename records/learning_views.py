@@ -43,7 +43,10 @@ def student_page_extras(student, user) -> dict:
                 if with_family
                 else ()
             ),
-            "notices": student.notices.select_related("sent_by") if with_family else (),
+            # P2: a notice that information was shared shows only to the safeguarding team.
+            "notices": (
+                student.notices.for_staff(perms).select_related("sent_by") if with_family else ()
+            ),
         }
     }
 

@@ -67,7 +67,8 @@ def child(request, pk):
             "work_items": WorkItem.objects.without_content().filter(student=student),
             "consents": PhotoConsent.for_student(student),
             "discussions": student.discussion_permissions.select_related("teaching_group"),
-            "notices": student.notices.select_related("sent_by"),
+            # P2: "we have shared information" only for those with parental responsibility.
+            "notices": student.notices.for_parent(request.user, student).select_related("sent_by"),
             "meetings": student.meeting_requests.select_related("answered_by"),
             "has_responsibility": ParentLink.has_responsibility(request.user, student),
         },

@@ -10,9 +10,8 @@ class SafeguardingConfig(AppConfig):
         from confidentiality import navigation
         from confidentiality.views.audit_trail import HIDDEN_FROM_READER
 
-        from . import grants, panels  # noqa: F401  (connect signals, register panels)
+        from . import grants, panels, routing  # noqa: F401  (connect signals, register panels)
         from .policy import (
-            hide_adult_concerns_from_trail,
             is_safeguarding_team,
             may_handle_adult_concerns,
             may_log_concern,
@@ -39,5 +38,7 @@ class SafeguardingConfig(AppConfig):
         navigation.register(
             navigation.Entry(60, "Training", "safeguarding:my_training", may_log_concern)
         )
-        if hide_adult_concerns_from_trail not in HIDDEN_FROM_READER:
-            HIDDEN_FROM_READER.append(hide_adult_concerns_from_trail)
+        from .trail import hide_safeguarding_from_trail
+
+        if hide_safeguarding_from_trail not in HIDDEN_FROM_READER:
+            HIDDEN_FROM_READER.append(hide_safeguarding_from_trail)

@@ -23,7 +23,7 @@ def safeguarding_team(request):
         Action.objects.overdue().filter(concern__in=concerns).count()
         + Referral.objects.overdue().filter(concern__in=concerns).count()
     )
-    failed = Notification.objects.failed().count()
+    failed = Notification.objects.visible_to(user).failed().count()  # L1: only their concerns
     unread = Alert.objects.for_user(user).unread().count()
     items = [
         f"{urgent} urgent concern{'s' if urgent != 1 else ''} not yet acknowledged",

@@ -50,31 +50,3 @@ def may_handle_adult_concerns(user) -> bool:
 def may_see_training(user) -> bool:
     """P9: the DSL, deputies and the head teacher see everyone's training."""
     return user.is_authenticated and user.has_role(*SAFEGUARDING_TEAM, Role.HEAD_TEACHER)
-
-
-def hide_adult_concerns_from_trail(entries, user):
-    """The audit trail must not reveal a concern about an adult to anyone it was not routed to,
-    and never to the adult named (who may be the head teacher, who reads the trail)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-
-    from confidentiality import access
-
-    from .models import Action, CaseNote, Concern, ConcernAboutAdult, Referral
-
-    adults = Concern.objects.about_adults()
-    routed = access.restrict(adults.not_about(user), user, ADULT_CASEWORK)
-    hidden = list(adults.exclude(pk__in=routed.values("pk")).values_list("pk", flat=True))
-    if not hidden:
-        return entries
-    parts = {Concern: hidden}
-    for model in (ConcernAboutAdult, Action, CaseNote, Referral):
-        parts[model] = list(model.objects.filter(concern__in=hidden).values_list("pk", flat=True))
-    condition = Q()
-    for model, pks in parts.items():
-        if pks:
-            condition |= Q(
-                content_type=ContentType.objects.get_for_model(model),
-                object_pk__in=[str(pk) for pk in pks],
-            )
-    return entries.exclude(condition)

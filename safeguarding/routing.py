@@ -13,12 +13,14 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import roles
-from confidentiality.notifications import send_templated
+from confidentiality.notifications import break_glass_facts, send_templated
 from confidentiality.roles import Role
+from confidentiality.signals import break_glass_used
 
 from . import school_time
 from .models import Action, Alert, Concern, Notification, Referral
@@ -111,6 +113,29 @@ def route_new_concern(concern) -> None:
     alert(recipients, kind, message, concern, "concern_raised", facts)
 
 
+@receiver(break_glass_used, dispatch_uid="safeguarding-break-glass")
+def tell_team_of_break_glass(sender, grant, **kwargs) -> None:
+    """P10: the DSL and deputies are told at once that someone took emergency access: an alert
+    in the app (linking to that person's entries in the audit trail, where the reason is) and
+    an email queued with retries like every safeguarding email. Who and when only: never which
+    child or why."""
+    facts = break_glass_facts(grant)
+    message = (
+        f"{facts['who']} used emergency access to a student's record at {facts['when']} "
+        f"(until {facts['until']}). Their reason is in the audit trail."
+    )
+    trail = reverse("audit:trail") + f"?person={grant.user_id}"
+    with transaction.atomic():  # a savepoint: a failure here never undoes the access itself
+        alert(
+            team_members() or head_teachers(),
+            Alert.Kind.BREAK_GLASS,
+            message,
+            email_template="break_glass",
+            context=facts,
+            url=trail,
+        )
+
+
 # --- delivery ---------------------------------------------------------------------------------
 
 
@@ -134,10 +159,11 @@ def deliver(notification: Notification, now=None) -> bool:
 
 
 def _tell_team_delivery_failed(notification) -> None:
+    reference = notification.context.get("reference")
+    which = f" ({reference})" if reference else ""
     message = (
-        f"An email to {notification.recipient} about concern "
-        f"{notification.context.get('reference', '')} could not be delivered after "
-        f"{notification.attempts} attempts. Please tell them in person."
+        f"An email to {notification.recipient} about {notification.about}{which} could not be "
+        f"delivered after {notification.attempts} attempts. Please tell them in person."
     )
     for person in people_to_tell(notification.concern):
         Alert.objects.create(

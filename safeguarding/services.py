@@ -40,10 +40,9 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
                 student_told_may_be_shared=data["student_told_may_be_shared"],
             )
             concern.save()
-            ConcernSubject.objects.bulk_create(
-                ConcernSubject(concern=concern, student=student, part=part)
-                for student, part in subjects
-            )
+            # One save per child (never bulk_create): each naming of a child is in the change log.
+            for student, part in subjects:
+                ConcernSubject(concern=concern, student=student, part=part).save()
             for upload in files:
                 attach(concern, upload, author)
             grant_author(concern)

@@ -43,9 +43,19 @@ def record_share(share: InformationShare, by) -> InformationShare:
     share.save()
     if share.parents_told:
         title, body = parent_notice_text(share)
-        FamilyNotice(student=share.student, title=title, body=body, sent_by=by).save()
+        FamilyNotice(
+            student=share.student,
+            kind=FamilyNotice.Kind.INFORMATION_SHARED,
+            title=title,
+            body=body,
+            sent_by=by,
+        ).save()
         student = share.student
-        transaction.on_commit(lambda: tell_parents(student, "a message from the school"))
+        # Only those with parental responsibility hear of it: an emergency contact may be the
+        # adult the referral is about (the portal shows them nothing of it either).
+        transaction.on_commit(
+            lambda: tell_parents(student, "a message from the school", responsibility_only=True)
+        )
     owner = roles.current_dsl() or by
     due = school_time.add_working_days(timezone.now(), SUPPORT_WITHIN_WORKING_DAYS)
     Action(

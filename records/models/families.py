@@ -66,16 +66,48 @@ class ParentLink(ConfidentialModel):
         return cls.objects.with_responsibility().filter(parent=user, student=student).exists()
 
 
+class FamilyNoticeQuerySet(models.QuerySet):
+    def information_shared(self):
+        """The P2 notices: "we have shared information about your child" with another agency."""
+        return self.filter(kind=FamilyNotice.Kind.INFORMATION_SHARED)
+
+    def for_staff(self, student_permissions):
+        """What a member of staff sees on the child's page. A P2 notice says that the
+        safeguarding team shared information with another agency, which is itself confidential:
+        only those who may read the child's social-services detail see it."""
+        if "records.view_social_services" in student_permissions:
+            return self
+        return self.exclude(kind=FamilyNotice.Kind.INFORMATION_SHARED)
+
+    def for_parent(self, user, student):
+        """What this parent or carer reads in the portal. A P2 notice goes only to those with
+        parental responsibility: an emergency contact may be the very adult the school is
+        worried about, and must not learn that a referral was made."""
+        if ParentLink.has_responsibility(user, student):
+            return self
+        return self.exclude(kind=FamilyNotice.Kind.INFORMATION_SHARED)
+
+
 class FamilyNotice(ConfidentialModel):
-    """A message from the school to a child's parents and carers, read in the portal (P12)."""
+    """A message from the school to a child's parents and carers, read in the portal (P12).
+
+    A notice that confidentiality was broken (P2: information shared with another agency) is
+    marked as such and shown only to the safeguarding team and those with parental
+    responsibility (see ``FamilyNoticeQuerySet``)."""
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", "Message from the school"
+        INFORMATION_SHARED = "information_shared", "Information shared with another agency (P2)"
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MESSAGE)
     title = EncryptedCharField("title")
     body = EncryptedTextField("message")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    objects = FamilyNoticeQuerySet.as_manager()
     permissions_from = "student"
 
     class Meta:

@@ -41,7 +41,8 @@ class ConcernAboutAdult(ConfidentialModel):
     role_in_school = EncryptedCharField("their role in school")
 
     def __str__(self):
-        return f"{self.get_nature_display()} ({self.concern.reference})"
+        # Also the audit trail's label: neither the person named nor the nature of the concern.
+        return f"Concern about an adult {self.concern.reference}"
 
     def audit_subject(self):
         return self.person

@@ -36,6 +36,7 @@ class Alert(models.Model):
         ADVICE_ANSWERED = "advice_answered", "Your request for advice was answered"
         ADULT_CONCERN = "adult_concern", "Concern about an adult"
         TRAINING_DUE = "training_due", "Training or policy reading due"
+        BREAK_GLASS = "break_glass", "Emergency (break-glass) access used"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_alerts"
@@ -75,6 +76,23 @@ class NotificationQuerySet(models.QuerySet):
     def failed(self):
         return self.filter(status=Notification.Status.FAILED)
 
+    def visible_to(self, user):
+        """The emails whose delivery this person may follow: who was emailed about a concern
+        says that the concern exists, so only those who may open the concern see them (a
+        concern about an adult: the people it was routed to, never the adult named)."""
+        from confidentiality import access
+        from safeguarding.policy import ADULT_CASEWORK, CASEWORK
+
+        children = access.restrict(Concern.objects.about_children(), user, CASEWORK)
+        adults = access.restrict(
+            Concern.objects.about_adults().not_about(user), user, ADULT_CASEWORK
+        )
+        return self.filter(
+            models.Q(concern__isnull=True)
+            | models.Q(concern__in=children.values("pk"))
+            | models.Q(concern__in=adults.values("pk"))
+        )
+
 
 class Notification(models.Model):
     """One email to one person, and whether it has reached them.
@@ -90,6 +108,14 @@ class Notification(models.Model):
         RETRYING = "retrying", "Failed, will retry"
         FAILED = "failed", "Failed"
 
+    # What each email is, in words for the dashboard and the "could not be delivered" alert.
+    ABOUT = {
+        "concern_raised": "a new concern",
+        "concern_escalated": "an unacknowledged urgent concern",
+        "advice_requested": "a request for advice",
+        "break_glass": "emergency access to a record",
+        "training_due": "training due",
+    }
     MAX_ATTEMPTS = 4
     BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
 
@@ -117,6 +143,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.template} to {self.recipient} ({self.get_status_display()})"
+
+    @property
+    def about(self) -> str:
+        return self.ABOUT.get(self.template, self.template.replace("_", " "))
 
     def record_failure(self, error: Exception, now=None):
         """Keep the error; schedule the next attempt, or give up and say so."""

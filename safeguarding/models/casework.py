@@ -28,6 +28,10 @@ class CaseNote(ConfidentialModel):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self):
+        # Also the audit trail's label: the concern's reference only, never content.
+        return f"Case note on concern {self.concern.reference}"
+
     def audit_subject(self):
         return self.concern.audit_subject()
 
@@ -62,6 +66,10 @@ class Action(ConfidentialModel):
 
     class Meta:
         ordering = ["done_at", "due_on"]
+
+    def __str__(self):
+        # Also the audit trail's label: the concern's reference only, never content.
+        return f"Action on concern {self.concern.reference}"
 
     def audit_subject(self):
         return self.concern.audit_subject()
@@ -135,6 +143,10 @@ class Referral(ConfidentialModel):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self):
+        # Also the audit trail's label: the concern's reference only, never content.
+        return f"Referral on concern {self.concern.reference}"
 
     def audit_subject(self):
         return self.concern.audit_subject()

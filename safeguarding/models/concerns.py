@@ -265,7 +265,8 @@ class ConcernSubject(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.student} ({self.get_part_display()})"
+        # Also the audit trail's label: the concern's reference, never the child's name.
+        return f"Child named in concern {self.concern.reference}"
 
 
 class ConcernAttachment(ConfidentialModel):
@@ -284,6 +285,10 @@ class ConcernAttachment(ConfidentialModel):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self):
+        # Also the audit trail's label: never the file's name, which may say what it shows.
+        return f"Attachment to concern {self.concern.reference}"
+
     def audit_subject(self):
         return self.concern.audit_subject()
 
@@ -296,6 +301,9 @@ class ConcernDraft(ConfidentialModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="concern_draft"
     )
     payload = EncryptedJSONField("typed so far", default=dict)
+
+    def __str__(self):
+        return f"Unsent concern form of {self.author}"
 
     def audit_subject(self):
         return self.author

@@ -81,7 +81,12 @@ class InformationShare(ConfidentialModel):
         ordering = ["shared_on", "created_at"]
 
     def __str__(self):
-        return f"Information shared about {self.student} on {self.shared_on:%d %b %Y}"
+        # Also the audit trail's label: no child's name, no agency, nothing of the content.
+        return f"Information share {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return "S-" + str(self.pk).split("-")[0].upper()
 
     def audit_subject(self):
         return self.student

@@ -23,7 +23,7 @@ from ..casework_forms import (
     TriageForm,
 )
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
-from ..policy import ADULT_CASEWORK, CASEWORK, is_safeguarding_team
+from ..policy import ADULT_CASEWORK, ADVICE_ANSWER, CASEWORK, is_safeguarding_team
 from ..sharing_forms import InformationShareForm
 
 TEAM_VIEW = ("safeguarding.view_concern",)
@@ -78,6 +78,8 @@ def dashboard(request):
         .order_by("-month")
     )
     open_concerns = concerns.open()
+    # L1: a failed email names a concern; only those who may open that concern see it.
+    emails = Notification.objects.visible_to(request.user)
     return render(
         request,
         "safeguarding/dashboard.html",
@@ -98,10 +100,8 @@ def dashboard(request):
             "recently_closed": _with_children(
                 concerns.filter(status=Concern.Status.CLOSED).order_by("-closed_at")[:10]
             ),
-            "failed_emails": Notification.objects.failed().select_related("recipient")[:20],
-            "retrying_emails": Notification.objects.filter(
-                status=Notification.Status.RETRYING
-            ).count(),
+            "failed_emails": emails.failed().select_related("recipient", "concern")[:20],
+            "retrying_emails": emails.filter(status=Notification.Status.RETRYING).count(),
             "by_category": [
                 (label, by_category.get(value, 0)) for value, label in Category.choices
             ],
@@ -111,7 +111,9 @@ def dashboard(request):
                 Concern.objects.about_adults().open().not_about(request.user),
                 ADULT_CASEWORK,
             ).select_related("adult__person", "raised_by"),
-            "advice_waiting": AdviceRequest.objects.unanswered().select_related("asked_by"),
+            "advice_waiting": access.visible(
+                request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
+            ).select_related("asked_by"),
         },
     )
 

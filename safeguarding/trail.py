@@ -1,0 +1,100 @@
+"""What the audit trail ("who has seen what") may show of safeguarding work.
+
+The trail is read by the safeguarding team and the head teacher. The head may never read
+concerns unless also on the team, and the mere existence of a concern about a named child is
+confidential (P3, P5): an entry "viewed Concern 8BF4A543" filtered by a child's name says as much
+as the concern itself. So, for a reader without the team's casework permission, every entry about
+a safeguarding object is dropped (concerns and everything hanging off them, requests for advice,
+information shares, the child's chronology and the P2 "we have shared information" notice), except
+entries about a concern about an adult routed to that reader. Whoever reads it, a concern about an
+adult shows only to the people it was routed to, and never to the adult it names.
+"""
+
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import reverse
+
+from confidentiality import access
+
+from .policy import ADULT_CASEWORK, CASEWORK
+
+# Records kept in the safeguarding app that are about adults' own training, not about children
+# or concerns: whoever reads the trail may see them (P9: the head teacher follows training).
+NOT_CASEWORK = frozenset({"trainingrecord", "policyreading", "trainingreminder"})
+
+
+def _casework_models() -> list:
+    return [
+        model
+        for model in apps.get_app_config("safeguarding").get_models()
+        if model._meta.model_name not in NOT_CASEWORK
+    ]
+
+
+def _entries_about_concerns(concern_pks) -> Q:
+    """The trail entries of these concerns and of every audited object that belongs to one."""
+    from .models import Concern
+
+    if not concern_pks:
+        return Q(pk__in=[])
+    parts = {Concern: list(concern_pks)}
+    for model in _casework_models():
+        field = next(
+            (
+                f
+                for f in model._meta.get_fields()
+                if f.name == "concern" and getattr(f, "related_model", None) is Concern
+            ),
+            None,
+        )
+        if field is None or not auditlog.contains(model):
+            continue
+        parts[model] = list(
+            model.objects.filter(concern__in=concern_pks).values_list("pk", flat=True)
+        )
+    condition = Q(pk__in=[])
+    for model, pks in parts.items():
+        if pks:
+            condition |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk__in=[str(pk) for pk in pks],
+            )
+    return condition
+
+
+def _safeguarding_entries() -> Q:
+    """Every entry that would tell a reader that safeguarding work touched someone."""
+    from records.models import FamilyNotice
+
+    types = [ContentType.objects.get_for_model(model) for model in _casework_models()]
+    p2_notices = [
+        str(pk) for pk in FamilyNotice.objects.information_shared().values_list("pk", flat=True)
+    ]
+    condition = Q(content_type__in=types)
+    # Looks taken on safeguarding pages are logged against the child (e.g. the chronology).
+    condition |= Q(additional_data__path__startswith=reverse("safeguarding:dashboard"))
+    if p2_notices:
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(FamilyNotice),
+            object_pk__in=p2_notices,
+        )
+    return condition
+
+
+def hide_safeguarding_from_trail(entries, user):
+    """``HIDDEN_FROM_READER`` hook of the audit trail: drop what this reader may not know of."""
+    from .models import Concern
+
+    adults = Concern.objects.about_adults()
+    routed = set(
+        access.restrict(adults.not_about(user), user, ADULT_CASEWORK).values_list("pk", flat=True)
+    )
+    if CASEWORK in access.role_permissions(user):
+        # The team: everything about children; a concern about an adult only if routed to them.
+        hidden = [pk for pk in adults.values_list("pk", flat=True) if pk not in routed]
+        return entries.exclude(_entries_about_concerns(hidden)) if hidden else entries
+    # Everyone else (the head teacher): nothing of safeguarding, bar the adult concerns they
+    # handle.
+    return entries.exclude(_safeguarding_entries() & ~_entries_about_concerns(routed))

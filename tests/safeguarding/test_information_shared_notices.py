@@ -1,0 +1,118 @@
+"""P2: the notice "we have shared information about your child" tells whoever reads it that the
+safeguarding team referred the child to another agency. Staff who teach or support the child see
+the family's ordinary messages but not that one (only the safeguarding team does); in the portal
+and by email it reaches only those with parental responsibility, never a contact without it (who
+may be the very adult the referral is about)."""
+
+import pytest
+from django.core import mail
+
+from records.models import FamilyNotice, ParentLink, SupportAssignment
+from safeguarding import sharing
+from safeguarding.models import InformationShare
+from tests.conftest import sign_in
+
+TITLE = "We have shared information about Maya"
+
+
+@pytest.fixture
+def mother(pupil, parent):
+    ParentLink.objects.create(parent=parent, student=pupil, relationship="mother")
+    return parent
+
+
+@pytest.fixture
+def contact(pupil, make_user):
+    """An emergency contact without parental responsibility (e.g. mum's partner)."""
+    from confidentiality.roles import Role
+
+    person = make_user("partner", Role.PARENT)
+    ParentLink.objects.create(
+        parent=person,
+        student=pupil,
+        relationship="step_parent",
+        parental_responsibility=False,
+        contact_priority=2,
+    )
+    return person
+
+
+@pytest.fixture
+def shared(raise_concern, teacher, team, dsl, pupil, mother, contact):
+    FamilyNotice(student=pupil, title="Trip to the museum", body="Bring a packed lunch.").save()
+    concern = raise_concern(teacher, [pupil])
+    mail.outbox.clear()
+    share = InformationShare(
+        concern=concern,
+        student=pupil,
+        agency="Children's social care",
+        recipient="J. Harper",
+        what_was_shared="The account.",
+        lawful_basis="6_1_e",
+        student_told=True,
+        parents_told=True,
+    )
+    return share
+
+
+def record(share, dsl, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sharing.record_share(share, by=dsl)
+
+
+def staff_page(client, user, pupil, verified=False):
+    response = sign_in(client, user, verified=verified).get(f"/records/students/{pupil.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_share_notice_is_marked_as_p2(shared, dsl, django_capture_on_commit_callbacks):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    notice = FamilyNotice.objects.information_shared().get()
+    assert notice.title == TITLE
+    assert FamilyNotice.objects.exclude(pk=notice.pk).get().kind == FamilyNotice.Kind.MESSAGE
+
+
+def test_the_childs_teacher_and_ta_do_not_see_it(
+    client, shared, dsl, teacher, ta, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    SupportAssignment.objects.create(staff=ta, student=pupil, kind="teaching_assistant")
+    for person in (teacher, ta):
+        page = staff_page(client, person, pupil)
+        assert "Trip to the museum" in page  # the family's ordinary messages: yes
+        assert "We have shared information" not in page
+
+
+@pytest.mark.parametrize("persona", ["dsl", "deputy"])
+def test_the_safeguarding_team_sees_it_on_the_childs_page(
+    client, request, persona, shared, dsl, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    page = staff_page(client, request.getfixturevalue(persona), pupil, verified=True)
+    assert TITLE in page and "Trip to the museum" in page
+
+
+def test_a_parent_with_responsibility_reads_it_in_the_portal_and_is_emailed(
+    client, shared, dsl, mother, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    (email,) = mail.outbox
+    assert email.to == [mother.email]
+    assert "Maya" not in email.body and "social care" not in email.body
+    sign_in(client, mother)
+    page = client.get(f"/portal/children/{pupil.pk}/").content.decode()
+    assert TITLE in page and "Trip to the museum" in page
+
+
+def test_a_contact_without_responsibility_neither_reads_it_nor_is_emailed(
+    client, shared, dsl, contact, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    assert all(contact.email not in email.to for email in mail.outbox)
+    sign_in(client, contact)
+    response = client.get(f"/portal/children/{pupil.pk}/")
+    assert response.status_code == 200  # they still see the child's ordinary page
+    page = response.content.decode()
+    assert "Trip to the museum" in page
+    assert "We have shared information" not in page and "social care" not in page
