@@ -23,9 +23,16 @@ class Entry:
 ENTRIES: list[Entry] = [
     Entry(0, "Dashboard", "dashboard", lambda user: True),
     Entry(80, "Who has seen what", "audit:trail", access.may_read_audit_trail),
+    Entry(85, "Safeguarding team", "team", lambda user: _may_manage_team(user)),
     Entry(90, "Sign-in security", "two_factor:manage", lambda user: user.is_school_staff),
     Entry(99, "Administration", "admin:index", lambda user: user.is_superuser),
 ]
+
+
+def _may_manage_team(user) -> bool:
+    from confidentiality.team import may_manage_team  # imported late: it loads the audit log
+
+    return may_manage_team(user)
 
 
 def register(entry: Entry) -> None:

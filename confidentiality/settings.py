@@ -74,6 +74,11 @@ AGREEMENT_EXEMPT_URL_NAMES = frozenset(
         "login",
         "logout",
         "healthz",
+        # Choosing a new (or a first) password comes before any agreement can be signed.
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
         "safeguarding:log_concern",
         # Raising a concern about an adult, and asking the team for advice (P22), with the list of
         # one's own requests that the advice form returns to: never blocked either (P3).

@@ -7,6 +7,7 @@ from confidentiality.views import (
     audit_trail,
     dashboard,
     health,
+    team,
     two_factor,
 )
 
@@ -28,10 +29,35 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/two-factor/", include(two_factor_urls)),
+    # Forgotten passwords (and the first password of an imported account)
+    path(
+        "accounts/password-reset/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("agreement/", agreement.sign, name="agreement"),
     path("agreement/publish/", agreement.publish, name="agreement_publish"),
     path("agreement/signatures/", agreement.signatures, name="agreement_signatures"),
     path("audit/", include(audit_urls)),
+    path("team/", team.team_page, name="team"),
+    path("team/appoint-dsl/", team.appoint_dsl, name="team_appoint_dsl"),
+    path("team/deputies/", team.add_deputy, name="team_add_deputy"),
+    path("team/deputies/<int:pk>/remove/", team.remove_deputy, name="team_remove_deputy"),
     path("records/", include("records.urls")),
     path("portal/", include("records.portal_urls")),
     path("safeguarding/", include("safeguarding.urls")),

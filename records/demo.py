@@ -26,6 +26,7 @@ from .models import (
     PhotoConsent,
     PhotoPurpose,
     ProgressNote,
+    TalkRequest,
     WorkItem,
 )
 
@@ -70,6 +71,7 @@ def seed_families(people: dict, students: list) -> None:
         _learning(student, people["teacher"], rng)
         _consents(student, rng)
     _portal_examples(people, oak[1], oak[2])
+    _talk_request_example(people, oak[2])
 
 
 def _family_parent(student, rng):
@@ -219,3 +221,14 @@ def _portal_examples(people, patel_child, walsh_child) -> None:
             topic="Swimming lessons",
             preferred_times="Monday morning drop-off",
         ).save()
+
+
+def _talk_request_example(people, student) -> None:
+    """P7: a pupil in 3 Oak asked their teacher if they could talk to the TA; still open."""
+    if not student.talk_requests.exists():
+        TalkRequest.record(
+            student=student,
+            by=people["teacher"],
+            wants_to_talk_to=people["ta"],
+            about="Said it was about friends at playtime and that it could wait until tomorrow.",
+        )

@@ -187,3 +187,11 @@ def assign_role_permissions(sender, app_config=None, **kwargs):
     }
     for role, codenames in policy.ROLE_PERMISSIONS.items():
         roles.group_for(role).permissions.add(*(perms[c] for c in codenames if c in perms))
+    # P7: the safeguarding team reads and closes every pupil's request to talk.
+    talk = Permission.objects.filter(
+        content_type__app_label="records",
+        content_type__model="talkrequest",
+        codename__in=policy.TALK_REQUEST_TEAM_PERMISSIONS,
+    )
+    for role in roles.SAFEGUARDING_TEAM:
+        roles.group_for(role).permissions.add(*talk)

@@ -37,3 +37,16 @@ def tell_staff_of_meeting_request(meeting) -> int:
     return send_templated(
         "meeting_requested", staff_working_with(meeting.student), {"when": meeting.created_at}
     )
+
+
+def tell_staff_of_talk_request(talk_request) -> int:
+    """P7: the member of staff a pupil asked for hears that a pupil would like to talk to them,
+    who recorded it and when — never which child or what about (that stays in the app)."""
+    person = talk_request.wants_to_talk_to
+    if person is None:
+        return 0
+    return send_templated(
+        "talk_request",
+        _addresses([person]),
+        {"recorded_by": str(talk_request.recorded_by), "when": talk_request.created_at},
+    )

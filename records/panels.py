@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from confidentiality.dashboard_panels import register
 
@@ -10,13 +11,55 @@ def my_students(request):
     user = request.user
     if not may_list_students(user):
         return None
-    groups = list(user.teaching_groups.values_list("name", flat=True))
+    groups = list(user.teaching_groups.values_list("pk", "name"))
+    # Each class the person teaches opens its class page (pupils, photograph consent); a
+    # volunteer placed in a class does not see this panel at all (P11).
+    class_links = [
+        {"label": f"Class {name}", "url": reverse("records:class_detail", args=[pk])}
+        for pk, name in groups
+        if user.is_school_staff
+    ]
     return {
         "title": "Your students",
         "body": "The records you may open: the children you teach, support or look after.",
-        "items": [f"Class {name}" for name in groups],
-        "empty_text": "You have no class or assignment yet.",
-        "links": [{"label": "Open the student list", "url": reverse("records:student_list")}],
+        "empty_text": "" if groups else "You have no class or assignment yet.",
+        "links": [
+            *class_links,
+            {"label": "Open the student list", "url": reverse("records:student_list")},
+        ],
+    }
+
+
+@register(order=22)
+def talk_requests(request):
+    """P7: the pupils who asked to talk to this member of staff and are still waiting."""
+    from confidentiality import access
+
+    from .models import TalkRequest
+    from .policy import VIEW_TALK_REQUEST
+
+    user = request.user
+    if not user.is_school_staff:
+        return None
+    waiting = list(
+        access.restrict(
+            TalkRequest.objects.open().for_person(user), user, VIEW_TALK_REQUEST
+        ).select_related("student", "recorded_by")
+    )
+    return {
+        "title": "Pupils who would like to talk to you",
+        "empty_text": "" if waiting else "No pupil is waiting to talk to you.",
+        "links": [
+            *(
+                {
+                    "label": f"{item.student} – recorded {localtime(item.created_at):%d %b %Y} "
+                    f"by {item.recorded_by or 'a colleague'}",
+                    "url": reverse("records:talk_request_detail", args=[item.pk]),
+                }
+                for item in waiting
+            ),
+            {"label": "All requests to talk", "url": reverse("records:talk_request_list")},
+        ],
     }
 
 

@@ -41,6 +41,8 @@ ALL_STUDENT_PERMISSIONS = (
     "change_social_services",
     "change_protected",
     "import_mis",
+    "assign_support",
+    "share_family",
 )
 
 # Role-wide permissions, given to the role's group (apply to every student).
@@ -52,11 +54,21 @@ ROLE_PERMISSIONS = {
     # MIS import, and the protected characteristics parents give on the admission form and the
     # census asks for — which they record, so they may read that section and nothing more (P23:
     # no access rule depends on what it says).
-    Role.OFFICE_STAFF: ("view_student", "view_protected", "change_protected", "import_mis"),
+    # The office also records who supports each child (P25: a TA or a health professional
+    # assigned to them), as the safeguarding team does.
+    Role.OFFICE_STAFF: (
+        "view_student",
+        "view_protected",
+        "change_protected",
+        "import_mis",
+        "assign_support",
+    ),
 }
 
-# A page listing or showing a student opens for anyone holding one of these.
-ANY_STUDENT_VIEW = tuple(f"records.{c}" for c in ("view_student", "view_medical"))
+# A page listing or showing a student opens for anyone holding one of these. ``view_family``
+# alone is held by a member of staff the DSL shared the family section with (P6): they reach
+# the child's page and read that section, and nothing else of the record.
+ANY_STUDENT_VIEW = tuple(f"records.{c}" for c in ("view_student", "view_medical", "view_family"))
 
 
 # Staff who see a child's learning (grades, progress, work) and family matters on the student page.
@@ -102,3 +114,37 @@ def may_import(user) -> bool:
     from confidentiality.access import role_permissions
 
     return IMPORT_MIS in role_permissions(user)
+
+
+# --- who supports a child, and who else may know the family's circumstances -----------------
+# Assigning a teaching assistant or a health professional to a child (P5, P25): the safeguarding
+# team and the office (role-wide, see ROLE_PERMISSIONS).
+ASSIGN_SUPPORT = "records.assign_support"
+# P6: "personal and family circumstances (safeguarding team, and staff the DSL shares it with)".
+# Only the DSL and deputies decide (role-wide); the share itself is a per-child ``view_family``
+# grant, outside DERIVED, so no relationship sync ever removes it.
+SHARE_FAMILY = "records.share_family"
+FAMILY_SECTION = "records.view_family"
+
+# --- a pupil's request to talk (P7) ---------------------------------------------------------
+# Staff who teach or support the child record it from the child's page.
+RECORD_TALK_REQUEST = "records.view_student"
+# Reading a request and marking it done: its recorder and the person the child asked for (object
+# grants given when it is recorded) and the safeguarding team (role-wide).
+VIEW_TALK_REQUEST = "records.view_talkrequest"
+CLOSE_TALK_REQUEST = "records.change_talkrequest"
+TALK_REQUEST_TEAM_PERMISSIONS = ("view_talkrequest", "change_talkrequest")
+
+
+def may_open_class(user, group) -> bool:
+    """A class page (its pupils, with links to each record) is for the staff who teach the class,
+    and for those who hold every child's everyday record role-wide (the safeguarding team, the
+    head teacher, the office). Volunteers placed in a class, parents and other classes' teachers
+    are not (P5, P11): a 404, as for any record they may not open."""
+    from confidentiality.access import role_permissions
+
+    if not (user.is_authenticated and user.is_school_staff):
+        return False
+    if LEARNING_VIEW in role_permissions(user):
+        return True
+    return group.staff.filter(pk=user.pk).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import family_views, learning_views, section_views, views
+from . import family_views, learning_views, section_views, support_views, views
 from .importing import views as import_views
 
 app_name = "records"
@@ -48,6 +48,31 @@ urlpatterns = [
     ),
     path("meetings/", family_views.meeting_list, name="meeting_list"),
     path("meetings/<uuid:pk>/", family_views.meeting_detail, name="meeting_detail"),
+    path("classes/<int:pk>/", views.class_detail, name="class_detail"),
+    # Who supports a child (P25), who else reads the family section (P6), requests to talk (P7)
+    path("students/<uuid:pk>/support/assign/", support_views.assign_support, name="assign_support"),
+    path(
+        "students/<uuid:pk>/support/<int:assignment_pk>/end/",
+        support_views.end_assignment,
+        name="end_assignment",
+    ),
+    path(
+        "students/<uuid:pk>/family-sharing/",
+        support_views.share_family_section,
+        name="share_family",
+    ),
+    path(
+        "students/<uuid:pk>/family-sharing/<int:user_pk>/stop/",
+        support_views.stop_sharing_family_section,
+        name="stop_sharing_family",
+    ),
+    path(
+        "students/<uuid:pk>/talk-requests/new/",
+        support_views.record_talk_request,
+        name="record_talk_request",
+    ),
+    path("talk-requests/", support_views.talk_request_list, name="talk_request_list"),
+    path("talk-requests/<uuid:pk>/", support_views.talk_request_detail, name="talk_request_detail"),
     path(
         "classes/<int:pk>/photographs/",
         family_views.class_photo_consent,

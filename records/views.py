@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
 
 from .learning_views import student_page_extras
-from .models import Student
-from .policy import ANY_STUDENT_VIEW, may_list_students
+from .models import Student, TeachingGroup
+from .policy import ANY_STUDENT_VIEW, may_list_students, may_open_class
+from .support_views import support_page_extras
 
 
 def _search(queryset, text: str):
@@ -106,6 +107,30 @@ def student_detail(request, pk):
             "sees_everyday_record": "records.view_student" in perms,
             "may_read_audit_trail": access.may_read_audit_trail(request.user),
             **student_page_extras(student, request.user),
+            **support_page_extras(student, request.user),
+        },
+    )
+
+
+@login_required
+def class_detail(request, pk):
+    """A class and its pupils, each a link to their record (P5): for the staff who teach the
+    class and those who hold every child's everyday record; the list shows only the pupils this
+    person may open, in a fixed number of queries."""
+    group = get_object_or_404(TeachingGroup, pk=pk)
+    if not may_open_class(request.user, group):
+        raise Http404
+    students = access.visible(request, group.students.all(), ANY_STUDENT_VIEW).order_by(
+        "last_name", "first_name", "id"
+    )
+    access.record_access(request, group, how="view")
+    return render(
+        request,
+        "records/class_detail.html",
+        {
+            "group": group,
+            "students": students,
+            "staff": group.staff.order_by("last_name", "first_name"),
         },
     )
 

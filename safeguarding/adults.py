@@ -31,7 +31,6 @@ def raise_adult_concern(author, data: dict) -> tuple[Concern, bool]:
                 account=data["account"],
                 happened_at=data["happened_at"],
                 location=data.get("location", ""),
-                student_told_may_be_shared=False,
             )
             concern.save()
             adult = ConcernAboutAdult(

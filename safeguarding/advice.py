@@ -74,7 +74,6 @@ def convert_to_concern(advice: AdviceRequest, by, data: dict):
             "location": data.get("location", ""),
             "actions_taken": f"Asked the safeguarding team for advice ({advice.reference}); "
             f"{by} logged it as a concern.",
-            "student_told_may_be_shared": False,
         },
         [(data["student"], ConcernSubject.Part.SUBJECT)],
         [],

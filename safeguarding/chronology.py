@@ -76,6 +76,7 @@ def _concern_entries(concerns):
                 for part in (
                     c.account,
                     f"Where: {c.location}" if c.location else "",
+                    f"P1: {c.child_told_summary}.",
                     f"Level: {c.get_level_display()} – {c.level_reason}" if c.level else "",
                 )
                 if part

@@ -31,7 +31,7 @@ def _concern(key, author, subjects, hours_ago, **data):
         "idempotency_key": uuid.uuid5(NAMESPACE, key),
         "urgency": "routine",
         "happened_at": now - timedelta(hours=hours_ago, minutes=20),
-        "student_told_may_be_shared": True,
+        "child_told": "told",
         **data,
     }
     marks = fields.pop("marks", [])
@@ -143,6 +143,7 @@ def _seed_casework(people, students):
         urgency="urgent",
         location="School office",
         account="Mum came in upset with a cut lip and said the children saw it happen.",
+        child_told="observation",  # P1: the children said nothing; their mother told us
     )
     if created:
         concern.triage(

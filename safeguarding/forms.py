@@ -147,8 +147,9 @@ def mark_formset(data=None, initial=None):
 
 
 class ConcernForm(forms.Form):
-    """What a member of staff records. Only the child, the category and the P1 confirmation
-    are required: everything else helps, nothing else blocks (P20)."""
+    """What a member of staff records. Only the child, the category and the P1 answer are
+    required, and each has a true answer in every situation: everything else helps, nothing
+    else blocks (P3, P20)."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     category = forms.ChoiceField(choices=[("", "Choose a category")] + Category.choices)
@@ -194,12 +195,19 @@ class ConcernForm(forms.Form):
         help_text="JPEG, PNG, GIF or PDF, up to 10 MB each. Never photograph a child's body: "
         "use the body map.",
     )
-    student_told_may_be_shared = forms.BooleanField(
-        label="I told the student that I cannot keep this secret and that it may be passed on "
-        "to people who can help",
+    # P1: a true answer for every situation, so nobody has to tick something untrue to report
+    # what they saw: an observation is sent as readily as a disclosure.
+    child_told = forms.ChoiceField(
+        choices=Concern.ChildTold.choices,
+        widget=forms.RadioSelect,
+        label="What did you tell the child about keeping it secret?",
+        help_text="You cannot promise to keep a secret: tell the child it may be passed on to "
+        "people who can help (P1). If you have not had the chance yet, say so and tell them when "
+        "you next speak.",
         error_messages={
-            "required": "Confirm that you told the student it may be passed on (P1). If you "
-            "have not yet, tell them when you next speak, then tick this."
+            "required": "Choose one answer about what the child was told (P1). If the child "
+            "said nothing, choose “Nothing was disclosed”; if you have not told them "
+            "yet, choose “Not yet”."
         },
     )
 

@@ -37,7 +37,7 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
                 body_map=list(marks),
                 actions_taken=data.get("actions_taken", ""),
                 told_dsl_in_person=data.get("told_dsl_in_person", False),
-                student_told_may_be_shared=data["student_told_may_be_shared"],
+                child_told=data.get("child_told", ""),
             )
             concern.save()
             # One save per child (never bulk_create): each naming of a child is in the change log.

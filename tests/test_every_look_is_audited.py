@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.urls import get_resolver
 
 from confidentiality.models import User
-from records.models import MeetingRequest, RecordSection, Student, WorkItem
+from records.models import (
+    MeetingRequest,
+    RecordSection,
+    Student,
+    TalkRequest,
+    TeachingGroup,
+    WorkItem,
+)
 from safeguarding.models import AdviceRequest, Concern
 from tests.conftest import sign_in
 
@@ -21,6 +28,8 @@ PAGES = {
         lambda: WorkItem.objects.filter(student__in=_oak()).first(),
     ),
     "records:meeting_detail": ("dsl", lambda: MeetingRequest.objects.first()),
+    "records:class_detail": ("teacher", lambda: TeachingGroup.objects.get(name="3 Oak")),
+    "records:talk_request_detail": ("ta", lambda: TalkRequest.objects.first()),
     "portal:child": ("parent", lambda: _parents_child()),
     "portal:photo_consent": ("parent", lambda: _parents_child()),
     "portal:work_download": (
@@ -74,6 +83,11 @@ ACTIONS = {
     "safeguarding:advice_convert",
     "records:class_photo_consent",
     "records:import_file",
+    "records:assign_support",
+    "records:end_assignment",
+    "records:share_family",
+    "records:stop_sharing_family",
+    "records:record_talk_request",
 }
 
 

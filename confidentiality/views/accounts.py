@@ -1,5 +1,10 @@
-"""Signing in and out. Django's own views; axes watches every attempt."""
+"""Signing in and out, and forgotten passwords. Django's own views; axes watches every attempt."""
 
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -31,3 +36,55 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
+
+
+# --- forgotten passwords -------------------------------------------------------------------------
+# Django's own reset views: the answer is the same whether or not an account has that email (so
+# the page reveals nothing), and the link in the email works once and expires
+# (PASSWORD_RESET_TIMEOUT). The email carries the link and nothing else.
+
+
+class SetFirstOrNewPasswordForm(auth_forms.PasswordResetForm):
+    """Django's reset form also reaches accounts with no password yet: the MIS import creates
+    staff and parent accounts without one (it never invents a password), and this is how those
+    people choose their first. The link still goes only to the account's own email."""
+
+    def get_users(self, email):
+        email_field = get_user_model().get_email_field_name()
+        wanted = _folded(email)
+        return (
+            user
+            for user in get_user_model()._default_manager.filter(
+                **{f"{email_field}__iexact": email, "is_active": True}
+            )
+            # As Django does: __iexact alone would match some different Unicode addresses.
+            if _folded(getattr(user, email_field) or "") == wanted
+        )
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = SetFirstOrNewPasswordForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"school_name": settings.SCHOOL_NAME}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"

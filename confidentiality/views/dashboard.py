@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
-from confidentiality import access, roles
+from confidentiality import access, roles, team
 from confidentiality.dashboard_panels import panels_for
 
 
@@ -15,7 +15,12 @@ def dashboard(request):
     if user.is_school_staff and roles.current_dsl() is None:
         alerts.append(
             "No Designated Safeguarding Lead is appointed. Concerns still reach the deputies; "
-            "the head teacher should appoint a DSL now."
+            "the head teacher should appoint a DSL now"
+            + (
+                f" on the Safeguarding team page ({reverse('team')})."
+                if team.may_manage_team(user)
+                else "."
+            )
         )
     if user.needs_second_factor and not user.is_verified():
         alerts.append(

@@ -1,7 +1,8 @@
 """Importing the school's MIS (management-information-system) CSV exports: students, contacts,
-classes and staff. One module per kind; ``runner`` holds what they share (reading the file, the
-row-by-row report, dry run and all-or-nothing)."""
+classes, staff, and staff assigned to individual children. One module per kind; ``runner`` holds
+what they share (reading the file, the row-by-row report, dry run and all-or-nothing)."""
 
+from .assignments import AssignmentImporter
 from .classes import ClassImporter
 from .contacts import ContactImporter
 from .runner import BadFile, Report
@@ -11,7 +12,13 @@ from .students import StudentImporter
 # In the order a school imports them: people first, then what links them.
 IMPORTERS = {
     importer.kind: importer
-    for importer in (StudentImporter(), StaffImporter(), ClassImporter(), ContactImporter())
+    for importer in (
+        StudentImporter(),
+        StaffImporter(),
+        ClassImporter(),
+        ContactImporter(),
+        AssignmentImporter(),
+    )
 }
 
 __all__ = ["IMPORTERS", "BadFile", "Report"]

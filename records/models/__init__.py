@@ -7,6 +7,11 @@ from .permissions import (
     StudentUserObjectPermission,
 )
 from .sections import RecordSection
+from .talk import (
+    TalkRequest,
+    TalkRequestGroupObjectPermission,
+    TalkRequestUserObjectPermission,
+)
 
 __all__ = [
     "DiscussionPermission",
@@ -26,5 +31,8 @@ __all__ = [
     "StudentGroupObjectPermission",
     "StudentUserObjectPermission",
     "SupportAssignment",
+    "TalkRequest",
+    "TalkRequestGroupObjectPermission",
+    "TalkRequestUserObjectPermission",
     "TeachingGroup",
 ]

@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from confidentiality.audit import register_confidential
 from confidentiality.crypto.blind_index import BlindIndexField
 from confidentiality.crypto.fields import EncryptedCharField, EncryptedDateField
 from confidentiality.models import ConfidentialModel
+from confidentiality.roles import Role
 
 
 class Student(ConfidentialModel):
@@ -43,6 +45,8 @@ class Student(ConfidentialModel):
             ("change_social_services", "Edit social-services involvement"),
             ("change_protected", "Edit protected characteristics"),
             ("import_mis", "Import students, contacts, classes and staff from the MIS"),
+            ("assign_support", "Assign teaching assistants and health professionals"),
+            ("share_family", "Share personal and family circumstances with a member of staff"),
         ]
 
     def __str__(self):
@@ -97,6 +101,42 @@ class SupportAssignment(models.Model):
 
     def __str__(self):
         return f"{self.staff} – {self.get_kind_display()} for {self.student}"
+
+    # The role a person must hold to be assigned as each kind (P25: only a health professional
+    # is a child's health professional; a teacher recorded as a nurse would gain nothing anyway).
+    ROLE_FOR_KIND = {
+        Kind.TEACHING_ASSISTANT: Role.TEACHING_ASSISTANT,
+        Kind.HEALTH_PROFESSIONAL: Role.HEALTH_PROFESSIONAL,
+    }
+
+    @classmethod
+    def check_fits(cls, *, staff, kind: str, by=None) -> None:
+        """Refuse an assignment the school's rules do not allow, saying why (P10, P25)."""
+        kind = cls.Kind(kind)
+        if not staff.is_active:
+            raise ValidationError(f"{staff} no longer has an active account.")
+        if not staff.has_role(cls.ROLE_FOR_KIND[kind]):
+            raise ValidationError(
+                f"{staff} does not hold the {kind.label.lower()} role, so cannot be assigned "
+                f"as one."
+            )
+        if by is not None and by.pk == staff.pk:
+            # P10: access comes from someone else's decision, never one's own.
+            raise ValidationError("You cannot assign yourself; ask a colleague to do it.")
+
+    @classmethod
+    def assign(cls, *, student, staff, kind: str, by=None) -> tuple["SupportAssignment", bool]:
+        """Assign ``staff`` to ``student`` as a teaching assistant or health professional.
+
+        Returns ``(assignment, created)``; assigning again changes nothing. The grants follow
+        from the relationship (``records.grants``): a TA sees what a class teacher sees, a
+        health professional the medical record (P5, P25)."""
+        cls.check_fits(staff=staff, kind=kind, by=by)
+        return cls.objects.get_or_create(student=student, staff=staff, kind=kind)
+
+    def end(self) -> None:
+        """End this assignment; the grants it gave are removed with it (P5)."""
+        self.delete()
 
 
 register_confidential(Student)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from confidentiality.audit import register_confidential
@@ -13,7 +14,7 @@ from confidentiality.crypto.fields import (
     EncryptedTextField,
 )
 from confidentiality.models import ConfidentialModel
-from records.models import Student
+from records.models import ParentLink, Student
 
 
 class Category(models.TextChoices):
@@ -66,9 +67,26 @@ class Concern(ConfidentialModel):
     who works with children and routed at once to the DSL and deputies (P3).
 
     What the child said, where, the body map and the DSL's reasoning are encrypted (P6). The
-    student's words are never mandatory (P20); the author confirms they told the student the
-    information may be passed on (P1).
+    student's words are never mandatory (P20); the author records whether they told the child
+    that what they said may be passed on, or that nothing was disclosed (P1).
     """
+
+    class ChildTold(models.TextChoices):
+        """P1: what the author told the child about confidentiality. Every situation has a true
+        answer, so the question never stops a concern being sent."""
+
+        TOLD = "told", "I told the child it may be passed on"
+        OBSERVATION = "observation", "Nothing was disclosed by the child (an observation)"
+        NOT_YET = "not_yet", "Not yet — I will tell the child when we next speak"
+
+    # The same answers as the team reads them (third person); blank: never asked, e.g. a
+    # concern about an adult or one logged from a request for advice.
+    CHILD_TOLD_SUMMARY = {
+        ChildTold.TOLD: "The child was told it may be passed on",
+        ChildTold.OBSERVATION: "Nothing was disclosed by the child (an observation)",
+        ChildTold.NOT_YET: "Not yet told — the author will tell the child when they next speak",
+        "": "Not recorded",
+    }
 
     class SubjectKind(models.TextChoices):
         STUDENT = "student", "A child or children"
@@ -119,8 +137,10 @@ class Concern(ConfidentialModel):
     body_map = EncryptedJSONField("body map marks", default=list)
     actions_taken = EncryptedTextField("actions already taken")
     told_dsl_in_person = models.BooleanField(default=False)
-    # P1: the student was told that what they said may be passed on.
-    student_told_may_be_shared = models.BooleanField(default=False)
+    # P1: whether the child was told that what they said may be passed on.
+    child_told = models.CharField(
+        "child told it may be passed on (P1)", max_length=12, choices=ChildTold.choices, blank=True
+    )
 
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.NEW)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +191,15 @@ class Concern(ConfidentialModel):
             return adult.person if adult else self
         first = self.subjects.select_related("student").order_by("part", "pk").first()
         return first.student if first else self
+
+    @property
+    def child_told_summary(self) -> str:
+        """P1 as the safeguarding team reads it on the concern and in the chronology."""
+        return self.CHILD_TOLD_SUMMARY.get(self.child_told, self.CHILD_TOLD_SUMMARY[""])
+
+    @property
+    def child_still_to_be_told(self) -> bool:
+        return self.child_told == self.ChildTold.NOT_YET
 
     @property
     def is_about_adult(self) -> bool:
@@ -236,10 +265,19 @@ class Concern(ConfidentialModel):
         self.save()
 
     def related_concerns(self):
-        """Other concerns about the same children (earlier concerns, siblings' concerns)."""
+        """Other concerns about the children named here or about their siblings, so the DSL
+        can link a brother's or sister's earlier concern in triage (P3: one picture of the
+        family). Siblings are children who share a parent or carer (records' ParentLink).
+
+        One query whatever the size of the family: the children, their parents and the
+        parents' other children are subqueries.
+        """
+        named = ConcernSubject.objects.filter(concern=self).values("student")
+        parents = ParentLink.objects.filter(student__in=named).values("parent")
+        family = ParentLink.objects.filter(parent__in=parents).values("student")
         return (
             Concern.objects.about_children()
-            .filter(subjects__student__in=self.students())
+            .filter(Q(subjects__student__in=named) | Q(subjects__student__in=family))
             .exclude(pk=self.pk)
             .distinct()
         )

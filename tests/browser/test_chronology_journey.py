@@ -30,7 +30,7 @@ def case(pupil, teacher, dsl, deputy):
             "urgency": "routine",
             "account": "Said there was no food at home last night.",
             "happened_at": timezone.now(),
-            "student_told_may_be_shared": True,
+            "child_told": "told",
         },
         [(pupil, ConcernSubject.Part.SUBJECT)],
         [],

@@ -10,7 +10,24 @@ from .conftest import describe, log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 
-PERSONAS = ["dsl", "head", "teacher", "ta", "office", "volunteer", "nurse", "governor", "parent"]
+PERSONAS = [
+    "dsl",
+    "deputy",
+    "head",
+    "teacher",
+    "ta",
+    "office",
+    "volunteer",
+    "nurse",
+    "governor",
+    "clerk",
+    "parent",
+]
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user("clerk", Role.CLERK)
 
 
 def test_login_page_is_accessible_and_signs_in(transactional_db, live_server, page, make_user):

@@ -1,6 +1,7 @@
-"""Journeys through students' records and the parent portal, in a real browser: a teacher opens
-a pupil from their class, a nurse reads an assigned pupil's medical plan, and a parent gives and
-withdraws photograph consent — on accessible pages (no serious or critical axe violations)."""
+"""Journeys through students' records and the parent portal, in a real browser: a teacher goes
+from their dashboard to their class and opens a pupil, a nurse reads an assigned pupil's medical
+plan, and a parent gives and withdraws photograph consent — on accessible pages (no serious or
+critical axe violations)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -20,8 +21,11 @@ def assert_accessible(page, what):
 
 def test_a_teacher_opens_a_pupil_from_their_class(transactional_db, live_server, page, pupil):
     log_in(page, live_server, "teacher")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Students").click()
-    expect(page.locator("h1")).to_have_text("Students")
+    expect(page.get_by_role("heading", name="Your students")).to_be_visible()
+    page.get_by_role("link", name="Class 3 Oak").click()
+    expect(page.locator("h1")).to_have_text("3 Oak")
+    expect(page.get_by_role("link", name="Photograph consent in 3 Oak")).to_be_visible()
+    assert_accessible(page, "Class page")
     page.get_by_role("link", name="Quinn, Maya").click()
     expect(page.locator("h1")).to_have_text("Maya Quinn")
     expect(page.get_by_role("heading", name="Learning")).to_be_visible()

@@ -1,8 +1,6 @@
 """A concern's whole journey in a real browser: a teacher logs it with a body-map mark; the DSL
 (with a real second factor) receives the alert, acknowledges, triages, refers and closes it."""
 
-import re
-
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,18 +52,21 @@ def test_a_concern_from_the_classroom_to_closure(
     expect(page.locator("#id_marks-0-region")).to_have_value("front-left-arm")
     page.locator("#id_marks-0-note").fill("Three oval bruises, purple")
     expect(page.locator("#autosave-status")).to_contain_text("Draft saved", timeout=15000)
-    page.get_by_label(re.compile("I told the student that I cannot keep this secret")).check()
+    page.get_by_label("I told the child it may be passed on").check()
     page.get_by_role("button", name="Send to the DSL and deputies").click()
     page.wait_for_load_state("load")
     expect(page.get_by_role("status").first).to_contain_text("has gone to the DSL and deputies")
     concern = Concern.objects.get()
     assert concern.body_map == [{"region": "front-left-arm", "note": "Three oval bruises, purple"}]
+    assert concern.child_told == Concern.ChildTold.TOLD
     expect(page.locator("main")).to_contain_text("New")
     sign_out(page)
 
     # The DSL signs in, confirms the second factor and finds the alert.
     log_in(page, live_server, "dsl")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguarding").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Safeguarding", exact=True
+    ).click()
     confirm_second_factor(page, device)
     expect(page.locator("h1")).to_have_text("Safeguarding")
     violations = serious_violations(page)
@@ -75,6 +76,7 @@ def test_a_concern_from_the_classroom_to_closure(
     page.get_by_role("link", name=f"Open {concern.reference}").click()
     expect(page.locator("main")).to_contain_text("daddy squeezed my arm")
     expect(page.locator("main")).to_contain_text("Front: left arm: Three oval bruises, purple")
+    expect(page.locator("main")).to_contain_text("The child was told it may be passed on")
 
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.locator("main")).to_contain_text("acknowledged")
@@ -117,12 +119,16 @@ def test_the_concern_form_works_without_javascript(
     page.locator("#id_marks-0-region").select_option(label="Back: lower back")
     page.locator("#id_marks-0-note").fill("Red mark")
     # Forgot the category: the error keeps everything typed.
-    page.get_by_label(re.compile("I told the student that I cannot keep this secret")).check()
+    # P1: the TA saw a mark; the child said nothing. Nothing untrue has to be ticked to send it.
+    page.get_by_label("Nothing was disclosed by the child (an observation)").check()
     page.get_by_role("button", name="Send to the DSL and deputies").click()
     expect(page.get_by_role("alert").first).to_contain_text("Everything you typed has been kept")
     expect(page.locator("#id_marks-0-note")).to_have_value("Red mark")
+    expect(page.get_by_label("Nothing was disclosed by the child (an observation)")).to_be_checked()
     page.get_by_label("Category").select_option(label="Physical abuse")
     page.get_by_role("button", name="Send to the DSL and deputies").click()
     expect(page.locator("h1")).to_contain_text("Concern")
-    assert Concern.objects.get().body_map[0]["region"] == "back-lower-back"
+    concern = Concern.objects.get()
+    assert concern.body_map[0]["region"] == "back-lower-back"
+    assert concern.child_told == Concern.ChildTold.OBSERVATION
     context.close()

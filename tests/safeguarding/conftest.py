@@ -33,7 +33,7 @@ def raise_concern(db):
             "account": account,
             "happened_at": extra.pop("happened_at", timezone.now()),
             "location": "Classroom 3",
-            "student_told_may_be_shared": True,
+            "child_told": "told",
             **extra,
         }
         marks = [{"region": "front-left-arm", "note": "Round bruise, 3 cm"}]
@@ -69,7 +69,7 @@ def form_data(student, key=None, **overrides):
         "location": "Reading corner",
         "private_follow_up": "",
         "actions_taken": "",
-        "student_told_may_be_shared": "on",
+        "child_told": "told",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

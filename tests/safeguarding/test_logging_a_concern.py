@@ -62,7 +62,7 @@ def test_a_teacher_logs_a_concern_with_a_body_map_mark(client, teacher, pupil, t
     assert concern.body_map == [{"region": "front-left-arm", "note": "Round bruise, about 3 cm"}]
     assert concern.account == "My dad hit me with a belt."
     assert concern.bad_time_or_place and concern.private_follow_up.startswith("Spoke")  # P21
-    assert concern.student_told_may_be_shared  # P1
+    assert concern.child_told == Concern.ChildTold.TOLD  # P1
 
 
 def test_the_childs_words_are_stored_only_as_ciphertext(client, teacher, pupil):
@@ -84,13 +84,65 @@ def test_the_childs_words_are_never_required(client, teacher, pupil):
     assert Concern.objects.get().account in ("", None)
 
 
-def test_telling_the_student_it_may_be_passed_on_is_required(client, teacher, pupil):
-    """P1: the author records that the student was told it may be passed on."""
+def test_the_p1_question_is_asked_with_a_true_answer_for_every_situation(client, teacher):
     sign_in(client, teacher)
-    response = client.post(URL, form_data(pupil, student_told_may_be_shared=None))
+    page = client.get(URL).content.decode()
+    assert 'type="radio" name="child_told"' in page
+    for choice in Concern.ChildTold:
+        assert f'value="{choice.value}"' in page
+    assert 'type="checkbox" name="child_told"' not in page  # never a box to tick untruthfully
+
+
+@pytest.mark.parametrize("answer", list(Concern.ChildTold))
+def test_the_report_is_sent_whatever_the_child_was_told(client, teacher, pupil, answer):
+    """P1 never blocks P3: an observation, or a child not yet told, is sent like any other."""
+    sign_in(client, teacher)
+    response = client.post(URL, form_data(pupil, child_told=answer.value, account=""))
+    assert response.status_code == 302
+    assert Concern.objects.get().child_told == answer
+
+
+def test_an_observation_is_sent_without_claiming_the_child_was_told(client, teacher, pupil):
+    sign_in(client, teacher)
+    client.post(URL, form_data(pupil, child_told="observation", account=""))
+    concern = Concern.objects.get()
+    assert concern.child_told == Concern.ChildTold.OBSERVATION
+    assert concern.child_told_summary == "Nothing was disclosed by the child (an observation)"
+
+
+def test_the_p1_answer_is_asked_for_and_nothing_typed_is_lost(client, teacher, pupil):
+    """P1: the author says what the child was told; forgetting to answer loses nothing."""
+    sign_in(client, teacher)
+    response = client.post(URL, form_data(pupil, child_told=None))
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "Confirm that you told the student" in response.content.decode()
+    assert "Choose one answer about what the child was told" in page
+    assert "My dad hit me with a belt." in page
+    assert ConcernDraft.objects.filter(author=teacher).exists()
     assert not Concern.objects.exists()
+
+
+def test_an_answer_that_is_not_one_of_the_three_is_refused(client, teacher, pupil):
+    sign_in(client, teacher)
+    response = client.post(URL, form_data(pupil, child_told="on"))
+    assert response.status_code == 200
+    assert not Concern.objects.exists()
+
+
+def test_the_author_is_reminded_to_tell_the_child_later(client, teacher, pupil):
+    sign_in(client, teacher)
+    response = client.post(URL, form_data(pupil, child_told="not_yet"))
+    page = client.get(response["Location"]).content.decode()
+    assert "Not yet — I will tell the child when we next speak" in page
+    assert "When you next speak, tell the child" in page
+
+
+def test_a_restored_draft_keeps_the_p1_answer(client, teacher, pupil):
+    sign_in(client, teacher)
+    client.post(URL + "draft/", form_data(pupil, child_told="observation"))
+    page = client.get(URL).content.decode()
+    assert 'value="observation" required id="id_child_told_1" checked' in page
+    assert 'value="told" required id="id_child_told_0">' in page
 
 
 def test_submitting_twice_creates_one_concern(client, teacher, pupil):

@@ -15,7 +15,9 @@ from records.importing import IMPORTERS, BadFile
 
 
 class Command(BaseCommand):
-    help = "Import students, contacts, classes or staff from the school's MIS CSV export."
+    help = (
+        "Import students, contacts, classes, staff or assignments from the school's MIS CSV export."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(IMPORTERS))

@@ -1,0 +1,110 @@
+"""Staff assigned to individual children from the MIS: teaching assistants (1:1 support) and
+health professionals (the school nurse, a therapist), P5 and P25.
+
+One row per person, child and kind, matched on all three, so importing the same file again
+changes nothing. A person is assigned only as what their role allows: a teacher cannot be a
+child's health professional, a volunteer cannot be their teaching assistant. An optional “End”
+column set to Yes ends an assignment. Import staff and students first; the grants follow from the
+assignment (``records.grants``).
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from records.models import Student, SupportAssignment
+
+from .runner import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Importer,
+    RowRejected,
+    YesNoField,
+    importing_user,
+)
+from .students import UPNField
+
+Kind = SupportAssignment.Kind
+KIND_SYNONYMS = {
+    "ta": Kind.TEACHING_ASSISTANT,
+    "1:1": Kind.TEACHING_ASSISTANT,
+    "one to one": Kind.TEACHING_ASSISTANT,
+    "learning support assistant": Kind.TEACHING_ASSISTANT,
+    "lsa": Kind.TEACHING_ASSISTANT,
+    "nurse": Kind.HEALTH_PROFESSIONAL,
+    "school nurse": Kind.HEALTH_PROFESSIONAL,
+    "therapist": Kind.HEALTH_PROFESSIONAL,
+    "health": Kind.HEALTH_PROFESSIONAL,
+}
+
+
+class KindField(forms.Field):
+    def to_python(self, value):
+        word = " ".join((value or "").strip().lower().replace("_", " ").replace("-", " ").split())
+        if not word:
+            raise ValidationError("is missing", code="required")
+        for kind in Kind:
+            if word in {kind.value.replace("_", " "), kind.label.lower()}:
+                return kind
+        if word in KIND_SYNONYMS:
+            return KIND_SYNONYMS[word]
+        raise ValidationError(
+            "'%(value)s' is not a kind of assignment (use teaching assistant or health "
+            "professional)",
+            params={"value": value.strip()},
+        )
+
+
+class AssignmentRow(forms.Form):
+    username = forms.CharField(
+        label="Username", max_length=150, error_messages={"required": "is missing"}
+    )
+    upn = UPNField(label="UPN")
+    kind = KindField(label="Kind")
+    end = YesNoField(label="End", required=False)
+
+
+class AssignmentImporter(Importer):
+    kind = "assignments"
+    label = "Assignments (teaching assistants and health professionals)"
+    description = (
+        "One row per member of staff and child: their username, the child's UPN and the kind "
+        "(teaching assistant or health professional, which must match their role). Put Yes in "
+        "the optional End column to end an assignment. Import staff and students first."
+    )
+    form_class = AssignmentRow
+    columns = [
+        Column("username", "Username", ("user name", "login", "staff username")),
+        Column("upn", "UPN", ("pupil upn", "student upn", "child upn")),
+        Column("kind", "Kind", ("assignment", "assigned as", "type")),
+        Column("end", "End", ("ended", "end assignment", "remove"), required=False),
+    ]
+
+    def key(self, data):
+        return f"{data['username']} for {data['upn']} ({Kind(data['kind']).label.lower()})"
+
+    def apply(self, data):
+        staff = get_user_model().objects.filter(username__iexact=data["username"]).first()
+        if staff is None:
+            raise RowRejected(f"no account with username {data['username']} (import staff first)")
+        student = Student.objects.filter(upn=data["upn"]).first()
+        if student is None:
+            raise RowRejected(f"no student with UPN {data['upn']} (import students first)")
+        current = SupportAssignment.objects.filter(
+            staff=staff, student=student, kind=data["kind"]
+        ).first()
+        if data.get("end"):
+            if current is None:
+                return UNCHANGED, ["not assigned"]
+            current.end()
+            return UPDATED, ["assignment ended"]
+        try:
+            SupportAssignment.check_fits(staff=staff, kind=data["kind"], by=importing_user.get())
+        except ValidationError as error:
+            raise RowRejected(" ".join(error.messages)) from None
+        if current is not None:
+            return UNCHANGED, []
+        SupportAssignment.assign(student=student, staff=staff, kind=data["kind"])
+        return CREATED, []

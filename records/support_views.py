@@ -1,0 +1,253 @@
+"""Staff pages around one child: who supports them (P5, P25), who else the DSL shares the family
+section with (P6), and a pupil's requests to talk (P7).
+
+Every object comes through ``confidentiality.access``: the student with the permission the act
+needs (404 otherwise; the door demands the safeguarding team's second factor), a talk request
+with its own grants. The student page shows these forms only to those the door would let in.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from confidentiality import access
+
+from . import notifications
+from .models import Student, SupportAssignment, TalkRequest
+from .policy import (
+    ANY_STUDENT_VIEW,
+    ASSIGN_SUPPORT,
+    CLOSE_TALK_REQUEST,
+    RECORD_TALK_REQUEST,
+    SHARE_FAMILY,
+    VIEW_TALK_REQUEST,
+)
+from .sharing import family_shared_with, share_family, stop_sharing_family
+from .support_forms import (
+    AssignmentForm,
+    FamilyShareForm,
+    TalkRequestCloseForm,
+    TalkRequestForm,
+)
+
+
+def _back_to(student, anchor: str):
+    return redirect(reverse("records:student_detail", args=[student.pk]) + f"#{anchor}")
+
+
+def _staff_only(request) -> None:
+    if not request.user.is_school_staff:
+        raise Http404
+
+
+def support_page_extras(student, user) -> dict:
+    """What the student page shows of these for the person looking (already opened and audited
+    through the door; each part follows from the viewer's permissions on the child)."""
+    may_assign = access.has_permission(user, ASSIGN_SUPPORT, student)
+    may_share = access.has_permission(user, SHARE_FAMILY, student)
+    may_record_talk = user.is_school_staff and access.has_permission(
+        user, RECORD_TALK_REQUEST, student
+    )
+    talk_requests = access.restrict(
+        TalkRequest.objects.filter(student=student), user, VIEW_TALK_REQUEST
+    ).select_related("wants_to_talk_to", "recorded_by")
+    return {
+        "support": {
+            "may_assign": may_assign,
+            "assignments": (
+                student.support.select_related("staff").order_by("kind", "staff__last_name")
+                if may_assign
+                else ()
+            ),
+            "assignment_form": AssignmentForm(by=user) if may_assign else None,
+            "may_share": may_share,
+            "shared_with": family_shared_with(student) if may_share else (),
+            "share_form": FamilyShareForm(student=student) if may_share else None,
+            "may_record_talk": may_record_talk,
+            "talk_requests": list(talk_requests),
+        }
+    }
+
+
+# --- assigning a teaching assistant or health professional (P5, P25) --------------------------
+
+
+@login_required
+def assign_support(request, pk):
+    """Assign a TA or a health professional to this child; the grants follow (records.grants)."""
+    student = access.open_object(request, Student.objects.all(), ASSIGN_SUPPORT, pk=pk)
+    form = AssignmentForm(request.POST or None, by=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment, created = SupportAssignment.assign(
+                student=student, staff=data["staff"], kind=data["kind"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("staff", error)
+        else:
+            kind = assignment.get_kind_display().lower()
+            if created:
+                messages.success(request, f"{assignment.staff} is now assigned as {kind}.")
+            else:
+                messages.info(request, f"{assignment.staff} was already assigned as {kind}.")
+            return _back_to(student, "support")
+    return render(request, "records/support_form.html", {"student": student, "form": form})
+
+
+@login_required
+@require_POST
+def end_assignment(request, pk, assignment_pk):
+    student = access.open_object(request, Student.objects.all(), ASSIGN_SUPPORT, pk=pk)
+    assignment = (
+        SupportAssignment.objects.filter(student=student, pk=assignment_pk)
+        .select_related("staff")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    assignment.end()
+    messages.success(
+        request,
+        f"{assignment.staff} is no longer assigned as "
+        f"{assignment.get_kind_display().lower()}; their access to this record has ended.",
+    )
+    return _back_to(student, "support")
+
+
+# --- sharing the family section (P6) ------------------------------------------------------------
+
+
+@login_required
+def share_family_section(request, pk):
+    """The DSL or a deputy shares this child's personal and family circumstances with a named
+    member of staff, saying why; the share and the reason go into the audit trail."""
+    student = access.open_object(request, Student.objects.all(), SHARE_FAMILY, pk=pk)
+    form = FamilyShareForm(request.POST or None, student=student)
+    if request.method == "POST" and form.is_valid():
+        person, reason = form.cleaned_data["person"], form.cleaned_data["reason"]
+        with transaction.atomic():
+            share_family(student, person)
+            access.record_access(
+                request,
+                student,
+                how="family-shared",
+                reason=f"Family section shared with {person} ({person.username}): {reason}",
+            )
+        messages.success(
+            request, f"{person} can now read this child's personal and family circumstances."
+        )
+        return _back_to(student, "support")
+    return render(
+        request,
+        "records/family_share_form.html",
+        {"student": student, "form": form, "shared_with": family_shared_with(student)},
+    )
+
+
+@login_required
+@require_POST
+def stop_sharing_family_section(request, pk, user_pk):
+    student = access.open_object(request, Student.objects.all(), SHARE_FAMILY, pk=pk)
+    person = get_user_model().objects.filter(pk=user_pk).first()
+    if person is None:
+        raise Http404
+    with transaction.atomic():
+        if not stop_sharing_family(student, person):
+            raise Http404
+        access.record_access(
+            request,
+            student,
+            how="family-unshared",
+            reason=f"Family section no longer shared with {person} ({person.username})",
+        )
+    messages.success(request, f"{person} can no longer read the family section.")
+    return _back_to(student, "support")
+
+
+# --- a pupil's request to talk (P7) --------------------------------------------------------------
+
+
+@login_required
+def record_talk_request(request, pk):
+    """Staff who teach or support the child record that the child asked to talk."""
+    _staff_only(request)
+    student = access.open_object(request, Student.objects.all(), RECORD_TALK_REQUEST, pk=pk)
+    form = TalkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            talk_request = TalkRequest.record(
+                student=student,
+                by=request.user,
+                wants_to_talk_to=form.cleaned_data["wants_to_talk_to"],
+                about=form.cleaned_data["about"],
+            )
+            transaction.on_commit(lambda: notifications.tell_staff_of_talk_request(talk_request))
+        person = talk_request.wants_to_talk_to
+        messages.success(
+            request,
+            f"Recorded. {person} has been told that a pupil would like to talk to them."
+            if person and person != request.user
+            else "Recorded. It stays open until it is marked as done.",
+        )
+        return _back_to(student, "talk-requests")
+    return render(request, "records/talk_request_form.html", {"student": student, "form": form})
+
+
+@login_required
+def talk_request_list(request):
+    """The requests to talk this person may read: those they recorded, those in which a child
+    asked for them, and — for the safeguarding team — every one."""
+    _staff_only(request)
+    visible = access.visible(
+        request,
+        TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),
+        VIEW_TALK_REQUEST,
+    )
+    return render(
+        request,
+        "records/talk_request_list.html",
+        {"open": visible.open(), "done": visible.exclude(status=TalkRequest.Status.OPEN)[:50]},
+    )
+
+
+@login_required
+def talk_request_detail(request, pk):
+    talk_request = access.open_object(
+        request,
+        TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),
+        VIEW_TALK_REQUEST,
+        pk=pk,
+    )
+    may_close = talk_request.is_open and access.has_permission(
+        request.user, CLOSE_TALK_REQUEST, talk_request
+    )
+    form = TalkRequestCloseForm(request.POST or None) if may_close else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                talk_request.close(by=request.user, outcome=form.cleaned_data["outcome"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Marked as done.")
+                return redirect("records:talk_request_list")
+    return render(
+        request,
+        "records/talk_request_detail.html",
+        {
+            "talk_request": talk_request,
+            "form": form,
+            "may_open_student": access.has_permission(
+                request.user, ANY_STUDENT_VIEW, talk_request.student
+            ),
+        },
+    )
