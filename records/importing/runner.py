@@ -11,6 +11,7 @@ models leave audit entries through django-auditlog; a rolled-back import leaves 
 import csv
 import io
 import re
+from abc import ABC, abstractmethod
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -187,7 +188,7 @@ def describe_errors(form: forms.Form) -> list[str]:
 # --- applying ------------------------------------------------------------------------------
 
 
-class Importer:
+class Importer(ABC):
     """One kind of file. A subclass names its columns, its row form and how a valid row is
     applied: ``apply`` returns ``(outcome, details)`` or raises ``RowRejected``."""
 
@@ -197,11 +198,13 @@ class Importer:
     columns: list[Column] = []
     form_class: type[forms.Form] = forms.Form
 
+    @abstractmethod
     def key(self, data: dict) -> str:
-        raise NotImplementedError
+        """What identifies the row's record (a UPN, a username) for the report and duplicates."""
 
+    @abstractmethod
     def apply(self, data: dict) -> tuple[str, list[str]]:
-        raise NotImplementedError
+        """Create or update from one valid row: ``(outcome, details)``, or raise RowRejected."""
 
     def run(self, data: bytes, filename="", dry_run=False, all_or_nothing=False, by=None) -> Report:
         """Import ``data`` (the file's bytes) on behalf of ``by``. Raises BadFile, having
