@@ -11,6 +11,18 @@ from confidentiality import notifications, roles
 from confidentiality.audit import record_access
 from confidentiality.roles import SCHOOL_STAFF, Role
 
+# Apps add checks that can stop a person changing the team, each ``fn(user) -> bool`` (True:
+# refuse). Safeguarding adds "is the subject of an open concern about an adult", so nobody can
+# take a concern about themselves away from the people handling it (P10).
+CHANGE_GUARDS: list = []
+REFUSAL = (
+    "This change cannot be made from your account. Please ask the chair of governors to make it."
+)
+
+
+def refused(user) -> bool:
+    return any(guard(user) for guard in CHANGE_GUARDS)
+
 
 def may_manage_team(user) -> bool:
     """The head teacher and the current DSL change the team; deputies, staff and others never."""
@@ -33,15 +45,19 @@ def school_staff():
     )
 
 
-def dsl_candidates():
-    """Who the DSL role can be handed to: any active member of staff but the current DSL."""
-    return school_staff().exclude(groups__name=Role.DSL.group_name)  # lazy: no query at import
+def dsl_candidates(actor=None):
+    """Who the DSL role can be handed to: any active member of staff but the current DSL and
+    the person making the change (nobody appoints themselves to read every concern)."""
+    people = school_staff().exclude(groups__name=Role.DSL.group_name)  # lazy: no query yet
+    return people.exclude(pk=actor.pk) if actor is not None else people
 
 
-def deputy_candidates():
-    """Who can become a deputy: active staff who are neither the DSL nor a deputy already."""
+def deputy_candidates(actor=None):
+    """Who can become a deputy: active staff who are neither the DSL nor a deputy already, and
+    not the person making the change."""
     team = [role.group_name for role in roles.SAFEGUARDING_TEAM]
-    return school_staff().exclude(groups__name__in=team)
+    people = school_staff().exclude(groups__name__in=team)
+    return people.exclude(pk=actor.pk) if actor is not None else people
 
 
 def _full_name(user) -> str:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from confidentiality.views import (
     accounts,
@@ -22,6 +23,9 @@ two_factor_urls = (
 )
 
 audit_urls = ([path("", audit_trail.trail, name="trail")], "audit")
+
+# The admin changes accounts and roles (even who is DSL): only with a verified second factor.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),

@@ -166,6 +166,23 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     user_ids = list(pk_set or []) if isinstance(instance, Group) else [instance.pk]
     sync_students(students_related_to(user_ids))
+    revoke_staff_only_grants(user_ids)
+
+
+def revoke_staff_only_grants(user_ids) -> int:
+    """Grants given to someone as a member of staff (a family section the DSL shared with them,
+    a child's request to talk to them) end when they stop being staff (P13, P16)."""
+    staff = _holders(user_ids, SCHOOL_STAFF)
+    leavers = [pk for pk in user_ids if pk not in staff]
+    if not leavers:
+        return 0
+    from .models.talk import TalkRequestUserObjectPermission
+
+    family, _ = StudentUserObjectPermission.objects.filter(
+        user_id__in=leavers, permission__codename__in=policy.STAFF_ONLY_SHARES
+    ).delete()
+    talk, _ = TalkRequestUserObjectPermission.objects.filter(user_id__in=leavers).delete()
+    return family + talk
 
 
 @receiver([post_save, post_delete], sender=ParentLink)

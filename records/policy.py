@@ -25,6 +25,8 @@ HEALTH = ("view_medical", "change_medical")
 PARENT = ("view_as_parent",)
 # Every codename the relationships manage; grants outside this set are never touched by a sync.
 DERIVED = frozenset(CLASSROOM + HEALTH + PARENT)
+# Grants the DSL gives a named member of staff; they end if that person stops being staff.
+STAFF_ONLY_SHARES = ("view_family",)
 
 ALL_STUDENT_PERMISSIONS = (
     "view_student",

@@ -3,8 +3,8 @@
 The policy names two audiences for that section: the safeguarding team, and "staff the DSL shares
 it with". A share is a per-child ``view_family`` grant (django-guardian's direct-FK table for
 students). It is outside ``policy.DERIVED``, so no class or assignment change ever removes it:
-only the DSL or a deputy does, here. Each decision is written to the audit trail by the view,
-with who it was shared with and why.
+only the DSL or a deputy does, here. Each decision is kept (``FamilyShareDecision``, its reason
+encrypted) and written to the audit trail by the view with who, with whom and when.
 """
 
 from django.contrib.auth import get_user_model

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from confidentiality import access
 
 from . import notifications
-from .models import Student, SupportAssignment, TalkRequest
+from .models import FamilyShareDecision, Student, SupportAssignment, TalkRequest
 from .policy import (
     ANY_STUDENT_VIEW,
     ASSIGN_SUPPORT,
@@ -134,11 +134,16 @@ def share_family_section(request, pk):
         person, reason = form.cleaned_data["person"], form.cleaned_data["reason"]
         with transaction.atomic():
             share_family(student, person)
+            # The reason often describes the circumstances: it is kept encrypted with the
+            # decision, and the audit trail says only who, with whom and when.
+            FamilyShareDecision(
+                student=student, person=person, shared=True, reason=reason, decided_by=request.user
+            ).save()
             access.record_access(
                 request,
                 student,
                 how="family-shared",
-                reason=f"Family section shared with {person} ({person.username}): {reason}",
+                reason=f"Family section shared with {person} ({person.username})",
             )
         messages.success(
             request, f"{person} can now read this child's personal and family circumstances."
@@ -219,6 +224,7 @@ def talk_request_list(request):
 
 @login_required
 def talk_request_detail(request, pk):
+    _staff_only(request)
     talk_request = access.open_object(
         request,
         TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),

@@ -94,6 +94,10 @@ def nhs_lookup(request):
 
 @login_required
 def student_detail(request, pk):
+    # Only staff and health professionals have a staff record page at all: a grant left behind
+    # on someone who became a parent or a governor opens nothing (P13, P16).
+    if not may_list_students(request.user):
+        raise Http404
     student = access.open_object(
         request, Student.objects.prefetch_related("teaching_groups"), ANY_STUDENT_VIEW, pk=pk
     )
@@ -117,6 +121,7 @@ def class_detail(request, pk):
     """A class and its pupils, each a link to their record (P5): for the staff who teach the
     class and those who hold every child's everyday record; the list shows only the pupils this
     person may open, in a fixed number of queries."""
+    access.require_second_factor(request.user)  # first: answers alike for real and unknown ids
     group = get_object_or_404(TeachingGroup, pk=pk)
     if not may_open_class(request.user, group):
         raise Http404

@@ -7,7 +7,7 @@ class SafeguardingConfig(AppConfig):
     name = "safeguarding"
 
     def ready(self):
-        from confidentiality import navigation
+        from confidentiality import navigation, team
         from confidentiality.views.audit_trail import HIDDEN_FROM_READER
 
         from . import grants, panels, routing  # noqa: F401  (connect signals, register panels)
@@ -17,6 +17,7 @@ class SafeguardingConfig(AppConfig):
             may_log_concern,
         )
 
+        team.CHANGE_GUARDS.append(_subject_of_an_open_adult_concern)
         navigation.register(
             navigation.Entry(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
         )
@@ -42,3 +43,10 @@ class SafeguardingConfig(AppConfig):
 
         if hide_safeguarding_from_trail not in HIDDEN_FROM_READER:
             HIDDEN_FROM_READER.append(hide_safeguarding_from_trail)
+
+
+def _subject_of_an_open_adult_concern(user) -> bool:
+    """The person a concern names must not reshape the team that handles it (P10)."""
+    from .models import Concern
+
+    return Concern.objects.about_adults().open().filter(adult__person=user).exists()

@@ -96,3 +96,20 @@ def test_the_email_carries_only_the_link(client, teacher):
     message = mail.outbox[0]
     assert "Riverside" in message.subject or "school" in message.subject.lower()
     assert "teacher" in message.body and "Maya" not in message.body
+
+
+def test_the_link_uses_the_configured_address_not_the_request_host(client, teacher, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    settings.SITE_URL = "https://school.example"
+    client.post("/accounts/password-reset/", {"email": teacher.email}, HTTP_HOST="evil.example")
+    body = mail.outbox[0].body
+    assert "https://school.example/accounts/" in body and "evil.example" not in body
+
+
+def test_a_link_sent_before_the_account_was_closed_no_longer_works(client, teacher):
+    ask(client, teacher.email)
+    link = link_in(mail.outbox[0])
+    teacher.is_active = False
+    teacher.save()
+    response = client.get(link, follow=True)
+    assert response.context["validlink"] is False

@@ -1,11 +1,13 @@
 """Signing in and out, and forgotten passwords. Django's own views; axes watches every attempt."""
 
 import unicodedata
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
@@ -75,7 +77,21 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         self.extra_email_context = {"school_name": settings.SCHOOL_NAME}
-        return super().form_valid(form)
+        # The link is built from the configured address, never from the request's Host header,
+        # which someone could set to their own server to catch the token.
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -84,6 +100,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
+
+    def get_user(self, uidb64):
+        # A link sent before the account was closed does not let anyone in afterwards.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

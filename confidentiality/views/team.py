@@ -29,9 +29,9 @@ class AppointDSLForm(forms.Form):
         required=False, label="Keep the current DSL on the team as a deputy DSL"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.dsl_candidates()
+        self.fields["person"].queryset = team.dsl_candidates(actor)
         if roles.current_dsl() is None:
             del self.fields["keep_previous_as_deputy"]  # nobody to keep
 
@@ -43,9 +43,9 @@ class AddDeputyForm(forms.Form):
         empty_label="Choose a member of staff",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.deputy_candidates()
+        self.fields["person"].queryset = team.deputy_candidates(actor)
 
 
 def _manager(request):
@@ -53,6 +53,13 @@ def _manager(request):
     if not team.may_manage_team(request.user):
         raise Http404
     access.require_second_factor(request.user)
+
+
+def _refused(request) -> bool:
+    if team.refused(request.user):
+        messages.error(request, team.REFUSAL)
+        return True
+    return False
 
 
 def _render(request, appoint_form=None, deputy_form=None, status=200):
@@ -63,8 +70,8 @@ def _render(request, appoint_form=None, deputy_form=None, status=200):
         {
             "dsl": dsl,
             "deputies": deputies,
-            "appoint_form": appoint_form or AppointDSLForm(),
-            "deputy_form": deputy_form or AddDeputyForm(),
+            "appoint_form": appoint_form or AppointDSLForm(actor=request.user),
+            "deputy_form": deputy_form or AddDeputyForm(actor=request.user),
         },
         status=status,
     )
@@ -81,7 +88,9 @@ def team_page(request):
 def appoint_dsl(request):
     """Two steps: the chosen person is shown for confirmation; only "confirm" hands over."""
     _manager(request)
-    form = AppointDSLForm(request.POST)
+    if _refused(request):
+        return redirect("team")
+    form = AppointDSLForm(request.POST, actor=request.user)
     if not form.is_valid():
         return _render(request, appoint_form=form, status=400)
     person = form.cleaned_data["person"]
@@ -108,7 +117,9 @@ def appoint_dsl(request):
 @require_POST
 def add_deputy(request):
     _manager(request)
-    form = AddDeputyForm(request.POST)
+    if _refused(request):
+        return redirect("team")
+    form = AddDeputyForm(request.POST, actor=request.user)
     if not form.is_valid():
         return _render(request, deputy_form=form, status=400)
     team.add_deputy(request, form.cleaned_data["person"])
@@ -120,6 +131,8 @@ def add_deputy(request):
 @require_POST
 def remove_deputy(request, pk):
     _manager(request)
+    if _refused(request):
+        return redirect("team")
     person = get_object_or_404(roles.deputies(), pk=pk)
     team.remove_deputy(request, person)
     messages.success(request, f"{person} is no longer a deputy DSL.")

@@ -12,7 +12,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from confidentiality import access
 from records.models import Student, SupportAssignment
+from records.policy import ASSIGN_SUPPORT
 
 from .runner import (
     CREATED,
@@ -86,6 +88,10 @@ class AssignmentImporter(Importer):
         return f"{data['username']} for {data['upn']} ({Kind(data['kind']).label.lower()})"
 
     def apply(self, data):
+        importer = importing_user.get()
+        if importer is not None and ASSIGN_SUPPORT not in access.role_permissions(importer):
+            # The same right as the form on the student page: importing is no way round it.
+            raise RowRejected("you may not assign staff to children")
         staff = get_user_model().objects.filter(username__iexact=data["username"]).first()
         if staff is None:
             raise RowRejected(f"no account with username {data['username']} (import staff first)")

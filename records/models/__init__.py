@@ -1,6 +1,7 @@
 from .academic import Grade, ProgressNote, Subject, Term, WorkItem
 from .consent import DiscussionPermission, PhotoConsent, PhotoPurpose, PhotoUse
 from .families import FamilyNotice, MeetingRequest, ParentLink
+from .family_share import FamilyShareDecision
 from .people import Student, SupportAssignment, TeachingGroup
 from .permissions import (
     StudentGroupObjectPermission,
@@ -14,6 +15,7 @@ from .talk import (
 )
 
 __all__ = [
+    "FamilyShareDecision",
     "DiscussionPermission",
     "FamilyNotice",
     "Grade",

@@ -273,8 +273,11 @@ class Concern(ConfidentialModel):
         parents' other children are subqueries.
         """
         named = ConcernSubject.objects.filter(concern=self).values("student")
-        parents = ParentLink.objects.filter(student__in=named).values("parent")
-        family = ParentLink.objects.filter(parent__in=parents).values("student")
+        # Parents and carers with parental responsibility: a shared childminder or emergency
+        # contact does not make two children brothers and sisters.
+        links = ParentLink.objects.with_responsibility()
+        parents = links.filter(student__in=named).values("parent")
+        family = links.filter(parent__in=parents).values("student")
         return (
             Concern.objects.about_children()
             .filter(Q(subjects__student__in=named) | Q(subjects__student__in=family))

@@ -310,7 +310,7 @@ def run_action(client, *people):
 def test_the_admin_action_hands_over_audited(
     client, itadmin, dsl, newcomer, django_capture_on_commit_callbacks
 ):
-    client.force_login(itadmin)
+    sign_in(client, itadmin, verified=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(client, newcomer)
     assert "Newcomer Tester is now the DSL." in response.content.decode()
@@ -321,14 +321,14 @@ def test_the_admin_action_hands_over_audited(
 
 
 def test_the_admin_action_takes_exactly_one_person(client, itadmin, dsl, newcomer, teacher):
-    client.force_login(itadmin)
+    sign_in(client, itadmin, verified=True)
     response = run_action(client, newcomer, teacher)
     assert "Choose exactly one person" in response.content.decode()
     assert roles.current_dsl() == dsl
 
 
 def test_the_admin_action_refuses_someone_who_is_not_staff(client, itadmin, dsl, parent):
-    client.force_login(itadmin)
+    sign_in(client, itadmin, verified=True)
     response = run_action(client, parent)
     assert "is not an active member of staff" in response.content.decode()
     assert roles.current_dsl() == dsl
@@ -346,7 +346,7 @@ def test_the_admin_action_is_not_for_staff_without_admin_rights(client, head, ds
 
 
 def test_the_admin_form_says_how_to_hand_over(client, itadmin, dsl, newcomer):
-    client.force_login(itadmin)
+    sign_in(client, itadmin, verified=True)
     url = f"/admin/confidentiality/user/{newcomer.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
@@ -364,4 +364,41 @@ def test_the_admin_form_says_how_to_hand_over(client, itadmin, dsl, newcomer):
     assert "is already the DSL" in page
     assert "Safeguarding team page (/team/)" in page and "Appoint as DSL" in page
     assert "appoint_dsl verb" not in page
+    assert roles.current_dsl() == dsl
+
+
+# --- nobody appoints themselves; nobody reshapes the team that handles a concern about them ----
+
+
+def test_the_head_cannot_appoint_themselves_dsl_or_deputy(client, head, dsl):
+    sign_in(client, head, verified=True)
+    client.post(APPOINT, {"person": head.pk, "confirm": "yes"})
+    client.post(ADD_DEPUTY, {"person": head.pk})
+    head.refresh_roles()
+    assert head.roles == {Role.HEAD_TEACHER}
+    assert roles.current_dsl() == dsl
+
+
+def test_the_subject_of_an_open_adult_concern_cannot_change_the_team(
+    client, head, dsl, deputy, newcomer, teacher
+):
+    from tests.safeguarding.test_concerns_about_adults import raise_about
+
+    raise_about(teacher, head)
+    sign_in(client, head, verified=True)
+    response = client.post(APPOINT, {"person": newcomer.pk, "confirm": "yes"}, follow=True)
+    assert "ask the chair of governors" in response.content.decode()
+    assert roles.current_dsl() == dsl
+    client.post(remove_url(deputy))
+    assert deputy in roles.deputies()
+
+    sign_in(client, dsl, verified=True)  # the DSL, not the subject, still can
+    client.post(ADD_DEPUTY, {"person": newcomer.pk})
+    assert newcomer in roles.deputies()
+
+
+def test_the_admin_needs_a_verified_second_factor(client, itadmin, dsl, newcomer):
+    client.force_login(itadmin)
+    response = run_action(client, newcomer)
+    assert "/admin/login/" in response.redirect_chain[0][0]
     assert roles.current_dsl() == dsl

@@ -3,8 +3,9 @@ shares it with". Only the DSL and deputies (with their second factor) share or s
 each decision is in the audit trail, naming who; a relationship change never removes a share."""
 
 import pytest
+from django.db import connection
 
-from records.models import RecordSection, TeachingGroup
+from records.models import FamilyShareDecision, RecordSection, TeachingGroup
 from tests.conftest import sign_in
 
 from .conftest import access_entries
@@ -46,7 +47,13 @@ def test_the_dsl_shares_with_a_teacher_who_then_reads_the_family_section(
     entry = access_entries(family_section, how="family-shared").get()
     assert entry.actor == dsl
     assert "teacher" in entry.additional_data["reason"]
-    assert "pick-up arrangements" in entry.additional_data["reason"]
+    # The DSL's reason describes the circumstances: encrypted with the decision, never in the log.
+    assert "pick-up arrangements" not in str(entry.additional_data)
+    decision = FamilyShareDecision.objects.get(student=family_section, person=teacher)
+    assert decision.shared and decision.reason.startswith("Class teacher: pick-up")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reason FROM records_familysharedecision")
+        assert "pick-up" not in cursor.fetchone()[0]
     assert "Teacher Tester" in client.get(page(family_section)).content.decode()
 
     response = sign_in(client, teacher).get(page(family_section))
@@ -134,3 +141,17 @@ def test_only_school_staff_outside_the_team_can_be_chosen(
     for person in (parent, volunteer):
         assert share(client, family_section, person).status_code == 200
     assert not access_entries(family_section, how="family-shared").exists()
+
+
+@pytest.mark.parametrize("becomes", ["parent", "governor"])
+def test_a_share_ends_when_the_person_stops_being_staff(
+    client, dsl, other_teacher, family_section, becomes
+):
+    from confidentiality.roles import Role, group_for
+
+    share(sign_in(client, dsl, verified=True), family_section, other_teacher)
+    other_teacher.groups.remove(group_for(Role.TEACHER))
+    other_teacher.groups.add(group_for(Role(becomes)))
+    response = sign_in(client, other_teacher).get(page(family_section))
+    assert response.status_code == 404
+    assert CIRCUMSTANCES not in response.content.decode()

@@ -104,3 +104,12 @@ def test_a_teacher_who_becomes_a_volunteer_loses_the_class_records(client, teach
     teacher.groups.add(group_for(Role.VOLUNTEER))
     assert not StudentUserObjectPermission.objects.filter(user=teacher).exists()
     assert TeachingGroup.objects.filter(staff=teacher).exists()  # still helps in the class
+
+
+def test_assignments_by_import_need_the_same_right_as_on_the_page(db, head, office, ta, pupil):
+    rows = f"Username,UPN,Kind\nta,{pupil.upn},teaching assistant\n".encode()
+    refused = IMPORTERS["assignments"].run(rows, filename="a.csv", by=head)
+    assert refused.rows[0].outcome == "rejected" and "may not assign" in str(refused.rows[0])
+    assert not StudentUserObjectPermission.objects.filter(user=ta).exists()
+    allowed = IMPORTERS["assignments"].run(rows, filename="a.csv", by=office)
+    assert allowed.rows[0].outcome == "created"

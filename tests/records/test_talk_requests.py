@@ -142,3 +142,15 @@ def test_what_the_child_said_is_encrypted_at_rest(db, talk_request):
         cursor.execute("SELECT about FROM records_talkrequest")
         (stored,) = cursor.fetchone()
     assert ABOUT not in str(stored)
+
+
+def test_the_person_asked_for_loses_it_when_they_stop_being_staff(client, office, talk_request):
+    from confidentiality.roles import Role, group_for
+
+    office.groups.remove(group_for(Role.OFFICE_STAFF))
+    office.groups.add(group_for(Role.PARENT))
+    sign_in(client, office)
+    assert client.get(f"/records/talk-requests/{talk_request.pk}/").status_code == 404
+    assert client.post(f"/records/talk-requests/{talk_request.pk}/").status_code == 404
+    talk_request.refresh_from_db()
+    assert talk_request.is_open
