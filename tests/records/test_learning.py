@@ -204,3 +204,34 @@ def test_work_files_are_resealed_by_key_rotation(settings, learning):
     stored = WorkItem.objects.values_list("content", flat=True).get(pk=work.pk)
     assert stored.key_id == "k9"
     assert bytes(WorkItem.objects.get(pk=work.pk).content) == tiny_png()
+
+
+def test_the_student_page_queries_do_not_grow_with_the_record(client, teacher, pupil):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from records.models import Grade
+
+    sign_in(client, teacher)
+    url = f"/records/students/{pupil.pk}/"
+    client.get(url)  # the first request of a session does more (session, caches)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(25):
+        Grade(
+            student=pupil,
+            subject="maths",
+            assessment=f"Test {n}",
+            result="Expected",
+            term="autumn",
+            assessed_on=date(2026, 10, 1),
+            recorded_by=teacher,
+        ).save()
+    assert queries() == few
