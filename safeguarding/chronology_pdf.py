@@ -71,7 +71,11 @@ def render(student, entries, by, filters_text: str = "") -> bytes:
         )
     if len(rows) == 1:
         rows.append(["", "", _para("No entries match.", small), ""])
-    table = LongTable(rows, colWidths=[27 * mm, 25 * mm, 95 * mm, 33 * mm], repeatRows=1)
+    # splitInRow: an entry longer than a page (a long account) continues on the next page
+    # instead of failing the whole export.
+    table = LongTable(
+        rows, colWidths=[27 * mm, 25 * mm, 95 * mm, 33 * mm], repeatRows=1, splitInRow=1
+    )
     table.setStyle(
         TableStyle(
             [

@@ -194,3 +194,11 @@ def test_the_pdf_is_a_real_pdf_download_audited_once_without_its_content(client,
         f"{e.changes_text} {e.additional_data} {e.changes}" for e in LogEntry.objects.all()
     )
     assert ACCOUNT not in everything and "PC Jones" not in everything
+
+
+def test_an_entry_longer_than_a_page_still_exports(client, dsl, teacher, pupil, raise_concern):
+    long_account = "She talked for a long time about home. " * 600 + "x" * 5000
+    raise_concern(teacher, [pupil], account=long_account)
+    sign_in(client, dsl, verified=True)
+    response = client.get(url(pupil, "pdf"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
