@@ -14,14 +14,35 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 
 def _para(text: str, style) -> Paragraph:
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
+SHORTENED = " … (shortened in this export: read the whole entry in the application)"
+
+
 def render(student, entries, by, filters_text: str = "") -> bytes:
-    """A4 pages: a heading, who printed it and when, then one table row per entry."""
+    """A4 pages: a heading, who printed it and when, then one table row per entry.
+
+    If the layout engine cannot place an exceptionally long entry, the export is made again
+    with each entry shortened and marked so, rather than failing on the day of a case
+    conference."""
+    try:
+        return _build(student, entries, by, filters_text)
+    except LayoutError:
+        return _build(student, entries, by, filters_text, limit=2000)
+
+
+def _shorten(text: str, limit: int | None) -> str:
+    if limit is None or len(text or "") <= limit:
+        return text
+    return text[:limit] + SHORTENED
+
+
+def _build(student, entries, by, filters_text: str, limit: int | None = None) -> bytes:
     buffer = BytesIO()
     now = timezone.localtime()
     footer = (
@@ -65,7 +86,10 @@ def render(student, entries, by, filters_text: str = "") -> bytes:
                 _para(
                     entry.kind_label + (f"\n{entry.reference}" if entry.reference else ""), small
                 ),
-                [_para(entry.title, small), _para(entry.detail, small)],
+                [
+                    _para(_shorten(entry.title, limit), small),
+                    _para(_shorten(entry.detail, limit), small),
+                ],
                 _para(entry.who, small),
             ]
         )

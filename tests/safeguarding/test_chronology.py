@@ -202,3 +202,24 @@ def test_an_entry_longer_than_a_page_still_exports(client, dsl, teacher, pupil, 
     sign_in(client, dsl, verified=True)
     response = client.get(url(pupil, "pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_an_export_the_layout_cannot_place_is_made_again_shortened(monkeypatch, pupil, dsl):
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from safeguarding import chronology_pdf
+
+    calls = []
+    real_build = chronology_pdf._build
+
+    def build(student, entries, by, filters_text, limit=None):
+        calls.append(limit)
+        if limit is None:
+            raise LayoutError("too large on page 5")
+        return real_build(student, entries, by, filters_text, limit=limit)
+
+    monkeypatch.setattr(chronology_pdf, "_build", build)
+    assert chronology_pdf.render(pupil, [], dsl).startswith(b"%PDF")
+    assert calls == [None, 2000]
+    assert chronology_pdf._shorten("x" * 3000, 2000).endswith(chronology_pdf.SHORTENED)
+    assert chronology_pdf._shorten("short", 2000) == "short"
