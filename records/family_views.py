@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
@@ -34,16 +33,7 @@ from .models import (
     TeachingGroup,
 )
 from .policy import FAMILY_CONTACT, LEARNING_VIEW
-
-
-def _student_page(student, anchor: str):
-    return redirect(reverse("records:student_detail", args=[student.pk]) + f"#{anchor}")
-
-
-def _staff_only(request) -> None:
-    if not request.user.is_school_staff:
-        raise Http404
-
+from .view_helpers import back_to_student, staff_only
 
 # --- meeting requests (P7) ---------------------------------------------------------------------
 
@@ -51,7 +41,7 @@ def _staff_only(request) -> None:
 @login_required
 def meeting_list(request):
     """The meeting requests of the children this person teaches (all, for the safeguarding team)."""
-    _staff_only(request)
+    staff_only(request)
     meetings = access.visible(
         request, MeetingRequest.objects.select_related("student"), FAMILY_CONTACT
     )
@@ -64,7 +54,7 @@ def meeting_list(request):
 
 @login_required
 def meeting_detail(request, pk):
-    _staff_only(request)
+    staff_only(request)
     meeting = access.open_object(
         request,
         MeetingRequest.objects.select_related("student", "requested_by", "answered_by"),
@@ -90,7 +80,7 @@ def meeting_detail(request, pk):
 
 @login_required
 def send_notice(request, pk):
-    _staff_only(request)
+    staff_only(request)
     student = access.open_object(request, Student.objects.all(), FAMILY_CONTACT, pk=pk)
     form = FamilyNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +92,7 @@ def send_notice(request, pk):
                 lambda: notifications.tell_parents(student, "a new message from the school")
             )
         messages.success(request, "Message sent. The parents and carers read it in the portal.")
-        return _student_page(student, "family")
+        return back_to_student(student, "family")
     return render(
         request,
         "records/family_form.html",
@@ -115,7 +105,7 @@ def send_notice(request, pk):
 
 @login_required
 def ask_discussion(request, pk):
-    _staff_only(request)
+    staff_only(request)
     student = access.open_object(request, Student.objects.all(), FAMILY_CONTACT, pk=pk)
     form = DiscussionRequestForm(request.POST or None, student=student)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +124,7 @@ def ask_discussion(request, pk):
         messages.success(
             request, "The parents have been asked. Do not discuss the case until they say yes."
         )
-        return _student_page(student, "family")
+        return back_to_student(student, "family")
     return render(
         request,
         "records/family_form.html",
@@ -152,7 +142,7 @@ def ask_discussion(request, pk):
 @require_POST
 def discussion_used(request, pk):
     """Record that the case was discussed with the class; refused without the parents' yes."""
-    _staff_only(request)
+    staff_only(request)
     permission = access.open_object(
         request, DiscussionPermission.objects.select_related("student"), FAMILY_CONTACT, pk=pk
     )
@@ -162,7 +152,7 @@ def discussion_used(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Recorded: the case was discussed with the class.")
-    return _student_page(permission.student, "family")
+    return back_to_student(permission.student, "family")
 
 
 # --- photograph consent by class (P15) ---------------------------------------------------------
@@ -171,7 +161,7 @@ def discussion_used(request, pk):
 @login_required
 def class_photo_consent(request, pk):
     """Who in this class must NOT be photographed for a purpose, and recording a photo's use."""
-    _staff_only(request)
+    staff_only(request)
     group = get_object_or_404(TeachingGroup, pk=pk)
     students = access.visible(request, group.students.all(), LEARNING_VIEW)
     if not students.exists():

@@ -8,14 +8,14 @@ portal, both audited as a download (P6, P13).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 
 from confidentiality import access
 
 from .family_forms import GradeForm, ProgressNoteForm, WorkUploadForm
 from .models import PhotoConsent, Student, WorkItem
 from .policy import FAMILY_CONTACT, LEARNING_RECORD, LEARNING_VIEW
+from .view_helpers import back_to_student
 
 
 def student_page_extras(student, user) -> dict:
@@ -51,10 +51,6 @@ def student_page_extras(student, user) -> dict:
     }
 
 
-def _back_to(student, anchor: str):
-    return redirect(reverse("records:student_detail", args=[student.pk]) + f"#{anchor}")
-
-
 def _add(request, pk, form_class, template, anchor, save):
     """One shape for the three "add to this child's learning" pages."""
     student = access.open_object(request, Student.objects.all(), LEARNING_RECORD, pk=pk)
@@ -64,7 +60,7 @@ def _add(request, pk, form_class, template, anchor, save):
     if request.method == "POST" and form.is_valid():
         message = save(form, student, request.user)
         messages.success(request, message)
-        return _back_to(student, anchor)
+        return back_to_student(student, anchor)
     return render(request, template, {"student": student, "form": form})
 
 

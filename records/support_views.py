@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
@@ -35,15 +34,7 @@ from .support_forms import (
     TalkRequestCloseForm,
     TalkRequestForm,
 )
-
-
-def _back_to(student, anchor: str):
-    return redirect(reverse("records:student_detail", args=[student.pk]) + f"#{anchor}")
-
-
-def _staff_only(request) -> None:
-    if not request.user.is_school_staff:
-        raise Http404
+from .view_helpers import back_to_student, staff_only
 
 
 def support_page_extras(student, user) -> dict:
@@ -97,7 +88,7 @@ def assign_support(request, pk):
                 messages.success(request, f"{assignment.staff} is now assigned as {kind}.")
             else:
                 messages.info(request, f"{assignment.staff} was already assigned as {kind}.")
-            return _back_to(student, "support")
+            return back_to_student(student, "support")
     return render(request, "records/support_form.html", {"student": student, "form": form})
 
 
@@ -118,7 +109,7 @@ def end_assignment(request, pk, assignment_pk):
         f"{assignment.staff} is no longer assigned as "
         f"{assignment.get_kind_display().lower()}; their access to this record has ended.",
     )
-    return _back_to(student, "support")
+    return back_to_student(student, "support")
 
 
 # --- sharing the family section (P6) ------------------------------------------------------------
@@ -148,7 +139,7 @@ def share_family_section(request, pk):
         messages.success(
             request, f"{person} can now read this child's personal and family circumstances."
         )
-        return _back_to(student, "support")
+        return back_to_student(student, "support")
     return render(
         request,
         "records/family_share_form.html",
@@ -173,7 +164,7 @@ def stop_sharing_family_section(request, pk, user_pk):
             reason=f"Family section no longer shared with {person} ({person.username})",
         )
     messages.success(request, f"{person} can no longer read the family section.")
-    return _back_to(student, "support")
+    return back_to_student(student, "support")
 
 
 # --- a pupil's request to talk (P7) --------------------------------------------------------------
@@ -182,7 +173,7 @@ def stop_sharing_family_section(request, pk, user_pk):
 @login_required
 def record_talk_request(request, pk):
     """Staff who teach or support the child record that the child asked to talk."""
-    _staff_only(request)
+    staff_only(request)
     student = access.open_object(request, Student.objects.all(), RECORD_TALK_REQUEST, pk=pk)
     form = TalkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -201,7 +192,7 @@ def record_talk_request(request, pk):
             if person and person != request.user
             else "Recorded. It stays open until it is marked as done.",
         )
-        return _back_to(student, "talk-requests")
+        return back_to_student(student, "talk-requests")
     return render(request, "records/talk_request_form.html", {"student": student, "form": form})
 
 
@@ -209,7 +200,7 @@ def record_talk_request(request, pk):
 def talk_request_list(request):
     """The requests to talk this person may read: those they recorded, those in which a child
     asked for them, and — for the safeguarding team — every one."""
-    _staff_only(request)
+    staff_only(request)
     visible = access.visible(
         request,
         TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),
@@ -224,7 +215,7 @@ def talk_request_list(request):
 
 @login_required
 def talk_request_detail(request, pk):
-    _staff_only(request)
+    staff_only(request)
     talk_request = access.open_object(
         request,
         TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),
