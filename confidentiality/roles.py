@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", "Volunteer / student teacher"
     HEALTH_PROFESSIONAL = "health_professional", "Health professional"
     GOVERNOR = "governor", "Governor"
+    # Appointed from among the governors in the application (never by import): handles a
+    # concern about the head teacher with the DSL, and holds the head's own performance file.
+    CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
     CLERK = "clerk", "Clerk to the governors"
     PARENT = "parent", "Parent / carer"
 
@@ -38,12 +41,15 @@ SCHOOL_STAFF = frozenset(
         Role.OFFICE_STAFF,
     }
 )
-GOVERNANCE = frozenset({Role.GOVERNOR, Role.CLERK})
+GOVERNANCE = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.CLERK})
+# Roles a person is appointed to in the application by someone entitled, with an audit entry;
+# never given or taken by an import or the admin.
+APPOINTED_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS})
 # Anyone working with children may raise a concern; reporting is never blocked (P3).
 MAY_LOG_CONCERN = SCHOOL_STAFF | {Role.VOLUNTEER, Role.HEALTH_PROFESSIONAL}
 # P11, P16, P25: these people sign the confidentiality agreement before any access.
 MUST_SIGN_AGREEMENT = frozenset(
-    {Role.VOLUNTEER, Role.GOVERNOR, Role.CLERK, Role.HEALTH_PROFESSIONAL}
+    {Role.VOLUNTEER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.CLERK, Role.HEALTH_PROFESSIONAL}
 )
 # The people whose accounts open the most sensitive files need a verified second factor.
 SECOND_FACTOR_REQUIRED = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER})

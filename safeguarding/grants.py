@@ -15,7 +15,9 @@ from confidentiality.roles import SAFEGUARDING_TEAM, Role
 from . import policy
 
 # The roles that decide who handles a concern about an adult (see models/adults.py).
-ROUTING_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER, Role.GOVERNOR})
+ROUTING_ROLES = frozenset(
+    {Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS}
+)
 
 
 @receiver(post_migrate)
@@ -98,10 +100,10 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def _person_changed(sender, instance, created, update_fields=None, **kwargs):
-    """The chair of governors is the governor whose job title says so, and a person who leaves
-    (made inactive) hands over: either can change who handles a concern about an adult."""
+    """A person who leaves (made inactive) hands over what they handled. (The chair of
+    governors is an appointed role: the groups signal follows that.)"""
     if created:
         return  # no roles yet: the groups signal follows
-    if update_fields is not None and not {"job_title", "is_active"} & set(update_fields):
+    if update_fields is not None and "is_active" not in set(update_fields):
         return  # e.g. the last-login stamp at every sign-in
     sync_adult_concern_grants()

@@ -2,6 +2,8 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from confidentiality.roles import (
     MAY_LOG_CONCERN,
@@ -28,6 +30,12 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # An email address belongs to one account: a password reset reaches one person.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="one_account_per_email"
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

@@ -5,8 +5,7 @@ follows the LADO route (the LADO is told within one working day). Who receives o
 
 - about anyone else: the DSL and the head teacher;
 - about the DSL: the head teacher and the deputies (the only time deputies see one);
-- about the head teacher: the DSL and the chair of governors (the governor whose job title
-  contains "Chair").
+- about the head teacher: the DSL and the chair of governors (an appointed role).
 
 The person named never receives it and is refused (404) even if they are on the safeguarding
 team or are the head teacher.
@@ -53,12 +52,10 @@ class ConcernAboutAdult(ConfidentialModel):
 
 
 def chair_of_governors():
-    """The governor flagged as chair (their job title contains "Chair"), or None."""
+    """The governor appointed chair in the application (never by import), or None."""
     return (
         get_user_model()
-        .objects.filter(
-            groups__name=Role.GOVERNOR.group_name, is_active=True, job_title__icontains="chair"
-        )
+        .objects.filter(groups__name=Role.CHAIR_OF_GOVERNORS.group_name, is_active=True)
         .order_by("pk")
         .first()
     )
