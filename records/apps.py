@@ -10,6 +10,7 @@ class RecordsConfig(AppConfig):
         from confidentiality import navigation
 
         from . import grants, panels  # noqa: F401  (connect signals, register panels)
+        from .importing import access_report  # noqa: F401  (its dashboard panel)
         from .policy import is_parent, may_import, may_list_students
 
         navigation.register(

@@ -7,10 +7,22 @@ the audit trail which account it created or changed and which fields (never a pa
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 
+from confidentiality.identity import lookalike_of
+
+from .runner import RowRejected
+
 
 def new_account(username: str, **fields):
     """A new account with no usable password: the person is given one by the school's usual
-    route (the administrator's set-password page); the import never invents a password."""
+    route (the administrator's set-password page); the import never invents a password.
+    A username or email that would pass for another account's is refused here too, whatever
+    the kind of import (review 9)."""
+    imitated = lookalike_of(username=username, email=fields.get("email") or None)
+    if imitated is not None:
+        raise RowRejected(
+            f"“{username}” or its email looks like “{imitated}”, which is another account's or "
+            "the school's: it would pass for that person. Use a clearly different one"
+        )
     user = get_user_model()(username=username, **fields)
     user.set_unusable_password()
     user.save()

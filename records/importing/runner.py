@@ -5,7 +5,10 @@ does it have the columns we need, does it have rows) and a bad file changes noth
 row is validated by its kind's form and applied in its own savepoint, so one bad row never leaves
 half a change behind. The whole import runs in one transaction that is rolled back for a dry run,
 and — when the school asks for all-or-nothing — if any row was rejected. Changes to registered
-models leave audit entries through django-auditlog; a rolled-back import leaves none.
+models leave audit entries through django-auditlog; a rolled-back import leaves none. A row that
+gives access says so with ``Importer.grant``; an applied import's grants are audited and reported
+to the DSL and the head teacher (``access_report``). Someone named in an open concern about an
+adult runs no import, by any route.
 """
 
 import csv
@@ -17,14 +20,25 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+
+from confidentiality.identity import unsafe_characters
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
-OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+# Applied only in part: what the import may not change (the email or roles of an account in use)
+# differs from the MIS, and a person with the right decides in the application.
+NEEDS_PERSON = "needs a person"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, NEEDS_PERSON, REJECTED)
+DUPLICATE = (
+    "another record already has this (an email address belongs to one account; a UPN to one "
+    "student): nothing was changed"
+)
 
 # Who runs the import in progress (rows about their own account are refused).
 importing_user: ContextVar = ContextVar("importing_user", default=None)
+# The report of the import in progress, and the line being applied (for ``Importer.grant``).
+_current: ContextVar = ContextVar("importing_report", default=None)
 
 
 class BadFile(Exception):
@@ -63,6 +77,21 @@ class RowResult:
 
 
 @dataclass
+class Grant:
+    """A row that gave someone access to a child's record or to other people's details (a parent
+    linked with parental responsibility, a member of staff added to a class). After the import
+    is applied each is written to the audit trail and the DSL and head teacher are told."""
+
+    line: int
+    description: str
+    person: object = None
+    student: object = None
+
+    def __str__(self):
+        return f"line {self.line}: {self.description}"
+
+
+@dataclass
 class Report:
     """What an import did (or, for a dry run or a refused all-or-nothing, would have done)."""
 
@@ -73,6 +102,8 @@ class Report:
     rows: list[RowResult] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     applied: bool = False
+    grants: list[Grant] = field(default_factory=list)
+    by: object = None
 
     def add(self, line, key, outcome, messages=()):
         self.rows.append(RowResult(line, key, outcome, list(messages)))
@@ -98,7 +129,12 @@ class Report:
         return f"Imported: {counts}."
 
     def lines(self) -> list[str]:
-        return [self.summary, *(str(r) for r in self.rows)]
+        given = "gave" if self.applied else "would have given"
+        return [
+            self.summary,
+            *(str(r) for r in self.rows),
+            *(f"access {given}: {g}" for g in self.grants),
+        ]
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -206,18 +242,38 @@ class Importer(ABC):
     def apply(self, data: dict) -> tuple[str, list[str]]:
         """Create or update from one valid row: ``(outcome, details)``, or raise RowRejected."""
 
+    def grant(self, description: str, person=None, student=None) -> None:
+        """Say that the row being applied gives access (``description`` in the school's words,
+        e.g. "Office Staff added to class 3 Oak"). Kept only if the row and the import are
+        applied; then audited and reported to the DSL and the head teacher."""
+        current = _current.get()
+        if current is None:
+            return
+        report, line = current
+        report.grants.append(Grant(line, description, person, student))
+
     def run(self, data: bytes, filename="", dry_run=False, all_or_nothing=False, by=None) -> Report:
         """Import ``data`` (the file's bytes) on behalf of ``by``. Raises BadFile, having
-        changed nothing."""
+        changed nothing. Someone named in an open concern about an adult imports nothing
+        (P10): an import could otherwise change the people handling it."""
+        from confidentiality import team
+
+        if by is not None and team.refused(by):
+            raise BadFile(team.REFUSAL)
         token = importing_user.set(by)
         try:
-            return self._run(data, filename, dry_run, all_or_nothing)
+            report = self._run(data, filename, dry_run, all_or_nothing, by)
         finally:
             importing_user.reset(token)
+        return report
 
-    def _run(self, data: bytes, filename, dry_run, all_or_nothing) -> Report:
+    def _run(self, data: bytes, filename, dry_run, all_or_nothing, by=None) -> Report:
+        from .access_report import report_grants
+
         rows, ignored = read_rows(data, self.columns)
-        report = Report(self.kind, filename, dry_run, all_or_nothing, ignored_columns=ignored)
+        report = Report(
+            self.kind, filename, dry_run, all_or_nothing, ignored_columns=ignored, by=by
+        )
         seen: dict[str, int] = {}
         with transaction.atomic():
             for line, raw in rows:
@@ -233,16 +289,30 @@ class Importer(ABC):
                     report.add(line, key, REJECTED, [f"also on line {seen[key.lower()]}"])
                     continue
                 seen[key.lower()] = line
+                granted = len(report.grants)
+                token = _current.set((report, line))
                 try:
                     with transaction.atomic():  # a failing row leaves nothing behind
                         outcome, details = self.apply(form.cleaned_data)
                 except RowRejected as error:
+                    del report.grants[granted:]  # the row's grants went with it
                     report.add(line, key, REJECTED, [str(error)])
                     continue
+                except IntegrityError:
+                    # A unique rule of the database (one account per email, one UPN) caught
+                    # what the row's checks did not, e.g. two imports at once: the row is
+                    # rejected, never a server error.
+                    del report.grants[granted:]
+                    report.add(line, key, REJECTED, [DUPLICATE])
+                    continue
+                finally:
+                    _current.reset(token)
                 report.add(line, key, outcome, details)
             report.applied = not (dry_run or (all_or_nothing and report.rejected))
-            if not report.applied:
+            if not report.applied:  # its grants are shown as what it would have given
                 transaction.set_rollback(True)
+            elif report.grants:
+                report_grants(report)
         return report
 
 
@@ -264,7 +334,23 @@ TEXT_ERRORS = {
 }
 
 
+def no_unsafe_characters(value: str) -> None:
+    """A name or title holds no line breaks, control characters or invisible / direction
+    characters: they break the emails that name the person and make one name pass for
+    another."""
+    found = unsafe_characters(value)
+    if found:
+        raise ValidationError(
+            "contains %(found)s, which a name cannot hold; correct it in the MIS and export again",
+            params={"found": ", ".join(found)},
+        )
+
+
 class Text(forms.CharField):
+    """A name or title from the file: plain text on one line."""
+
+    default_validators = [no_unsafe_characters]
+
     def __init__(self, label, max_length=100, required=True):
         super().__init__(
             label=label, max_length=max_length, required=required, error_messages=TEXT_ERRORS

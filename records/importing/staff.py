@@ -1,12 +1,19 @@
 """Staff and other adults from the MIS: username, name, email, role(s) and job title.
 
 Roles come from ``confidentiality.roles.Role``. The import adds and removes only everyday roles
-(teacher, teaching assistant, office, volunteer, health professional, governor, clerk). The roles
-that open every child's record or every concern (DSL, deputy DSL, head teacher), and the chair of
-governors, are appointed in the application, never by a file: otherwise whoever may import could
-make themselves a deputy DSL (P8, P10). For the same reason an import never changes the email of
-those accounts, nor the importer's own account, and never makes anyone a parent (parents come
-from the contacts file).
+(teacher, teaching assistant, office, volunteer, health professional, governor, clerk), and only
+those the importer could arrange by hand (``GIVABLE``). The appointed roles
+(``roles.APPOINTED_ROLES``: DSL, deputy DSL, head teacher, chair of governors) are appointed in
+the application, never given or taken by a file: otherwise whoever may import could make
+themselves a deputy DSL or remove the chair handling a concern about them (P8, P10).
+
+An import can never take over an account. It does not change the email or the roles of an
+account that is in use (signed in, or has a password) nor of an appointed person: it reports the
+difference for a person with the right to act. It never touches a parent's account (parents come
+from the contacts file), nor the importer's own account or anyone sharing their email or name.
+Look-alike usernames and addresses (``confidentiality.identity``) are refused. New accounts,
+roles given and new sign-in addresses are reported to the DSL and the head teacher
+(``access_report``).
 """
 
 from auditlog.models import LogEntry
@@ -16,11 +23,13 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
 from confidentiality import roles
-from confidentiality.roles import Role
+from confidentiality.identity import is_mixed_script_lookalike, lookalike_of, skeleton
+from confidentiality.roles import APPOINTED_ROLES, Role
 
 from .accounts import find_by_email, log_account, new_account
 from .runner import (
     CREATED,
+    NEEDS_PERSON,
     UNCHANGED,
     UPDATED,
     Column,
@@ -43,8 +52,40 @@ MANAGED_ROLES = frozenset(
         Role.CLERK,
     }
 )
-# Appointed in the application by the DSL or head teacher; an import keeps them as they are.
-APPOINTED_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER})
+# Who may give which role by import: what each could arrange by hand. The governing body's
+# roles are the head teacher's and the safeguarding team's business, not the office's.
+_STAFFING = MANAGED_ROLES - {Role.GOVERNOR, Role.CLERK}
+GIVABLE = {
+    Role.HEAD_TEACHER: MANAGED_ROLES,
+    Role.DSL: MANAGED_ROLES,
+    Role.DEPUTY_DSL: MANAGED_ROLES,
+    Role.OFFICE_STAFF: _STAFFING,
+}
+NEEDS_A_PERSON = "needs a person"
+
+
+def givable_by(importer) -> frozenset:
+    """The roles ``importer`` may give or take by import (all everyday roles when the import
+    is run on the server without naming anyone)."""
+    if importer is None:
+        return MANAGED_ROLES
+    found = frozenset()
+    for role in importer.roles:
+        found |= GIVABLE.get(role, frozenset())
+    return found
+
+
+def in_use(user) -> bool:
+    """An account someone already signs in to: its email and roles are that person's now."""
+    return user.last_login is not None or user.has_usable_password()
+
+
+def is_parent_account(user) -> bool:
+    return user.has_role(Role.PARENT) or user.children_links.exists()
+
+
+def _labels(found) -> str:
+    return ", ".join(sorted(Role(r).label for r in found)) or "none"
 
 
 SYNONYMS = {
@@ -135,56 +176,159 @@ class StaffImporter(Importer):
 
     def apply(self, data):
         User = get_user_model()
-        user = User.objects.filter(username=data["username"]).first()
-        others = [u for u in find_by_email(data["email"]) if u != user]
-        if others:
-            raise RowRejected(f"email {data['email']} belongs to another account ({others[0]})")
-        wanted = data["role"]
         importer = importing_user.get()
-        if user is not None and importer is not None and user.pk == importer.pk:
-            raise RowRejected("this is your own account: another member of staff must import it")
+        username, email = data["username"], data["email"]
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            same = User.objects.filter(username__iexact=username).first()
+            if same is not None:
+                raise RowRejected(
+                    f"the username differs only in capital letters from the account "
+                    f"{same.username}: use that username, or a clearly different one"
+                )
+        self._refuse_about_importer(importer, user, data)
+        others = [u for u in find_by_email(email) if u != user]
+        if others:
+            raise RowRejected(f"email {email} belongs to another account ({others[0]})")
+        self._refuse_lookalikes(user, username, email)
+        wanted = data["role"]
         held = user.roles & APPOINTED_ROLES if user is not None else frozenset()
         if (wanted & APPOINTED_ROLES) - held:
             raise RowRejected(
-                "the DSL, deputy DSLs and head teacher are appointed in the application, "
-                "not by import"
-            )
-        if held and data["email"].lower() != (user.email or "").lower():
-            raise RowRejected(
-                "the email of the DSL, a deputy DSL or the head teacher is changed in the "
+                "the DSL, deputy DSLs, head teacher and chair of governors are appointed in the "
                 "application, not by import"
             )
-        if "chair" in (data.get("job_title") or "").lower() and (
-            user is None or (user.job_title or "").lower() != data["job_title"].lower()
-        ):
-            raise RowRejected("the chair of governors is designated in the application")
-        values = {k: data[k] for k in ("first_name", "last_name", "email")}
-        if data.get("job_title") or user is None:
-            values["job_title"] = data.get("job_title", "")
-        created = user is None
-        if created:
-            user = new_account(data["username"], **values)
-            changes = []
-        else:
-            before = {k: getattr(user, k) for k in values}
-            changes = changed_fields(user, values, {**LABELS, "job_title": "job title"})
-            if changes:
-                user.save()
-                log_account(
-                    user,
-                    LogEntry.Action.UPDATE,
-                    {k: [before[k], values[k]] for k in values if before[k] != values[k]},
+        if user is not None and is_parent_account(user):
+            raise RowRejected(
+                "this is a parent's or carer's account: the staff import never changes it. A "
+                "member of staff who is also a parent needs a separate staff account"
+            )
+        if user is None:
+            return self._create(username, data, wanted & MANAGED_ROLES, importer)
+        return self._update(user, data, wanted & MANAGED_ROLES, importer)
+
+    def _refuse_about_importer(self, importer, user, data) -> None:
+        """Nobody imports themselves, nor anyone sharing their email or their name (P10)."""
+        if importer is None:
+            return
+        if user is not None and user.pk == importer.pk:
+            raise RowRejected("this is your own account: another member of staff must import it")
+        if importer.email and data["email"].casefold() == importer.email.casefold():
+            raise RowRejected(
+                "this is your own email address: another member of staff must import it"
+            )
+        names = (data["first_name"].casefold(), data["last_name"].casefold())
+        mine = ((importer.first_name or "").casefold(), (importer.last_name or "").casefold())
+        accounts = [names] + (
+            [((user.first_name or "").casefold(), (user.last_name or "").casefold())]
+            if user is not None
+            else []
+        )
+        if all(mine) and mine in accounts:
+            raise RowRejected("this row has your name: another member of staff must import it")
+
+    def _refuse_lookalikes(self, user, username, email) -> None:
+        """Refuse a username or email that would pass for another account's or the school's
+        (review 9: "tа" with a Cyrillic "а" beside the real "ta")."""
+        imitated = lookalike_of(
+            username=username if user is None else None,
+            email=email,
+            exclude_pk=user.pk if user is not None else None,
+        )
+        if imitated is not None:
+            value = email if skeleton(email) == skeleton(imitated) else username
+            raise RowRejected(
+                f"“{value}” looks like “{imitated}”, which is another account's or the "
+                "school's: it would pass for that person. Use a clearly different one"
+            )
+        for value in (username, email):
+            if is_mixed_script_lookalike(value):
+                raise RowRejected(
+                    f"“{value}” mixes alphabets with letters that imitate others (such as a "
+                    "Cyrillic “а” for “a”): use plain letters"
                 )
-        role_changes = self._sync_roles(user, wanted)
-        if created:
-            return CREATED, [f"roles: {', '.join(sorted(r.label for r in wanted))}"]
-        if changes or role_changes:
-            return UPDATED, [f"changed {', '.join(changes + role_changes)}"]
+
+    def _create(self, username, data, wanted, importer):
+        refused = wanted - givable_by(importer)
+        if refused:
+            raise RowRejected(
+                f"you cannot give the role(s) {_labels(refused)} by import: the head teacher or "
+                "the DSL imports them"
+            )
+        values = {k: data[k] for k in ("first_name", "last_name", "email", "job_title")}
+        user = new_account(username, **values)
+        self._sync_roles(user, wanted, announce=False)  # reported with the account
+        self.grant(
+            f"new account {username} ({user.get_full_name()}) with role(s) {_labels(wanted)}; "
+            f"a first password can be set from {data['email']}",
+            person=user,
+        )
+        return CREATED, [f"roles: {_labels(wanted)}"]
+
+    def _update(self, user, data, wanted, importer):
+        appointed = bool(user.roles & APPOINTED_ROLES)
+        protected = appointed or in_use(user)
+        needs = []
+        values = {k: data[k] for k in ("first_name", "last_name")}
+        if data.get("job_title"):
+            values["job_title"] = data["job_title"]
+        if appointed:
+            differ = [LABELS.get(k, k) for k, v in values.items() if getattr(user, k) != v]
+            if differ:
+                needs.append(f"{', '.join(differ)} differ from the MIS")
+            values = {}
+        email_changes = (user.email or "").casefold() != data["email"].casefold()
+        if email_changes and protected:
+            needs.append(
+                f"email differs from the MIS ({data['email']}); change it on the account "
+                "page if the MIS is right"
+            )
+        elif email_changes:
+            values["email"] = data["email"]
+        before = {k: getattr(user, k) for k in values}
+        changes = changed_fields(user, values, {**LABELS, "job_title": "job title"})
+        if changes:
+            user.save()
+            log_account(
+                user,
+                LogEntry.Action.UPDATE,
+                {k: [before[k], values[k]] for k in values if before[k] != values[k]},
+            )
+        if "email" in changes:
+            self.grant(
+                f"sign-in address of {user.username} ({user.get_full_name()}) changed to "
+                f"{data['email']}: a first password can be set from it",
+                person=user,
+            )
+        user.refresh_roles()
+        have = user.roles & MANAGED_ROLES
+        if have != wanted and protected:
+            needs.append(
+                f"roles differ from the MIS (MIS: {_labels(wanted)}; account: {_labels(have)}); "
+                "change them in the application if the MIS is right"
+            )
+            role_changes = []
+        else:
+            refused = (wanted ^ have) - givable_by(importer)
+            if refused:
+                raise RowRejected(
+                    f"you cannot give or take the role(s) {_labels(refused)} by import: the "
+                    "head teacher or the DSL imports them"
+                )
+            role_changes = self._sync_roles(user, wanted)
+        done = changes + role_changes
+        if needs:
+            return NEEDS_PERSON, ([f"changed {', '.join(done)}"] if done else []) + [
+                f"{NEEDS_A_PERSON}: {'; '.join(needs)} (nothing else was changed)"
+            ]
+        if done:
+            return UPDATED, [f"changed {', '.join(done)}"]
         return UNCHANGED, []
 
-    def _sync_roles(self, user, wanted) -> list[str]:
+    def _sync_roles(self, user, wanted, announce=True) -> list[str]:
+        """Give and take the everyday roles so the account holds ``wanted``; appointed roles
+        are neither given nor taken here."""
         user.refresh_roles()
-        # Appointed roles (DSL, deputy, head) are neither given nor taken away here.
         have = user.roles & MANAGED_ROLES
         add, remove = (wanted & MANAGED_ROLES) - have, have - wanted
         for role in add:
@@ -197,6 +341,11 @@ class StaffImporter(Importer):
                 user,
                 LogEntry.Action.UPDATE,
                 {"roles": [sorted(r.value for r in have), sorted(r.value for r in user.roles)]},
+            )
+        if add and announce:
+            self.grant(
+                f"{user.username} ({user.get_full_name()}) given the role(s) {_labels(add)}",
+                person=user,
             )
         return [f"added role {r.label}" for r in sorted(add)] + [
             f"removed role {r.label}" for r in sorted(remove)

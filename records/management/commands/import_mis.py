@@ -1,7 +1,9 @@
 """``python manage.py import_mis <kind> <file> [--dry-run] [--all-or-nothing] [--by USERNAME]``
 
 The same import as the browser's: a report line per row, nothing changed for a bad file, and the
-audit trail names the person given with ``--by`` as the one who made the changes.
+audit trail names the person given with ``--by`` as the one who made the changes. The person
+named must be one who may import in the application, and is held to the same rules there (no
+rows about themselves; nobody named in an open concern about an adult imports anything).
 """
 
 import contextlib
@@ -12,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from records.importing import IMPORTERS, BadFile
+from records.policy import may_import
 
 
 class Command(BaseCommand):
@@ -40,6 +43,8 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=by).first()
             if actor is None:
                 raise CommandError(f"There is no account with the username {by!r}.")
+            if not may_import(actor):
+                raise CommandError(f"{by} may not import from the MIS in the application.")
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -60,6 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Columns ignored: {', '.join(report.ignored_columns)}")
         for row in report.rows:
             self.stdout.write(str(row))
+        given = "gave" if report.applied else "would have given"
+        for grant in report.grants:
+            self.stdout.write(f"access {given}: {grant}")
         if all_or_nothing and not dry_run and not report.applied:
             raise CommandError(report.summary)
         self.stdout.write(report.summary)
