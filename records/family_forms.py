@@ -170,3 +170,20 @@ class PhotoUseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["students"].queryset = students
         self.fields["used_on"].initial = timezone.localdate
+
+
+class EndParentLinkForm(forms.Form):
+    """The office or the safeguarding team ends a parent or carer's link to a child."""
+
+    reason = forms.CharField(
+        label="Why is this link being ended?",
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept encrypted with the record of the link. For example: “Not a carer of "
+        "this child: entered in the MIS by mistake.” The DSL is told that a link was ended.",
+        error_messages={
+            "required": "Say why the link is ended.",
+            "min_length": "Say why the link is ended (at least a sentence).",
+        },
+    )

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from confidentiality import access
 from confidentiality.audit import record_access
 
-from . import notifications
+from . import family_links, notifications
 from .family_forms import (
     DiscussionRequestForm,
+    EndParentLinkForm,
     FamilyNoticeForm,
     MeetingAnswerForm,
     PhotoUseForm,
@@ -26,13 +27,14 @@ from .models import (
     DiscussionPermission,
     FamilyNotice,
     MeetingRequest,
+    ParentLink,
     PhotoConsent,
     PhotoPurpose,
     PhotoUse,
     Student,
     TeachingGroup,
 )
-from .policy import FAMILY_CONTACT, LEARNING_VIEW
+from .policy import END_PARENT_LINK, FAMILY_CONTACT, may_see_class_consents
 from .view_helpers import back_to_student, staff_only
 
 # --- meeting requests (P7) ---------------------------------------------------------------------
@@ -65,11 +67,7 @@ def meeting_detail(request, pk):
     if request.method == "POST" and form is not None and form.is_valid():
         with transaction.atomic():
             meeting.answer(by=request.user, **form.cleaned_data)
-            transaction.on_commit(
-                lambda: notifications.tell_parents(
-                    meeting.student, "a reply to your meeting request"
-                )
-            )
+            transaction.on_commit(lambda: notifications.tell_requester_of_reply(meeting))
         messages.success(request, "Your reply has been sent; the parent reads it in the portal.")
         return redirect("records:meeting_list")
     return render(request, "records/meeting_detail.html", {"meeting": meeting, "form": form})
@@ -97,6 +95,40 @@ def send_notice(request, pk):
         request,
         "records/family_form.html",
         {"student": student, "form": form, "heading": "Send a message to the family"},
+    )
+
+
+# --- ending a parent or carer's link (P12, P13) ------------------------------------------------
+
+
+@login_required
+def end_parent_link(request, pk, link_pk):
+    """The office or the safeguarding team ends a parent or carer's link to this child, saying
+    why: the adult loses the child's portal at once, and the DSL is told (``family_links``)."""
+    staff_only(request)
+    student = access.open_object(request, Student.objects.all(), END_PARENT_LINK, pk=pk)
+    link = ParentLink.objects.filter(student=student, pk=link_pk).select_related("parent").first()
+    if link is None:
+        raise Http404
+    form = EndParentLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            try:
+                family_links.end_link(link, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                # Who was linked and why it ended stay encrypted with the ended link.
+                access.record_access(request, student, how="family-link-ended")
+        if not form.errors:
+            messages.success(
+                request,
+                f"{link.parent} is no longer linked to {student} and no longer sees them in the "
+                "parent portal. The DSL has been told.",
+            )
+            return back_to_student(student, "family")
+    return render(
+        request, "records/end_parent_link.html", {"student": student, "link": link, "form": form}
     )
 
 
@@ -162,10 +194,13 @@ def discussion_used(request, pk):
 def class_photo_consent(request, pk):
     """Who in this class must NOT be photographed for a purpose, and recording a photo's use."""
     staff_only(request)
+    access.require_second_factor(request.user)
     group = get_object_or_404(TeachingGroup, pk=pk)
-    students = access.visible(request, group.students.all(), LEARNING_VIEW)
-    if not students.exists():
+    # The whole class or nothing: never opened by break-glass on one child, never a part of the
+    # class presented as if it were all of it (P15, second review).
+    if not may_see_class_consents(request.user, group):
         raise Http404
+    students = group.students.all()
     record_access(request, group, how="view")
     purpose = request.GET.get("purpose") or PhotoPurpose.WEBSITE
     if purpose not in PhotoPurpose.values:

@@ -23,6 +23,8 @@ from .policy import (
     ANY_STUDENT_VIEW,
     ASSIGN_SUPPORT,
     CLOSE_TALK_REQUEST,
+    END_PARENT_LINK,
+    FAMILY_SECTION,
     RECORD_TALK_REQUEST,
     SHARE_FAMILY,
     VIEW_TALK_REQUEST,
@@ -42,6 +44,7 @@ def support_page_extras(student, user) -> dict:
     through the door; each part follows from the viewer's permissions on the child)."""
     may_assign = access.has_permission(user, ASSIGN_SUPPORT, student)
     may_share = access.has_permission(user, SHARE_FAMILY, student)
+    may_end_links = access.has_permission(user, END_PARENT_LINK, student)
     may_record_talk = user.is_school_staff and access.has_permission(
         user, RECORD_TALK_REQUEST, student
     )
@@ -61,6 +64,15 @@ def support_page_extras(student, user) -> dict:
             "shared_with": family_shared_with(student) if may_share else (),
             "share_form": FamilyShareForm(student=student) if may_share else None,
             "may_record_talk": may_record_talk,
+            # P12, P13: the office and the safeguarding team end a family link (with why).
+            "may_end_parent_links": may_end_links,
+            "ended_parent_links": (
+                student.ended_parent_links.select_related("parent", "ended_by")
+                if may_end_links
+                else ()
+            ),
+            # Why a link ended often describes the family's circumstances (P6).
+            "reads_end_reasons": access.has_permission(user, FAMILY_SECTION, student),
             "talk_requests": list(talk_requests),
         }
     }
@@ -71,15 +83,30 @@ def support_page_extras(student, user) -> dict:
 
 @login_required
 def assign_support(request, pk):
-    """Assign a TA or a health professional to this child; the grants follow (records.grants)."""
-    student = access.open_object(request, Student.objects.all(), ASSIGN_SUPPORT, pk=pk)
+    """Assign a TA or a health professional to this child; the grants follow (records.grants).
+
+    H1: an assignment opens the child's medical record or SEN support, so it is decided by the
+    DSL, a deputy or the head teacher (``ASSIGN_SUPPORT``), with a verified second factor, and
+    the decision is written to the audit trail."""
+    student = access.open_object(
+        request, Student.objects.all(), ASSIGN_SUPPORT, second_factor=True, pk=pk
+    )
     form = AssignmentForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            assignment, created = SupportAssignment.assign(
-                student=student, staff=data["staff"], kind=data["kind"], by=request.user
-            )
+            with transaction.atomic():
+                assignment, created = SupportAssignment.assign(
+                    student=student, staff=data["staff"], kind=data["kind"], by=request.user
+                )
+                if created:
+                    access.record_access(
+                        request,
+                        student,
+                        how="support-assigned",
+                        reason=f"{assignment.staff} ({assignment.staff.username}) assigned as "
+                        f"{assignment.get_kind_display().lower()}",
+                    )
         except ValidationError as error:
             form.add_error("staff", error)
         else:

@@ -11,6 +11,13 @@ urlpatterns = [
     path("students/nhs-number/", views.nhs_lookup, name="nhs_lookup"),
     path("students/<uuid:pk>/", views.student_detail, name="student_detail"),
     path("students/<uuid:pk>/emergency-access/", views.break_glass, name="break_glass"),
+    # Running emergency accesses, for the DSL and deputies to see and end (P10)
+    path("emergency-access/", views.emergency_access_list, name="emergency_access_list"),
+    path(
+        "emergency-access/<int:pk>/end/",
+        views.end_emergency_access,
+        name="end_emergency_access",
+    ),
     # Importing the MIS exports
     path("import/", import_views.import_home, name="import_home"),
     path("import/<str:kind>/", import_views.import_file, name="import_file"),
@@ -45,6 +52,11 @@ urlpatterns = [
         "discussion-permissions/<uuid:pk>/used/",
         family_views.discussion_used,
         name="discussion_used",
+    ),
+    path(
+        "students/<uuid:pk>/family/<uuid:link_pk>/end/",
+        family_views.end_parent_link,
+        name="end_parent_link",
     ),
     path("meetings/", family_views.meeting_list, name="meeting_list"),
     path("meetings/<uuid:pk>/", family_views.meeting_detail, name="meeting_detail"),

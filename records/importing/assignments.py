@@ -6,6 +6,14 @@ changes nothing. A person is assigned only as what their role allows: a teacher 
 child's health professional, a volunteer cannot be their teaching assistant. An optional “End”
 column set to Yes ends an assignment. Import staff and students first; the grants follow from the
 assignment (``records.grants``).
+
+An assignment opens the child's medical record or SEN support, so it is the same appointed
+decision as on the child's page (H1, ``SupportAssignment.check_decider``): a row that assigns is
+applied only for the DSL, a deputy or the head teacher importing in the browser with a verified
+second factor. On the command line (the technician) such rows are refused with a pointer to the
+page; ending an assignment only takes access away and is allowed wherever importing is. Nobody
+assigns themselves or to a child they are linked to, and every assignment is reported to the DSL
+and the head teacher (``Importer.grant``).
 """
 
 from django import forms
@@ -13,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from confidentiality import access
-from records.models import Student, SupportAssignment
+from records.models import ParentLink, Student, SupportAssignment
 from records.policy import ASSIGN_SUPPORT
 
 from .runner import (
@@ -74,7 +82,9 @@ class AssignmentImporter(Importer):
     description = (
         "One row per member of staff and child: their username, the child's UPN and the kind "
         "(teaching assistant or health professional, which must match their role). Put Yes in "
-        "the optional End column to end an assignment. Import staff and students first."
+        "the optional End column to end an assignment. Import staff and students first. Only "
+        "the DSL, a deputy or the head teacher imports assignments (each is reported to the DSL "
+        "and the head teacher)."
     )
     form_class = AssignmentRow
     columns = [
@@ -91,13 +101,23 @@ class AssignmentImporter(Importer):
         importer = importing_user.get()
         if importer is not None and ASSIGN_SUPPORT not in access.role_permissions(importer):
             # The same right as the form on the student page: importing is no way round it.
-            raise RowRejected("you may not assign staff to children")
+            raise RowRejected(
+                "you may not assign staff to children: the DSL or the head teacher does it"
+            )
         staff = get_user_model().objects.filter(username__iexact=data["username"]).first()
         if staff is None:
             raise RowRejected(f"no account with username {data['username']} (import staff first)")
         student = Student.objects.filter(upn=data["upn"]).first()
         if student is None:
             raise RowRejected(f"no student with UPN {data['upn']} (import students first)")
+        if (
+            importer is not None
+            and ParentLink.objects.filter(parent=importer, student=student).exists()
+        ):
+            raise RowRejected(
+                "you are linked to this child as a parent or carer: another member of staff "
+                "must import it"
+            )
         current = SupportAssignment.objects.filter(
             staff=staff, student=student, kind=data["kind"]
         ).first()
@@ -107,10 +127,26 @@ class AssignmentImporter(Importer):
             current.end()
             return UPDATED, ["assignment ended"]
         try:
-            SupportAssignment.check_fits(staff=staff, kind=data["kind"], by=importing_user.get())
+            SupportAssignment.check_fits(staff=staff, kind=data["kind"], by=importer)
         except ValidationError as error:
             raise RowRejected(" ".join(error.messages)) from None
         if current is not None:
             return UNCHANGED, []
-        SupportAssignment.assign(student=student, staff=staff, kind=data["kind"])
+        if importer is None:
+            raise RowRejected(
+                "an assignment opens a child's medical or SEN record, so the DSL or the head "
+                "teacher makes it, signed in with two-factor: on the child's page or the "
+                "import page in the browser, not on the command line"
+            )
+        try:
+            SupportAssignment.assign(student=student, staff=staff, kind=data["kind"], by=importer)
+        except ValidationError as error:
+            raise RowRejected(" ".join(error.messages)) from None
+        kind = Kind(data["kind"]).label.lower()
+        self.grant(
+            f"{staff.get_full_name() or staff.username} ({staff.username}) assigned to a child "
+            f"as {kind}",
+            person=staff,
+            student=student,
+        )
         return CREATED, []

@@ -3,6 +3,11 @@
 The file is the truth about each class it names: staff and pupils not listed leave the class,
 and the grants that came from it go with them (P5, through ``records.grants``). Import staff and
 students first; a class naming someone unknown is rejected, not half-applied.
+
+A member of staff placed in a class reads its pupils' allergies, emergency steps and SEN
+support, so a class that names the importer (or a child they are linked to as a parent) is
+refused: nobody gives themselves a class (P10). Everyone who joins a class is reported to the
+DSL and the head teacher (``Importer.grant``).
 """
 
 import re
@@ -12,9 +17,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from confidentiality.roles import Role
-from records.models import Student, TeachingGroup
+from records.models import ParentLink, Student, TeachingGroup
 
-from .runner import CREATED, UNCHANGED, UPDATED, Column, Importer, RowRejected, Text
+from .runner import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Importer,
+    RowRejected,
+    Text,
+    importing_user,
+)
 from .students import YearGroupField
 
 SEPARATORS = re.compile(r"[;,\s]+")
@@ -38,7 +52,8 @@ class ClassImporter(Importer):
     description = (
         "One row per class: its year group, its teachers and teaching assistants (usernames or "
         "emails, separated by “;”) and its pupils' UPNs (separated by “;”). Import staff and "
-        "students first."
+        "students first. A class that lists you is refused; staff added to a class are reported "
+        "to the DSL and the head teacher."
     )
     form_class = ClassRow
     columns = [
@@ -54,12 +69,15 @@ class ClassImporter(Importer):
     def apply(self, data):
         staff = self._staff(data["staff"])
         students = self._students(data["students"])
+        self._refuse_about_importer(staff, students)
         group = TeachingGroup.objects.filter(name__iexact=data["name"]).first()
         if group is None:
             group = TeachingGroup.objects.create(name=data["name"], year_group=data["year_group"])
             group.staff.set(staff)
             group.students.set(students)
+            self._report_joined(group, staff, len(students))
             return CREATED, [f"{len(staff)} staff, {len(students)} pupils"]
+        already = set(group.staff.values_list("pk", flat=True))
         changes = []
         if group.year_group != data["year_group"]:
             group.year_group = data["year_group"]
@@ -75,7 +93,32 @@ class ClassImporter(Importer):
                 relation.set(people)  # only the difference is written; grants follow (P5)
                 joined, left = len(wanted - current), len(current - wanted)
                 changes.append(f"{word}: {joined} joined, {left} left")
+        self._report_joined(group, [p for p in staff if p.pk not in already], len(students))
         return (UPDATED, [f"changed {'; '.join(changes)}"]) if changes else (UNCHANGED, [])
+
+    def _refuse_about_importer(self, staff, students) -> None:
+        """P10: nobody places themselves in a class, nor moves a child they are the parent of."""
+        importer = importing_user.get()
+        if importer is None:
+            return
+        if any(person.pk == importer.pk for person in staff):
+            raise RowRejected(
+                "this class lists you among its staff: another member of staff must import it"
+            )
+        linked = ParentLink.objects.filter(parent=importer, student__in=students)
+        if linked.exists():
+            raise RowRejected(
+                "this class includes a child you are linked to as a parent or carer: another "
+                "member of staff must import it"
+            )
+
+    def _report_joined(self, group, joined, pupils: int) -> None:
+        for person in joined:
+            self.grant(
+                f"{person.get_full_name() or person.username} ({person.username}) added to "
+                f"class {group.name} ({pupils} pupil{'s' if pupils != 1 else ''})",
+                person=person,
+            )
 
     def _staff(self, names):
         found, unknown = [], []

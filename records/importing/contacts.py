@@ -4,13 +4,29 @@ One row per contact and child: the contact's name, email (their sign-in), phone,
 parental responsibility and contact priority, and the child's UPN. A contact is matched by email;
 the link by contact and child. A parent account is created when the email is new; it has no
 password until the school gives them one.
+
+A link opens the child's portal, so the import is held to what its importer could do by hand:
+never a row about the importer (their email, their name, a child they are linked to), never an
+account that is not a parent's (a member of staff, the technician), never an address that looks
+like another account's or the school's (``confidentiality.identity``) or reaches a member of
+staff's mailbox. Every new link and every responsibility given is reported to the DSL and the
+head teacher (``Importer.grant``), and the child's parents with responsibility are told in the
+portal (``records.family_links``). The office ends a wrong link on the child's page.
 """
 
 from auditlog.models import LogEntry
 from django import forms
+from django.conf import settings
 
 from confidentiality import roles
+from confidentiality.identity import (
+    is_mixed_script_lookalike,
+    lookalike_of,
+    skeleton,
+    unsafe_characters,
+)
 from confidentiality.roles import Role
+from records import family_links
 from records.models import ParentLink, Student
 
 from .accounts import find_by_email, log_account, new_account
@@ -24,6 +40,7 @@ from .runner import (
     Text,
     YesNoField,
     changed_fields,
+    importing_user,
 )
 from .students import UPNField
 
@@ -101,7 +118,9 @@ class ContactImporter(Importer):
     label = "Contacts (parents and carers)"
     description = (
         "One row per contact and child, matched by the contact's email and the child's UPN. "
-        "Import students first. New contacts get a parent account without a password."
+        "Import students first. New contacts get a parent account without a password. Each new "
+        "link is reported to the DSL and the head teacher, and the child's parents with "
+        "parental responsibility are told in the portal."
     )
     form_class = ContactRow
     columns = [
@@ -129,22 +148,92 @@ class ContactImporter(Importer):
         student = Student.objects.filter(upn=data["upn"]).first()
         if student is None:
             raise RowRejected(f"no student with UPN {data['upn']} (import students first)")
+        importer = importing_user.get()
+        self._refuse_about_importer(importer, student, data)
+        self._refuse_unsafe(data)
         parent, account_change = self._parent(data)
         link_values = {
             "relationship": data["relationship"] or Relationship.OTHER,
             "parental_responsibility": bool(data["parental_responsibility"]),
             "contact_priority": data["contact_priority"] or 1,
         }
+        who = f"{parent.get_full_name() or parent.username} ({parent.email})"
         link = ParentLink.objects.filter(parent=parent, student=student).first()
         if link is None:
-            ParentLink(parent=parent, student=student, **link_values).save()
+            link = family_links.link_parent(
+                parent=parent, student=student, by=importer, **link_values
+            )
+            responsibility = (
+                "with parental responsibility"
+                if link.parental_responsibility
+                else "without parental responsibility"
+            )
+            self.grant(
+                f"{'new parent account ' if account_change == 'new' else ''}{who} linked to a "
+                f"child as {link.get_relationship_display().lower()}, {responsibility}",
+                person=parent,
+                student=student,
+            )
             details = ["new parent account"] if account_change == "new" else []
             return CREATED, details
+        given = link_values["parental_responsibility"] and not link.parental_responsibility
         changed = changed_fields(link, link_values, LINK_LABELS)
         if changed:
             link.save()
+        if given:
+            self.grant(
+                f"{who} given parental responsibility for a child", person=parent, student=student
+            )
         changed = (account_change or []) + changed
         return (UPDATED, [f"changed {', '.join(changed)}"]) if changed else (UNCHANGED, [])
+
+    def _refuse_about_importer(self, importer, student, data) -> None:
+        """Nobody imports themselves as a parent, nor a child they are linked to (P10, P13)."""
+        if importer is None:
+            return
+        own = (importer.email or "").casefold()
+        if own and own in {data["email"].casefold(), _mailbox(data["email"])}:
+            raise RowRejected(
+                "this is your own email address: another member of staff must import it"
+            )
+        mine = ((importer.first_name or "").casefold(), (importer.last_name or "").casefold())
+        if all(mine) and mine == (data["first_name"].casefold(), data["last_name"].casefold()):
+            raise RowRejected("this contact has your name: another member of staff must import it")
+        if ParentLink.objects.filter(parent=importer, student=student).exists():
+            raise RowRejected(
+                "you are linked to this child as a parent or carer: another member of staff "
+                "must import it"
+            )
+
+    def _refuse_unsafe(self, data) -> None:
+        for name in ("first_name", "last_name", "email"):
+            found = unsafe_characters(data[name])
+            if found:
+                raise RowRejected(
+                    f"{ContactRow.base_fields[name].label.lower()} contains {found[0]}, which "
+                    "has no place in a name or an address"
+                )
+        email = data["email"]
+        if is_mixed_script_lookalike(email):
+            raise RowRejected(
+                f"“{email}” mixes alphabets with letters that imitate others (such as a Cyrillic "
+                "“о” for “o”): it would pass for another address"
+            )
+        domain = email.rpartition("@")[2]
+        school = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2]
+        if school and skeleton(domain) == skeleton(school):
+            raise RowRejected(
+                f"{email} is (or looks like) one of the school's own addresses: a parent or "
+                "carer needs their own address"
+            )
+        mailbox = _mailbox(email)
+        if mailbox != email.casefold() and any(
+            not _is_parents(owner) for owner in find_by_email(mailbox)
+        ):
+            raise RowRejected(
+                f"{email} is delivered to the mailbox of an account that is not a parent's: a "
+                "parent or carer needs their own address"
+            )
 
     def _parent(self, data):
         matches = find_by_email(data["email"])
@@ -157,11 +246,18 @@ class ContactImporter(Importer):
         }
         if not matches:
             email = data["email"].lower()
+            imitated = lookalike_of(username=email, email=email)
+            if imitated is not None:
+                raise RowRejected(
+                    f"“{data['email']}” looks like “{imitated}”, which is another account's or "
+                    "the school's: it would pass for that person. Check the address with the "
+                    "family"
+                )
             parent = new_account(email, email=email, **values)
             parent.groups.add(roles.group_for(Role.PARENT))
             return parent, "new"
         parent = matches[0]
-        if not parent.has_role(Role.PARENT) or parent.roles - {Role.PARENT}:
+        if not _is_parents(parent):
             # A parent account sees only its own children; a staff account must not double
             # as one (P13), so a member of staff who is also a parent needs a second account.
             raise RowRejected(
@@ -178,3 +274,19 @@ class ContactImporter(Importer):
                 {k: [before[k], values[k]] for k in values if before[k] != values[k]},
             )
         return parent, changed
+
+
+def _is_parents(account) -> bool:
+    """An active account that is a parent's and nothing else: never a member of staff's, a
+    governor's or the technician's (P13)."""
+    return (
+        account.is_active
+        and not (account.is_staff or account.is_superuser)
+        and account.roles == {Role.PARENT}
+    )
+
+
+def _mailbox(email: str) -> str:
+    """The mailbox an address reaches: ``jo+school@x`` is delivered to ``jo@x``."""
+    local, _, domain = email.casefold().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"

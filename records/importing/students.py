@@ -1,4 +1,7 @@
-"""Students from the MIS: UPN, names, date of birth and year group, matched by UPN."""
+"""Students from the MIS: UPN, names, date of birth and year group, matched by UPN.
+
+Nobody imports a child they are linked to as a parent or carer (P10): another member of staff
+does."""
 
 import re
 from datetime import date
@@ -7,9 +10,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from records.models import Student
+from records.models import ParentLink, Student
 
-from .runner import CREATED, UNCHANGED, UPDATED, Column, Importer, Text, changed_fields
+from .runner import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Importer,
+    RowRejected,
+    Text,
+    changed_fields,
+    importing_user,
+)
 
 UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -129,6 +142,15 @@ class StudentImporter(Importer):
         if student is None:
             Student(upn=data["upn"], **values).save()
             return CREATED, []
+        importer = importing_user.get()
+        if (
+            importer is not None
+            and ParentLink.objects.filter(parent=importer, student=student).exists()
+        ):
+            raise RowRejected(
+                "you are linked to this child as a parent or carer: another member of staff "
+                "must import it"
+            )
         changed = changed_fields(student, values, LABELS)
         if not changed:
             return UNCHANGED, []

@@ -107,7 +107,9 @@ class WorkItem(ConfidentialModel):
     subject = models.CharField(max_length=20, choices=Subject.choices)
     content_type = models.CharField(max_length=50, editable=False)
     size = models.PositiveIntegerField(editable=False)
-    original_name = models.CharField(max_length=200, editable=False, blank=True)
+    # The name the file had on the uploader's computer often names the child ("Maya Q reading
+    # record.pdf"): encrypted like the file (downloads are named from the title instead).
+    original_name = EncryptedCharField("original file name", editable=False)
     content = EncryptedBinaryField("file")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -159,4 +161,4 @@ class WorkItem(ConfidentialModel):
 register_confidential(Grade)
 register_confidential(ProgressNote)
 # The file itself never goes near the change log, not even masked (it would be read to diff).
-register_confidential(WorkItem, mask_fields=[], exclude_fields=["content"])
+register_confidential(WorkItem, mask_fields=["original_name"], exclude_fields=["content"])

@@ -65,6 +65,57 @@ class ParentLink(ConfidentialModel):
         """True if ``user`` holds parental responsibility for ``student`` (P15, P24)."""
         return cls.objects.with_responsibility().filter(parent=user, student=student).exists()
 
+    def end(self, *, by, reason: str) -> "EndedParentLink":
+        """The school ends this link (a court order, a mistake in the MIS, an adult who is no
+        longer a carer): the parent or carer loses the child's portal at once, because the
+        grants are re-derived when the link goes (``records.grants``). What was ended, by whom
+        and why is kept, the reason encrypted (it often describes the family's circumstances)."""
+        reason = (reason or "").strip()
+        if len(reason) < 10:
+            raise ValidationError("Say why the link is ended (at least a sentence).")
+        ended = EndedParentLink(
+            student=self.student,
+            parent=self.parent,
+            relationship=self.relationship,
+            had_responsibility=self.parental_responsibility,
+            reason=reason,
+            ended_by=by,
+        )
+        ended.save()
+        self.delete()
+        return ended
+
+
+class EndedParentLink(ConfidentialModel):
+    """A parent or carer's link to a child that the office or the safeguarding team ended, with
+    who did it and why (P12, P13). The DSL is told that a link was ended; the reason is
+    encrypted and read on the child's page by those who may end links."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="ended_parent_links"
+    )
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    relationship = models.CharField(max_length=20, choices=ParentLink.Relationship.choices)
+    had_responsibility = models.BooleanField()
+    reason = EncryptedTextField("why the link was ended")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    permissions_from = "student"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        # Named in the audit trail: who it was and why stay in the record (P6).
+        return f"A family link of {self.student} ended"
+
+    def audit_subject(self):
+        return self.student
+
 
 class FamilyNoticeQuerySet(models.QuerySet):
     def information_shared(self):
@@ -82,10 +133,17 @@ class FamilyNoticeQuerySet(models.QuerySet):
     def for_parent(self, user, student):
         """What this parent or carer reads in the portal. A P2 notice goes only to those with
         parental responsibility: an emergency contact may be the very adult the school is
-        worried about, and must not learn that a referral was made."""
-        if ParentLink.has_responsibility(user, student):
-            return self
-        return self.exclude(kind=FamilyNotice.Kind.INFORMATION_SHARED)
+        worried about, and must not learn that a referral was made. Those notices were for the
+        people who held responsibility when they were sent: an adult linked later (by the MIS
+        import, say) does not read earlier ones, and a new carer is not told about themselves."""
+        link = ParentLink.objects.filter(parent=user, student=student).first()
+        if link is None:
+            return self.none()
+        if not link.parental_responsibility:
+            return self.exclude(kind__in=FamilyNotice.RESPONSIBILITY_ONLY)
+        return self.exclude(
+            kind__in=FamilyNotice.RESPONSIBILITY_ONLY, created_at__lte=link.created_at
+        )
 
 
 class FamilyNotice(ConfidentialModel):
@@ -98,6 +156,10 @@ class FamilyNotice(ConfidentialModel):
     class Kind(models.TextChoices):
         MESSAGE = "message", "Message from the school"
         INFORMATION_SHARED = "information_shared", "Information shared with another agency (P2)"
+        CARER_LINKED = "carer_linked", "A new parent or carer was linked"
+
+    # Read in the portal only by those with parental responsibility.
+    RESPONSIBILITY_ONLY = (Kind.INFORMATION_SHARED, Kind.CARER_LINKED)
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MESSAGE)
@@ -184,5 +246,6 @@ class MeetingRequest(ConfidentialModel):
 
 
 register_confidential(ParentLink)
+register_confidential(EndedParentLink)
 register_confidential(FamilyNotice)
 register_confidential(MeetingRequest)

@@ -24,8 +24,9 @@ class Student(ConfidentialModel):
     nhs_number_index = BlindIndexField(source="nhs_number")
 
     # What an emergency (break-glass) opening gives: the everyday record, medical and SEN
-    # sections; never social-services or family detail (P10).
-    break_glass_permissions = ("view_student", "view_medical", "view_send")
+    # sections, and who to call (the parents and carers); never social-services or family
+    # detail, nor the child's learning (P10, M4; see ``records.policy``).
+    break_glass_permissions = ("view_student", "view_medical", "view_send", "view_parentlink")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -47,6 +48,7 @@ class Student(ConfidentialModel):
             ("import_mis", "Import students, contacts, classes and staff from the MIS"),
             ("assign_support", "Assign teaching assistants and health professionals"),
             ("share_family", "Share personal and family circumstances with a member of staff"),
+            ("end_parent_link", "End a parent or carer's link to the child"),
         ]
 
     def __str__(self):
@@ -124,14 +126,43 @@ class SupportAssignment(models.Model):
             # P10: access comes from someone else's decision, never one's own.
             raise ValidationError("You cannot assign yourself; ask a colleague to do it.")
 
+    # An assignment opens the child's medical record (a health professional) or their SEN
+    # support (a teaching assistant sees what the class teacher sees): an appointed person's
+    # decision, made with a verified second factor (H1, P5, P25). There is no SENCo role.
+    DECIDED_BY = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER})
+
     @classmethod
-    def assign(cls, *, student, staff, kind: str, by=None) -> tuple["SupportAssignment", bool]:
-        """Assign ``staff`` to ``student`` as a teaching assistant or health professional.
+    def check_decider(cls, by) -> None:
+        """Refuse unless ``by`` may decide an assignment now: the DSL, a deputy DSL or the head
+        teacher, signed in with a verified second factor (a command line never is)."""
+        if by is None or not by.is_active or not by.has_role(*cls.DECIDED_BY):
+            raise ValidationError(
+                "Only the DSL or the head teacher can assign someone to a child, because it "
+                "opens the child's medical or SEN record."
+            )
+        verified = getattr(by, "is_verified", None)
+        if not (callable(verified) and verified()):
+            raise ValidationError(
+                "Assigning someone to a child needs a verified two-factor sign-in: do it on the "
+                "child's page or the import page in the browser."
+            )
+
+    @classmethod
+    def assign(cls, *, student, staff, kind: str, by) -> tuple["SupportAssignment", bool]:
+        """Assign ``staff`` to ``student`` as a teaching assistant or health professional, as
+        decided by ``by`` (see ``check_decider``).
 
         Returns ``(assignment, created)``; assigning again changes nothing. The grants follow
         from the relationship (``records.grants``): a TA sees what a class teacher sees, a
         health professional the medical record (P5, P25)."""
         cls.check_fits(staff=staff, kind=kind, by=by)
+        cls.check_decider(by)
+        from .families import ParentLink
+
+        if ParentLink.objects.filter(parent=by, student=student).exists():
+            raise ValidationError(
+                "You are linked to this child as a parent or carer; ask a colleague to do it."
+            )
         return cls.objects.get_or_create(student=student, staff=staff, kind=kind)
 
     def end(self) -> None:
