@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete
 
 
 class ConfidentialityConfig(AppConfig):
@@ -16,7 +16,14 @@ class ConfidentialityConfig(AppConfig):
 
         User = self.get_model("User")
         m2m_changed.connect(
-            roles.refuse_second_dsl, sender=User.groups.through, dispatch_uid="one-dsl"
+            roles.refuse_second_holder, sender=User.groups.through, dispatch_uid="one-dsl"
+        )
+        # Every change of who holds which role, by any route, is a sealed audit entry.
+        m2m_changed.connect(
+            roles.audit_role_change, sender=User.groups.through, dispatch_uid="role-audit"
+        )
+        pre_delete.connect(
+            roles.audit_roles_of_deleted_user, sender=User, dispatch_uid="role-audit-delete"
         )
         post_save.connect(seal_entry, sender=LogEntry, dispatch_uid="audit-chain")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="core-after-migrate")

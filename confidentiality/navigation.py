@@ -24,6 +24,7 @@ ENTRIES: list[Entry] = [
     Entry(0, "Dashboard", "dashboard", lambda user: True),
     Entry(80, "Who has seen what", "audit:trail", access.may_read_audit_trail),
     Entry(85, "Safeguarding team", "team", lambda user: _may_manage_team(user)),
+    Entry(86, "Appointments", "team_appointments", lambda user: _may_use_appointments(user)),
     Entry(90, "Sign-in security", "two_factor:manage", lambda user: user.is_school_staff),
     Entry(99, "Administration", "admin:index", lambda user: user.is_superuser),
 ]
@@ -33,6 +34,12 @@ def _may_manage_team(user) -> bool:
     from confidentiality.team import may_manage_team  # imported late: it loads the audit log
 
     return may_manage_team(user)
+
+
+def _may_use_appointments(user) -> bool:
+    from confidentiality.team import may_use_appointments
+
+    return may_use_appointments(user)
 
 
 def register(entry: Entry) -> None:

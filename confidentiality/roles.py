@@ -119,24 +119,98 @@ def appoint_dsl(user) -> None:
     user.groups.add(group)
 
 
-def refuse_second_dsl(sender, instance, action, reverse, model, pk_set, **kwargs):
-    """m2m guard: there is exactly one current DSL; a second one must go through appoint_dsl."""
+# Roles that exactly one person holds at a time; a change is a hand-over (P8).
+SINGLE_HOLDER_ROLES = frozenset({Role.DSL, Role.CHAIR_OF_GOVERNORS})
+_HAND_OVER = {
+    Role.DSL: "Appoint the new DSL to hand over; deputies are added as Deputy DSL.",
+    Role.CHAIR_OF_GOVERNORS: "Appoint the new chair on the Appointments page to hand over.",
+}
+
+
+def refuse_second_holder(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """m2m guard: exactly one current DSL and one chair of governors; a second one must come
+    through a hand-over (``appoint_dsl``, ``team.hand_over``), which removes the first."""
     if action != "pre_add" or not pk_set:
         return
+    single = {role.group_name: role for role in SINGLE_HOLDER_ROLES}
     if not isinstance(instance, Group):  # user.groups.add(...)
-        dsl = Group.objects.filter(pk__in=pk_set, name=Role.DSL.group_name).first()
-        if dsl is None:
-            return
-        others = dsl.user_set.exclude(pk=instance.pk)
+        checks = [
+            (group, group.user_set.exclude(pk=instance.pk))
+            for group in Group.objects.filter(pk__in=pk_set, name__in=single)
+        ]
     else:  # group.user_set.add(...)
-        if instance.name != Role.DSL.group_name:
+        if instance.name not in single:
             return
         if len(pk_set) > 1:
-            raise ValidationError("A school has exactly one current DSL.")
-        others = instance.user_set.exclude(pk__in=pk_set)
-    holder = others.first()
-    if holder is not None:
-        raise ValidationError(
-            f"{holder.get_full_name() or holder.username} is already the DSL. "
-            "Appoint the new DSL to hand over; deputies are added as Deputy DSL."
+            raise ValidationError(f"A school has exactly one current {instance.name}.")
+        checks = [(instance, instance.user_set.exclude(pk__in=pk_set))]
+    for group, others in checks:
+        holder = others.first()
+        if holder is not None:
+            role = single[group.name]
+            title = "the DSL" if role == Role.DSL else f"the {role.label.lower()}"
+            raise ValidationError(
+                f"{holder.get_full_name() or holder.username} is already {title}. "
+                + _HAND_OVER[role]
+            )
+
+
+def audit_role_change(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """m2m receiver on ``User.groups``: every change of who holds which role, by any route
+    (the team and appointments pages, an import, a shell, ``group.user_set``), is an entry in
+    the audit trail, sealed in its hash chain like every other entry."""
+    from django.contrib.auth import get_user_model
+
+    from confidentiality.team import record_role_change
+
+    through = sender
+    if action in {"pre_remove", "pre_clear"}:
+        # Remove and clear say only what was asked: note now who actually held what.
+        rows = through.objects.all()
+        if not reverse:
+            rows = rows.filter(user_id=instance.pk)
+            if pk_set is not None:
+                rows = rows.filter(group_id__in=pk_set)
+        else:
+            rows = rows.filter(group_id=instance.pk)
+            if pk_set is not None:
+                rows = rows.filter(user_id__in=pk_set)
+        instance.__dict__["_roles_being_removed"] = list(rows.values_list("user_id", "group_id"))
+        return
+    if action == "post_add":
+        pairs = (
+            [(instance.pk, group_id) for group_id in pk_set]
+            if not reverse
+            else [(user_id, instance.pk) for user_id in pk_set]
         )
+        added = True
+    elif action in {"post_remove", "post_clear"}:
+        pairs = instance.__dict__.pop("_roles_being_removed", [])
+        added = False
+    else:
+        return
+    if not pairs:
+        return
+    by_user: dict = {}
+    for user_id, group_id in pairs:
+        by_user.setdefault(user_id, set()).add(group_id)
+    names = dict(Group.objects.filter(pk__in={g for _, g in pairs}).values_list("pk", "name"))
+    people = get_user_model().objects.in_bulk(list(by_user))
+    for user_id, group_ids in by_user.items():
+        person = people.get(user_id)
+        if person is None:
+            continue
+        role_names = sorted(names[g] for g in group_ids if g in names)
+        record_role_change(
+            person, added=role_names if added else [], removed=[] if added else role_names
+        )
+
+
+def audit_roles_of_deleted_user(sender, instance, **kwargs):
+    """pre_delete receiver on User: deleting an account drops its roles without an m2m signal;
+    the trail still says which roles went with it."""
+    from confidentiality.team import record_role_change
+
+    names = sorted(instance.groups.values_list("name", flat=True))
+    if names:
+        record_role_change(instance, added=[], removed=names, how="account-deleted")

@@ -1,7 +1,16 @@
-"""Changing the safeguarding team (P8): handing the DSL role over and appointing or standing
-down deputies, done by the head teacher or the DSL from the "Safeguarding team" page (or by an
-administrator from the admin). Each change is written to the audit trail with who made it, and
-a DSL who is replaced is told by email that the role has passed (who and when, nothing more)."""
+"""Changing who holds the appointed roles, only through the application's pages.
+
+- the safeguarding team (P8): the head teacher or the DSL hands the DSL role over and appoints
+  or stands down deputies ("Safeguarding team" page);
+- the chair of governors: appointed from among the governors by the DSL or the clerk to the
+  governors, never by the head teacher, whose allegations the chair handles and whom the chair
+  appraises; the head teacher: appointed by the chair ("Appointments" page).
+
+Nobody appoints themselves, and nobody named in an open concern about an adult changes any of
+it. Each change is written to the audit trail with who made it (and, whatever the route, every
+change of a role is a sealed "role-change" entry, see ``record_role_change``); a holder who is
+replaced is told by email that the role has passed (who and when, nothing more). The admin
+changes none of this."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,6 +31,52 @@ REFUSAL = (
 
 def refused(user) -> bool:
     return any(guard(user) for guard in CHANGE_GUARDS)
+
+
+def holds_protected_account(user) -> bool:
+    """An account a stolen password or an administrator must not quietly take over: anyone
+    holding an appointed role (they, and only they, handle concerns about adults)."""
+    return bool(user and user.pk and user.has_role(*roles.APPOINTED_ROLES))
+
+
+def record_account_change(person, how: str, reason: str, **data):
+    """One sealed audit entry of a change to ``person``'s account (a role, a password, a second
+    factor): an UPDATE of the account, never a look at a record. The actor and address are those
+    of the request in progress (auditlog's middleware fills them in); none outside a request."""
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.log_create(
+        person,
+        action=LogEntry.Action.UPDATE,
+        force_log=True,
+        additional_data={
+            "how": how,
+            "subject": f"{person._meta.label_lower}:{person.pk}",
+            # Present (if empty) so that every reader's filters on the path see a value.
+            "path": "",
+            "reason": reason,
+            **data,
+        },
+        changes_text="",
+        changes=None,
+    )
+
+
+def record_role_change(person, added, removed, how: str = "role-change"):
+    """``person`` gained ``added`` and lost ``removed`` (role names). Written from the m2m
+    signal, so every route (pages, import, shell, ``group.user_set``) is covered."""
+    parts = []
+    if added:
+        parts.append("given " + ", ".join(added))
+    if removed:
+        parts.append("no longer " + ", ".join(removed))
+    return record_account_change(
+        person,
+        how,
+        f"{_full_name(person)}: " + "; ".join(parts),
+        added=list(added),
+        removed=list(removed),
+    )
 
 
 def may_manage_team(user) -> bool:
@@ -120,3 +175,97 @@ def remove_deputy(request, person) -> None:
             reason=f"{_full_name(person)} no longer deputy DSL",
         )
     person.refresh_roles()
+
+
+# --- appointments: the chair of governors and the head teacher -------------------------------
+
+
+def may_appoint_chair(user) -> bool:
+    """The DSL or the clerk to the governors. Never the head teacher, even one who is also the
+    DSL: the chair handles allegations about the head and appraises the head."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_role(Role.DSL, Role.CLERK)
+        and not user.has_role(Role.HEAD_TEACHER)
+    )
+
+
+def may_appoint_head(user) -> bool:
+    """The chair of governors appoints the head teacher."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_role(Role.CHAIR_OF_GOVERNORS)
+    )
+
+
+def may_use_appointments(user) -> bool:
+    return may_appoint_chair(user) or may_appoint_head(user)
+
+
+def holders(role: Role):
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role(role).group_name, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def chair_candidates(actor=None):
+    """Active governors who are not on the school's staff (the chair is independent of those
+    whose conduct the chair may judge), other than the current chair and the person choosing."""
+    staff = [role.group_name for role in SCHOOL_STAFF]
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.GOVERNOR.group_name)
+        .exclude(groups__name__in=staff)
+        .exclude(groups__name=Role.CHAIR_OF_GOVERNORS.group_name)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return people.exclude(pk=actor.pk) if actor is not None else people
+
+
+def head_candidates(actor=None):
+    """Active members of staff other than the current head teacher and the person choosing."""
+    people = school_staff().exclude(groups__name=Role.HEAD_TEACHER.group_name)
+    return people.exclude(pk=actor.pk) if actor is not None else people
+
+
+HANDOVER_HOW = {Role.CHAIR_OF_GOVERNORS: "appoint-chair", Role.HEAD_TEACHER: "appoint-head"}
+
+
+def hand_over(request, role: Role, person):
+    """Make ``person`` the one holder of ``role`` (the chair of governors or the head teacher):
+    whoever held it stops, and is told by email who holds it now, who appointed them and when.
+    Audited as "appoint-chair" / "appoint-head" (and each role change as "role-change").
+    Returns the people who held it before."""
+    role = Role(role)
+    group = roles.group_for(role)
+    with transaction.atomic():
+        previous = list(group.user_set.exclude(pk=person.pk))
+        for holder in previous:
+            holder.groups.remove(group)
+        person.groups.add(group)
+        reason = f"{_full_name(person)} appointed {role.label.lower()}" + (
+            f", handing over from {', '.join(_full_name(p) for p in previous)}" if previous else ""
+        )
+        record_access(request, person, how=HANDOVER_HOW[role], reason=reason)
+        facts = {
+            "role": role.label.lower(),
+            "new_holder": _full_name(person),
+            "by": _full_name(request.user),
+            "when": f"{timezone.localtime():%d %B %Y %H:%M}",
+        }
+        for holder in previous:
+            if holder.is_active and holder.email:
+                transaction.on_commit(
+                    lambda holder=holder: notifications.send_templated(
+                        "role_handover",
+                        [holder.email],
+                        {**facts, "previous": _full_name(holder)},
+                    )
+                )
+    for someone in (person, *previous):
+        someone.refresh_roles()
+    return previous

@@ -24,7 +24,7 @@ two_factor_urls = (
 
 audit_urls = ([path("", audit_trail.trail, name="trail")], "audit")
 
-# The admin changes accounts and roles (even who is DSL): only with a verified second factor.
+# The admin changes accounts (never roles, see admin.py): only with a verified second factor.
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
@@ -62,6 +62,8 @@ urlpatterns = [
     path("team/appoint-dsl/", team.appoint_dsl, name="team_appoint_dsl"),
     path("team/deputies/", team.add_deputy, name="team_add_deputy"),
     path("team/deputies/<int:pk>/remove/", team.remove_deputy, name="team_remove_deputy"),
+    path("appointments/", team.appointments_page, name="team_appointments"),
+    path("appointments/<slug:role>/", team.appoint, name="team_appoint"),
     path("records/", include("records.urls")),
     path("portal/", include("records.portal_urls")),
     path("safeguarding/", include("safeguarding.urls")),

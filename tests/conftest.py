@@ -22,6 +22,20 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttles (e.g. password-reset requests) count in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_in_tmp(settings, tmp_path):
+    """The periodic check writes the audit checkpoint: never into the developer's ``var/``."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoint.json"
+
+
+@pytest.fixture(autouse=True)
 def _let_flush_empty_the_audit_log(request):
     """SQLite's test flush is a DELETE, which the append-only triggers refuse: drop them just
     before a transactional test's flush (post_migrate reinstalls them after). Requesting the

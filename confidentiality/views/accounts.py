@@ -1,5 +1,6 @@
 """Signing in and out, and forgotten passwords. Django's own views; axes watches every attempt."""
 
+import hashlib
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -7,10 +8,14 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
+
+from confidentiality import account_alerts
 
 
 class SignInView(auth_views.LoginView):
@@ -29,6 +34,12 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: our own page in plain words, never Django's (which names the
+    mechanism and, with DEBUG, the settings). ``reason`` is not shown."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def safe_next(request, default: str) -> str:
@@ -76,6 +87,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset_subject.txt"
 
     def form_valid(self, form):
+        if _reset_throttled(self.request, form.cleaned_data["email"]):
+            # The same answer as ever: the page says nothing of addresses or limits.
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"school_name": settings.SCHOOL_NAME}
         # The link is built from the configured address, never from the request's Host header,
         # which someone could set to their own server to catch the token.
@@ -94,6 +108,40 @@ class PasswordResetView(auth_views.PasswordResetView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+# Reset requests per address and per client address in a window: enough for someone who lost
+# the first email, too few to flood a mailbox (the DSL's, say) with links. A whole staff room
+# behind the school's one public address may set first passwords on the same morning, hence the
+# higher per-client limit. Settings: PASSWORD_RESET_LIMIT_PER_EMAIL, ..._PER_CLIENT, ..._WINDOW.
+def _reset_limits() -> tuple[int, int, int]:
+    return (
+        getattr(settings, "PASSWORD_RESET_LIMIT_PER_EMAIL", 3),
+        getattr(settings, "PASSWORD_RESET_LIMIT_PER_CLIENT", 30),
+        getattr(settings, "PASSWORD_RESET_WINDOW_SECONDS", 60 * 60),
+    )
+
+
+def _reset_throttled(request, email: str) -> bool:
+    """Count this request; True if the address or the client has asked too often lately."""
+    from confidentiality.middleware import client_address
+
+    per_email, per_client, window = _reset_limits()
+    digest = hashlib.sha256(_folded(email).encode()).hexdigest()  # no address in the cache
+    counters = (
+        (f"password-reset:email:{digest}", per_email),
+        (f"password-reset:client:{client_address(request) or '-'}", per_client),
+    )
+    throttled = False
+    for key, limit in counters:
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window)
+            count = 1
+        throttled = throttled or count > limit
+    return throttled
+
+
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "registration/password_reset_done.html"
 
@@ -105,6 +153,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # A link sent before the account was closed does not let anyone in afterwards.
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Audited always; for the people who handle allegations, the DSL and head are told.
+        account_alerts.account_changed(form.user, "password-reset")
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

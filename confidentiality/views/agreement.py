@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from confidentiality import access
+from confidentiality.middleware import client_address
 from confidentiality.models import ConfidentialityAgreement
 from confidentiality.models.agreements import has_accepted_current_agreement, people_yet_to_sign
 from confidentiality.roles import SAFEGUARDING_TEAM, Role
@@ -50,7 +52,7 @@ def sign(request):
         initial={"version": current.version if current else None},
     )
     if request.method == "POST" and current is not None and form.is_valid():
-        current.accept(user, address=request.META.get("REMOTE_ADDR") or None)
+        current.accept(user, address=client_address(request))
         messages.success(request, f"Thank you. You accepted version {current.version}.")
         return redirect(next_url)
     if request.method == "POST" and "version" in form.errors:
@@ -88,6 +90,7 @@ def publish(request):
     """A new version: everyone who must sign accepts it again from its effective date."""
     if not may_manage_agreement(request.user):
         raise Http404
+    access.require_second_factor(request.user)  # a stolen password alone changes nothing here
     current = ConfidentialityAgreement.objects.current()
     form = PublishForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
@@ -111,6 +114,7 @@ def signatures(request):
     """Who must sign and has not yet accepted the version in force."""
     if not may_manage_agreement(request.user):
         raise Http404
+    access.require_second_factor(request.user)  # names, emails and addresses of signatories
     current = ConfidentialityAgreement.objects.current()
     waiting = people_yet_to_sign().prefetch_related("groups")
     signed = current.acceptances.select_related("user").order_by("-accepted_at") if current else []

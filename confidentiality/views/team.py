@@ -1,6 +1,8 @@
 """The "Safeguarding team" page (P8): who the DSL and the deputies are, and, for the head
 teacher and the DSL (with a confirmed second factor), handing the DSL role over and appointing
-or standing down deputies. Everyone else gets 404: the page does not exist for them."""
+or standing down deputies. The "Appointments" page beside it: the DSL or the clerk appoints the
+chair of governors (never the head teacher), and the chair appoints the head teacher. Everyone
+else gets 404: the pages do not exist for them."""
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access, roles, team
+from confidentiality.roles import Role
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -137,3 +140,113 @@ def remove_deputy(request, pk):
     team.remove_deputy(request, person)
     messages.success(request, f"{person} is no longer a deputy DSL.")
     return redirect("team")
+
+
+# --- appointments: the chair of governors and the head teacher -------------------------------
+
+
+class AppointChairForm(forms.Form):
+    person = StaffChoiceField(
+        queryset=team.chair_candidates(),
+        label="New chair of governors",
+        empty_label="Choose a governor",
+        help_text="Only active governors who are not members of staff can be appointed.",
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.chair_candidates(actor)
+
+
+class AppointHeadForm(forms.Form):
+    person = StaffChoiceField(
+        queryset=team.head_candidates(),
+        label="New head teacher",
+        empty_label="Choose a member of staff",
+        help_text="Only active members of staff can be appointed.",
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.head_candidates(actor)
+
+
+APPOINTMENTS = {
+    Role.CHAIR_OF_GOVERNORS: (team.may_appoint_chair, AppointChairForm),
+    Role.HEAD_TEACHER: (team.may_appoint_head, AppointHeadForm),
+}
+WHO_APPOINTS = {
+    Role.CHAIR_OF_GOVERNORS: "The DSL or the clerk to the governors appoints the chair.",
+    Role.HEAD_TEACHER: "The chair of governors appoints the head teacher.",
+}
+
+
+def _appointer(request, role=None):
+    """The DSL or the clerk (the chair), the chair (the head teacher); 404 for anyone else,
+    before any prompt. Always with a verified second factor: these roles open allegations."""
+    allowed = APPOINTMENTS[role][0] if role else team.may_use_appointments
+    if not allowed(request.user):
+        raise Http404
+    access.require_second_factor(request.user, always=True)
+
+
+def _render_appointments(request, forms_given=None, status=200):
+    forms_given = forms_given or {}
+    sections = []
+    for role, (allowed, form_class) in APPOINTMENTS.items():
+        sections.append(
+            {
+                "role": role,
+                "key": role.value,
+                "holders": list(team.holders(role)),
+                "who_appoints": WHO_APPOINTS[role],
+                "form": (
+                    forms_given.get(role) or form_class(actor=request.user)
+                    if allowed(request.user)
+                    else None
+                ),
+            }
+        )
+    return render(request, "team/appointments.html", {"sections": sections}, status=status)
+
+
+@login_required
+def appointments_page(request):
+    _appointer(request)
+    return _render_appointments(request)
+
+
+@login_required
+@require_POST
+def appoint(request, role):
+    """Two steps, as for the DSL: the chosen person is shown; only "confirm" hands over."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Http404 from None
+    if role not in APPOINTMENTS:
+        raise Http404
+    _appointer(request, role)
+    if _refused(request):
+        return redirect("team_appointments")
+    form = APPOINTMENTS[role][1](request.POST, actor=request.user)
+    if not form.is_valid():
+        return _render_appointments(request, {role: form}, status=400)
+    person = form.cleaned_data["person"]
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "team/confirm_appointment.html",
+            {"form": form, "person": person, "role": role, "current": list(team.holders(role))},
+        )
+    previous = team.hand_over(request, role, person)
+    told = ", ".join(str(p) for p in previous if p.is_active and p.email)
+    messages.success(
+        request,
+        f"{person} is now the {role.label.lower()}."
+        + (f" {told} has been told by email." if told else ""),
+    )
+    request.user.refresh_roles()
+    if not team.may_use_appointments(request.user):
+        return redirect("dashboard")
+    return redirect("team_appointments")

@@ -18,6 +18,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from confidentiality import account_alerts
+
 from .accounts import safe_next
 
 RECOVERY_CODE_COUNT = 10
@@ -57,6 +59,13 @@ def _issue_recovery_codes(user) -> list[str]:
     return codes
 
 
+def _second_factor_done(request, device) -> None:
+    """Mark the session verified under a new session key: a key seen before the second factor
+    (e.g. fixed by someone else) is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @login_required
 def manage(request):
     confirmed = [d for d in devices_for_user(request.user) if isinstance(d, TOTPDevice)]
@@ -90,7 +99,8 @@ def setup(request):
                 device.confirmed = True
                 device.save()
                 codes = _issue_recovery_codes(user)
-            otp_login(request, device)
+            _second_factor_done(request, device)
+            account_alerts.account_changed(user, "second-factor-enrolled")
             return render(request, "two_factor/recovery_codes.html", {"codes": codes})
         form.add_error(
             "token", "That code did not match. Check the time on your phone and try again."
@@ -118,7 +128,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_done(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(request, f"Recovery code used. {left} left.")
@@ -133,4 +143,5 @@ def new_recovery_codes(request):
     if not request.user.is_verified():
         return redirect(_with_next("two_factor:verify", reverse("two_factor:manage")))
     codes = _issue_recovery_codes(request.user)
+    account_alerts.account_changed(request.user, "recovery-codes-issued")
     return render(request, "two_factor/recovery_codes.html", {"codes": codes})

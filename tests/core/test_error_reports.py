@@ -24,19 +24,9 @@ def test_post_data_and_local_variables_are_hidden():
     assert HIDDEN in report
 
 
-def test_the_admin_refuses_a_second_dsl_with_a_message(client, dsl, make_user):
-    from confidentiality.admin import SchoolUserChangeForm
-    from confidentiality.roles import Role, group_for
+def test_the_admin_change_form_offers_no_roles(dsl):
+    """Roles are changed on the application's audited pages only, never in the admin."""
+    from confidentiality.admin import SchoolUserAdmin
 
-    rival = make_user("rival", Role.TEACHER)
-    form = SchoolUserChangeForm(
-        instance=rival,
-        data={
-            "username": "rival",
-            "groups": [group_for(Role.DSL).pk],
-            "date_joined": "2026-01-01 09:00",
-            "is_active": True,
-        },
-    )
-    assert not form.is_valid()
-    assert "already the DSL" in str(form.errors["groups"])
+    shown = {name for _, options in SchoolUserAdmin.fieldsets for name in options["fields"]}
+    assert not shown & {"groups", "user_permissions", "is_superuser"}

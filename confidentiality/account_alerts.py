@@ -1,0 +1,71 @@
+"""Telling the right people when someone may be taking over an account that opens allegations.
+
+A password reset, a new authenticator app or new recovery codes is how someone with a stolen
+mailbox (or a changed email address) gets into an account. For anyone holding an appointed role
+(the DSL, deputies, the head teacher, the chair of governors: the people who handle concerns
+about adults), each of these is an audit entry and an email to the DSL and the head teacher,
+whoever of them is not that person. The email says who and when, never anything about a case.
+Everyone else's changes are audited too, without an email.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from confidentiality import notifications, roles, team
+from confidentiality.roles import Role
+
+log = logging.getLogger(__name__)
+
+EVENTS = {
+    "password-reset": "the password was reset through an emailed link",
+    "second-factor-enrolled": "a new authenticator app was set up",
+    "recovery-codes-issued": "new recovery codes were issued",
+    "appointed-from-the-server": "an appointed role was given from the server's command line",
+}
+
+# Apps may watch more accounts: ``check(user) -> bool`` (True: alert on changes).
+WATCHED_ACCOUNT_CHECKS: list = []
+
+
+def is_watched(user) -> bool:
+    return team.holds_protected_account(user) or any(
+        check(user) for check in WATCHED_ACCOUNT_CHECKS
+    )
+
+
+def people_to_tell(user) -> list:
+    """The DSL and the head teacher(s), other than ``user``, who have an email address."""
+    people = [roles.current_dsl(), *team.holders(Role.HEAD_TEACHER)]
+    seen, told = {user.pk}, []
+    for person in people:
+        if person is not None and person.pk not in seen and person.email:
+            seen.add(person.pk)
+            told.append(person)
+    return told
+
+
+def _send(person, facts) -> None:
+    try:
+        notifications.send_templated(
+            "account_alert", [person.email], {**facts, "recipient": str(person)}
+        )
+    except Exception as error:  # a failing mail server must not undo the change itself
+        log.error("Account alert email failed: %s", type(error).__name__)
+
+
+def account_changed(user, how: str) -> None:
+    """Audit ``how`` (one of ``EVENTS``) on ``user``'s account; alert if the account is watched."""
+    watched = is_watched(user)
+    name = user.get_full_name() or user.username
+    team.record_account_change(user, how, f"{name}: {EVENTS[how]}")
+    if not watched:
+        return
+    facts = {
+        "who": name,
+        "what": EVENTS[how],
+        "when": f"{timezone.localtime():%d %B %Y %H:%M}",
+    }
+    for person in people_to_tell(user):  # one message each: nobody sees who else was told
+        transaction.on_commit(lambda person=person: _send(person, facts))

@@ -1,0 +1,301 @@
+"""H2: the admin is not a back door.
+
+The IT technician (a superuser with a verified second factor, as the admin demands) manages
+accounts and nothing else: no roles, no permissions, no superuser status, no second-factor
+secrets, no sessions, no audit entries, no queued tasks. The accounts of the people who handle
+allegations (appointed roles) cannot have their email or password changed, nor be deleted, from
+there. Every change of a role, by any route, is a sealed entry in the audit trail that the DSL
+and the head teacher read."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
+
+from confidentiality import roles
+from confidentiality.audit.chain import verify_chain
+from confidentiality.models import AuditSeal
+from confidentiality.roles import Role
+from tests.conftest import sign_in
+
+NEVER_IN_THE_ADMIN = [
+    "auth.Group",
+    "auth.Permission",
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
+    "otp_static.StaticToken",
+    "auditlog.LogEntry",
+    "sessions.Session",
+    "django_tasks_database.DBTaskResult",
+    "confidentiality.AuditSeal",
+]
+# Field names that carry a secret or change who may read what.
+FORBIDDEN_FIELDS = {
+    "groups",
+    "user_permissions",
+    "is_superuser",
+    "key",
+    "bin_key",
+    "token",
+    "session_data",
+    "permissions",
+}
+
+
+@pytest.fixture
+def itadmin(make_user):
+    return make_user("itadmin", is_superuser=True, is_staff=True)
+
+
+def role_changes(person=None):
+    entries = LogEntry.objects.filter(additional_data__how="role-change")
+    if person is not None:
+        entries = entries.filter(object_pk=str(person.pk))
+    return entries.order_by("pk")
+
+
+def test_none_of_the_back_doors_is_registered():
+    registered = {model._meta.label for model in admin.site._registry}
+    for label in NEVER_IN_THE_ADMIN:
+        assert label not in registered, label
+
+
+def test_no_guardian_object_permission_is_in_the_admin():
+    registered = {model._meta.label for model in admin.site._registry}
+    guardian = {model._meta.label for model in apps.get_app_config("guardian").get_models()}
+    assert not registered & guardian
+    # Nor the direct object-permission tables of our apps (ConcernUserObjectPermission, ...).
+    assert not [label for label in registered if "ObjectPermission" in label]
+
+
+def test_no_admin_change_form_shows_a_secret_or_a_role(itadmin):
+    request = RequestFactory().get("/admin/")
+    request.user = itadmin
+    for model, model_admin in admin.site._registry.items():
+        form = model_admin.get_form(request, None)
+        fields = set(form.base_fields) | set(model_admin.get_readonly_fields(request, None))
+        assert not fields & FORBIDDEN_FIELDS, (model._meta.label, fields & FORBIDDEN_FIELDS)
+        for name in model_admin.get_list_display(request):
+            assert name not in FORBIDDEN_FIELDS, (model._meta.label, name)
+
+
+def test_the_user_admin_has_no_bulk_actions(itadmin):
+    request = RequestFactory().get("/admin/")
+    request.user = itadmin
+    model_admin = admin.site._registry[apps.get_model("confidentiality.User")]
+    assert model_admin.get_actions(request) == {}
+
+
+def test_the_superuser_cannot_make_themselves_deputy_in_the_admin(client, itadmin, dsl):
+    """The reviewer's route: the change form of one's own account, with 'Deputy DSL' ticked."""
+    sign_in(client, itadmin, verified=True)
+    url = f"/admin/confidentiality/user/{itadmin.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "groups" not in form.fields and "is_superuser" not in form.fields
+    data = {
+        "username": itadmin.username,
+        "first_name": "It",
+        "last_name": "Admin",
+        "email": itadmin.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [roles.group_for(Role.DEPUTY_DSL).pk],
+        "is_superuser": "",
+    }
+    client.post(url, data)
+    itadmin.refresh_from_db()
+    assert not itadmin.groups.exists()
+    assert itadmin.is_superuser  # an ignored field, not a silent demotion either
+    assert itadmin not in roles.deputies()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/auth/group/",
+        "/admin/otp_totp/totpdevice/",
+        "/admin/otp_static/staticdevice/",
+        "/admin/auditlog/logentry/",
+        "/admin/django_tasks_database/dbtaskresult/",
+    ],
+)
+def test_the_pages_are_gone(client, itadmin, url):
+    sign_in(client, itadmin, verified=True)
+    assert client.get(url).status_code == 404
+
+
+def test_the_admin_index_still_works_for_the_technician(client, itadmin):
+    sign_in(client, itadmin, verified=True)
+    page = client.get("/admin/").content.decode()
+    assert "/admin/confidentiality/user/" in page
+    assert "/admin/auth/group/" not in page and "otp_totp" not in page
+
+
+def test_an_admin_save_is_audited_with_field_names_only(client, itadmin, teacher):
+    sign_in(client, itadmin, verified=True)
+    url = f"/admin/confidentiality/user/{teacher.pk}/change/"
+    client.post(
+        url,
+        {
+            "username": teacher.username,
+            "first_name": teacher.first_name,
+            "last_name": teacher.last_name,
+            "email": "new.address@school.test",
+            "is_active": "on",
+        },
+    )
+    teacher.refresh_from_db()
+    assert teacher.email == "new.address@school.test"
+    (entry,) = LogEntry.objects.filter(additional_data__how="admin-change")
+    assert entry.actor == itadmin and entry.object_pk == str(teacher.pk)
+    assert "email" in entry.additional_data["reason"]
+    assert "new.address" not in str(entry.additional_data)
+
+
+@pytest.mark.parametrize("persona", ["dsl", "deputy", "head"])
+def test_the_accounts_that_open_allegations_cannot_be_taken_over_in_the_admin(
+    client, request, itadmin, persona
+):
+    person = request.getfixturevalue(persona)
+    sign_in(client, itadmin, verified=True)
+    url = f"/admin/confidentiality/user/{person.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert "email" not in form.fields and "username" not in form.fields
+    client.post(
+        url,
+        {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "is_active": "on",
+            "email": "attacker@evil.test",
+        },
+    )
+    person.refresh_from_db()
+    assert person.email == f"{persona}@school.test"
+    assert client.get(f"/admin/confidentiality/user/{person.pk}/password/").status_code == 403
+    assert (
+        client.post(
+            f"/admin/confidentiality/user/{person.pk}/password/",
+            {"password1": "a new long passphrase 1", "password2": "a new long passphrase 1"},
+        ).status_code
+        == 403
+    )
+    person.refresh_from_db()
+    assert person.check_password("correct horse battery staple")
+    assert (
+        client.post(f"/admin/confidentiality/user/{person.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert type(person).objects.filter(pk=person.pk).exists()
+
+
+def test_the_chair_of_governors_account_is_protected_too(client, itadmin, governor):
+    governor.groups.add(roles.group_for(Role.CHAIR_OF_GOVERNORS))
+    sign_in(client, itadmin, verified=True)
+    assert client.get(f"/admin/confidentiality/user/{governor.pk}/password/").status_code == 403
+
+
+def test_an_everyday_account_can_still_be_helped_in_the_admin(client, itadmin, teacher):
+    sign_in(client, itadmin, verified=True)
+    response = client.get(f"/admin/confidentiality/user/{teacher.pk}/password/")
+    assert response.status_code == 200
+
+
+# --- every change of a role, from any route, is a sealed audit entry ---------------------------
+
+
+def test_adding_a_role_from_the_user_side_is_audited_and_sealed(teacher):
+    before = role_changes(teacher).count()
+    teacher.groups.add(roles.group_for(Role.DEPUTY_DSL))
+    entry = role_changes(teacher).last()
+    assert role_changes(teacher).count() == before + 1
+    assert entry.additional_data["added"] == ["Deputy DSL"]
+    assert entry.additional_data["removed"] == []
+    assert entry.actor is None  # no request: nobody signed in made it
+    assert AuditSeal.objects.filter(entry_id=entry.pk).exists()
+    assert verify_chain()[1] is None
+
+
+def test_adding_and_clearing_from_the_group_side_are_audited(teacher, other_teacher):
+    deputy_group = roles.group_for(Role.DEPUTY_DSL)
+    deputy_group.user_set.add(teacher, other_teacher)
+    for person in (teacher, other_teacher):
+        assert role_changes(person).last().additional_data["added"] == ["Deputy DSL"]
+    deputy_group.user_set.clear()
+    for person in (teacher, other_teacher):
+        assert role_changes(person).last().additional_data["removed"] == ["Deputy DSL"]
+    assert verify_chain()[1] is None
+
+
+def test_clear_and_remove_from_the_user_side_record_only_what_was_held(teacher):
+    deputy_group = roles.group_for(Role.DEPUTY_DSL)
+    head_group = roles.group_for(Role.HEAD_TEACHER)
+    before = role_changes(teacher).count()
+    teacher.groups.remove(head_group)  # not held: nothing happened, nothing recorded
+    assert role_changes(teacher).count() == before
+    teacher.groups.add(deputy_group)
+    teacher.groups.clear()
+    entry = role_changes(teacher).last()
+    assert entry.additional_data["removed"] == ["Deputy DSL", "Teacher"]
+
+
+def test_deleting_an_account_records_the_roles_it_held(deputy):
+    pk = deputy.pk
+    deputy.delete()
+    entry = LogEntry.objects.filter(additional_data__how="account-deleted").get()
+    assert entry.object_pk == str(pk)
+    assert entry.additional_data["removed"] == ["Deputy DSL"]
+
+
+def test_a_role_change_in_a_request_names_who_made_it(client, head, dsl, teacher):
+    sign_in(client, head, verified=True)
+    client.post("/team/deputies/", {"person": teacher.pk})
+    entry = role_changes(teacher).last()
+    assert entry.actor == head
+    assert entry.additional_data["added"] == ["Deputy DSL"]
+
+
+@pytest.mark.parametrize("reader", ["dsl", "head"])
+def test_the_dsl_and_the_head_see_role_changes_in_who_has_seen_what(
+    client, request, reader, dsl, head, teacher
+):
+    teacher.groups.add(roles.group_for(Role.DEPUTY_DSL))
+    sign_in(client, request.getfixturevalue(reader), verified=True)
+    page = client.get("/audit/").content.decode()
+    assert "Teacher Tester: given Deputy DSL" in page
+
+
+def test_a_second_chair_cannot_be_added_behind_the_pages_back(make_user):
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    first = make_user("first", Role.GOVERNOR)
+    second = make_user("second", Role.GOVERNOR)
+    chair = roles.group_for(Role.CHAIR_OF_GOVERNORS)
+    first.groups.add(chair)
+    with (
+        pytest.raises(ValidationError, match="already the chair of governors"),
+        transaction.atomic(),
+    ):
+        second.groups.add(chair)
+    with pytest.raises(ValidationError), transaction.atomic():
+        chair.user_set.add(second)
+    assert list(chair.user_set.all()) == [first]
+
+
+def test_the_technician_can_still_add_an_account_without_any_role(client, itadmin):
+    sign_in(client, itadmin, verified=True)
+    assert client.get("/admin/confidentiality/user/add/").status_code == 200
+    response = client.post(
+        "/admin/confidentiality/user/add/",
+        {"username": "newstarter", "usable_password": "false"},
+    )
+    assert response.status_code == 302
+    person = type(itadmin).objects.get(username="newstarter")
+    assert not person.groups.exists() and not person.is_superuser
+    assert LogEntry.objects.filter(
+        additional_data__how="admin-change", object_pk=str(person.pk)
+    ).exists()
