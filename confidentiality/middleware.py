@@ -1,6 +1,118 @@
-"""Response headers Django does not set on its own."""
+"""Request hardening and response headers Django does not set on its own, and the one place
+that decides which address a request came from."""
 
+import ipaddress
+
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+
+def _valid_address(raw) -> str | None:
+    """``raw`` as a normalised IP address, or None when it is not one. Accepts the forms proxies
+    write with a port (``203.0.113.5:4711``, ``[2001:db8::1]:443``); refuses names, ``unknown``
+    and IPv6 zone ids, which the database could not store."""
+    text = str(raw or "").strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):
+        return None
+    return str(address)
+
+
+def client_address(request) -> str | None:
+    """The address a request came from, as the audit trail, the sign-in lock-out and the change
+    log record it. Everything that needs it calls this, and nothing else reads forwarded headers.
+
+    Without a proxy (``BEHIND_TLS_PROXY`` off) it is the connection's own address: an
+    ``X-Forwarded-For`` header is whatever the client chose to write and is ignored. Behind the
+    proxy, each proxy appends the address it saw, so only the entry ``TRUSTED_PROXY_HOPS`` from
+    the right was written by a proxy we run; anything left of it was sent by the client. A
+    missing or malformed entry falls back to the connection's address, never to an error."""
+    connection = _valid_address(request.META.get("REMOTE_ADDR"))
+    if not settings.BEHIND_TLS_PROXY:
+        return connection
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops or not forwarded[-hops]:
+        return connection
+    return _valid_address(forwarded[-hops]) or connection
+
+
+def client_port(request) -> int | None:
+    """The client's own port when the connection is direct; behind a proxy it is unknown
+    (``X-Forwarded-Port`` names the proxy's port, and a client can write it)."""
+    if settings.BEHIND_TLS_PROXY:
+        return None
+    raw = str(request.META.get("REMOTE_PORT") or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 65536 else None
+
+
+class ClientAddressAuditlogMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, with the address and port taken from ``client_address``
+    instead of the first (client-written) ``X-Forwarded-For`` entry and ``X-Forwarded-Port``."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return None if settings.AUDITLOG_DISABLE_REMOTE_ADDR else client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return client_port(request)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL character can be neither stored nor searched for in PostgreSQL text, so a request
+    carrying one (in its path, query string, form fields, upload names, cookies or headers, which
+    the sign-in lock-out stores) gets our 400 page before any view passes it to the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        texts = [request.path_info]
+        texts += [
+            v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)
+        ]
+        texts += [text for item in request.COOKIES.items() for text in item]
+        fields = [request.GET]
+        if request.method == "POST":
+            fields.append(request.POST)
+            texts += [f.name or "" for _, files in request.FILES.lists() for f in files]
+        for data in fields:
+            for key, values in data.lists():
+                texts += [key, *values]
+        return any("\0" in text for text in texts)
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing shown to a signed-in person is kept by the browser or a shared cache: a page about
+    a child must not come back from the history of a shared classroom computer. Static files
+    (served before this by WhiteNoise) carry nobody's information and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        static = request.path_info.startswith(f"/{settings.STATIC_URL.lstrip('/')}")
+        if user is not None and user.is_authenticated and not static:
+            add_never_cache_headers(response)
+        return response
 
 
 class PermissionsPolicyMiddleware:

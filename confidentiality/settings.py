@@ -24,6 +24,12 @@ BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
 AUDIT_CHAIN_KEY = _secrets["AUDIT_CHAIN_KEY"]
 
 ALLOWED_HOSTS = env.csv("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
+# Trust only the proxy we run: with BEHIND_TLS_PROXY the client's address is the entry
+# TRUSTED_PROXY_HOPS from the right of X-Forwarded-For (one per proxy of ours); without it every
+# forwarded header is ignored (confidentiality.middleware.client_address).
+BEHIND_TLS_PROXY = env.flag("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_HOPS = env.integer("TRUSTED_PROXY_HOPS", 1, minimum=1)
 CSRF_TRUSTED_ORIGINS = env.csv("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -51,16 +57,23 @@ MIDDLEWARE = [
     "confidentiality.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # PostgreSQL cannot store a NUL character: such a request gets our 400 page, not a 500.
+    "confidentiality.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Pages for a signed-in person are never stored by the browser or a cache.
+    "confidentiality.middleware.NoStoreForSignedInMiddleware",
     # P11, P16, P25: after sign-in and the second factor are known, before any page is served.
     "confidentiality.middleware.AgreementRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's own middleware, with the address from client_address (never a spoofed header).
+    "confidentiality.middleware.ClientAddressAuditlogMiddleware",
     "confidentiality.middleware.SecondFactorMiddleware",
+    # A server that cannot seal (key rotation under way) answers with a clear 503, not a 500.
+    "confidentiality.crypto.middleware.KeyUnavailableMiddleware",
     # Axes must be last: it turns a lock-out raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,11 +173,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "confidentiality.views.accounts.csrf_failure"
 
-# django-axes: lock an account after repeated failures from one address.
-AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
+# django-axes: wrong passwords for one username from one address lock that pair; an address
+# trying many usernames is locked as a whole after a higher limit (confidentiality.lockout).
+AXES_HANDLER = "confidentiality.lockout.PairAndAddressLockout"
+AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.integer("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 15))
+# What a successful sign-in forgives: that pair's own failures, not the address's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "confidentiality.middleware.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -182,6 +201,12 @@ GUARDIAN_RENDER_403 = False
 # django-auditlog: the actor and address come from the middleware; masked fields are starred whole.
 AUDITLOG_MASK_CALLABLE = "confidentiality.audit.mask_completely"
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# The newest audit seal, kept outside the database: cutting the newest entries (or emptying both
+# tables) is caught by ``verify_audit --checkpoint`` and the periodic safeguarding check.
+AUDIT_CHECKPOINT_FILE = Path(
+    env.str_("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoint.json"))
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -236,6 +261,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str_("DEFAULT_FROM_EMAIL", "safeguarding@school.invalid")
 
 SCHOOL_NAME = env.str_("SCHOOL_NAME", "Riverside Primary School")
+# Shown to anyone raising a concern about an adult: they may always go to the LADO directly.
+# An example number in development only; unset in production, the pages point to the policy.
+LADO_CONTACT = env.str_(
+    "LADO_CONTACT",
+    "Local authority designated officer (LADO): 01632 960000, lado@council.example"
+    if DEBUG
+    else "",
+)
 
 # Security headers. CSP applies in development too, so an inline script without a nonce
 # breaks on a developer's screen before it ships.
@@ -265,7 +298,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env.flag("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_EXCEPTION_REPORTER_FILTER = (

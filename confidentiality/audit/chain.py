@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.db import connection, transaction
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 7_340_901  # an arbitrary, fixed PostgreSQL advisory-lock number for the chain
+SEAL_GRACE_SECONDS = 1  # how long an entry found without a seal may still be getting one
 
 SEALED_FIELDS = (
     "id",
@@ -78,12 +80,32 @@ class Break:
         return f"audit entry {self.entry_id}: {self.problem}"
 
 
+@dataclass(frozen=True)
+class Head:
+    """How far the verified chain reaches: what a checkpoint keeps (see ``checkpoint.py``)."""
+
+    entries: int
+    last_entry_id: int | None
+    last_digest: str
+
+
 def verify_chain(batch: int = 2000) -> tuple[int, Break | None]:
     """Walk the chain in order. Returns (entries checked, the first break or None)."""
+    head, broken = verify_head(batch)
+    return head.entries, broken
+
+
+def verify_head(batch: int = 2000) -> tuple[Head, Break | None]:
+    """Walk the chain in order. Returns (the intact part's head, the first break or None)."""
     from confidentiality.models import AuditSeal
 
     previous = GENESIS
     checked = 0
+    last_entry_id = None
+
+    def head():
+        return Head(checked, last_entry_id, previous if checked else "")
+
     for seals in _batches(AuditSeal.objects.order_by("id"), batch):
         rows = {
             row["id"]: row
@@ -93,24 +115,43 @@ def verify_chain(batch: int = 2000) -> tuple[int, Break | None]:
         }
         for seal in seals:
             if seal.previous != previous:
-                return checked, Break(seal.entry_id, "the entry before it was removed or re-sealed")
+                return head(), Break(seal.entry_id, "the entry before it was removed or re-sealed")
             row = rows.get(seal.entry_id)
             if row is None:
-                return checked, Break(seal.entry_id, "removed from the log")
+                return head(), Break(seal.entry_id, "removed from the log")
             if row["actor_id"] != seal.actor_id and not (
                 row["actor_id"] is None and _user_deleted(seal.actor_id)
             ):
-                return checked, Break(seal.entry_id, "its actor was changed")
+                return head(), Break(seal.entry_id, "its actor was changed")
             if _digest(previous, row, seal.actor_id) != seal.digest:
-                return checked, Break(seal.entry_id, "altered after it was written")
+                return head(), Break(seal.entry_id, "altered after it was written")
             previous = seal.digest
+            last_entry_id = seal.entry_id
             checked += 1
-    unsealed = (
-        LogEntry.objects.exclude(pk__in=AuditSeal.objects.values("entry_id")).order_by("id").first()
-    )
+    unsealed = _still_unsealed()
     if unsealed is not None:
-        return checked, Break(unsealed.pk, "inserted behind the application's back (no seal)")
-    return checked, None
+        return head(), Break(unsealed, "inserted behind the application's back (no seal)")
+    return head(), None
+
+
+def _still_unsealed() -> int | None:
+    """The first entry without a seal. An entry written this very moment is committed a moment
+    before its seal (the seal is written by the entry's post_save), so entries found unsealed
+    are looked at again after a short pause: only one still unsealed then is a break."""
+    from confidentiality.models import AuditSeal
+
+    def unsealed(among=None):
+        entries = LogEntry.objects.exclude(pk__in=AuditSeal.objects.values("entry_id"))
+        if among is not None:
+            entries = entries.filter(pk__in=among)
+        return list(entries.order_by("id").values_list("id", flat=True)[:100])
+
+    found = unsealed()
+    if not found:
+        return None
+    time.sleep(SEAL_GRACE_SECONDS)
+    found = unsealed(among=found)
+    return found[0] if found else None
 
 
 def _user_deleted(user_id) -> bool:

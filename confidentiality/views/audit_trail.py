@@ -5,14 +5,26 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
 from confidentiality import access
+from confidentiality.audit import subject_keys
 
 # Apps may hide entries from some readers: ``hide(entries, user) -> entries``. Safeguarding hides
-# a concern about an adult from everyone it was not routed to, above all the adult named.
+# a concern about an adult from everyone it was not routed to, above all the adult named. A hook
+# hides with ``without`` below, never ``entries.exclude(...)`` on a JSON key (see there).
 HIDDEN_FROM_READER: list = []
+
+
+def without(entries, condition: Q):
+    """``entries`` minus those matching ``condition``, NULL-safe. ``exclude`` on a JSON key
+    lookup (``additional_data__path__startswith``) also drops every entry without that key,
+    because NOT NULL is not true: that hid every change and import entry from the head teacher.
+    Matching first, then excluding by id, drops exactly the matches."""
+    return entries.exclude(pk__in=LogEntry.objects.filter(condition).values("pk"))
+
 
 ACTIONS = {
     LogEntry.Action.CREATE: "created",
@@ -39,7 +51,8 @@ class TrailFilter(forms.Form):
     def apply(self, entries):
         data = self.cleaned_data
         if data.get("subject"):
-            entries = entries.filter(additional_data__subject=data["subject"])
+            # Safeguarding entries name their subject blind: look up both forms.
+            entries = entries.filter(additional_data__subject__in=subject_keys(data["subject"]))
         if data.get("person"):
             entries = entries.filter(actor=data["person"])
         if data.get("since"):

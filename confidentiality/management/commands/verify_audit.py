@@ -1,16 +1,48 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from confidentiality.audit import checkpoint
 from confidentiality.audit.chain import verify_chain
 
 
 class Command(BaseCommand):
     help = (
         "Check the audit log's keyed hash chain; fail naming the first entry that was "
-        "altered, removed or inserted."
+        "altered, removed or inserted. With --checkpoint FILE, also fail if the newest entries "
+        "the last checkpoint recorded are gone, then record the new head in FILE."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoint",
+            metavar="FILE",
+            help=(
+                "Compare with the checkpoint in FILE (entry count, newest entry, its seal) and "
+                "replace it with the current head when everything is intact. Keep FILE off the "
+                "database server (the periodic check writes settings.AUDIT_CHECKPOINT_FILE)."
+            ),
+        )
+
+    def handle(self, *args, checkpoint=None, **options):
+        if checkpoint:
+            return self._against_checkpoint(checkpoint)
         checked, broken = verify_chain()
         if broken is not None:
             raise CommandError(f"Audit trail broken after {checked} intact entries: {broken}")
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {checked} entries verified."))
+
+    def _against_checkpoint(self, path):
+        try:
+            new, previous = checkpoint.check_and_write(path)
+        except checkpoint.CheckpointError as error:
+            raise CommandError(str(error)) from None
+        since = (
+            f"it still reaches {previous.describe()}"
+            if previous is not None
+            else f"no earlier checkpoint in {path}, this is the first"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit trail intact: {new.entries} entries verified; {since}. "
+                f"Checkpoint written to {path}."
+            )
+        )

@@ -1,18 +1,23 @@
 """The periodic safeguarding check. ``make run`` starts it with ``--every 60`` beside the worker;
 in production run it from cron (or a systemd timer) once a minute."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from confidentiality.audit import checkpoint
 from safeguarding.routing import run_checks
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
         "Escalate urgent concerns nobody has acknowledged in time, alert overdue actions and "
-        "referrals, and retry failed safeguarding emails."
+        "referrals, and retry failed safeguarding emails. Hourly, check the audit trail against "
+        "its checkpoint (settings.AUDIT_CHECKPOINT_FILE); daily, email the DSL a receipt."
     )
 
     def add_arguments(self, parser):
@@ -31,8 +36,20 @@ class Command(BaseCommand):
                     "Safeguarding check: {escalated} escalated, {overdue} overdue alerts, "
                     "{retried} emails retried.".format(**result)
                 )
+            audit = self._audit_checkpoint()
+            if options["verbosity"] > 1 or audit == "failed":
+                self.stdout.write(f"Audit checkpoint: {audit}.")
             if not every:
                 return
             time.sleep(every)
             # A long-running loop must not hold on to a connection the database has dropped.
             close_old_connections()
+
+    @staticmethod
+    def _audit_checkpoint() -> str:
+        """Never lets a problem with the audit check stop the safeguarding checks next time."""
+        try:
+            return checkpoint.periodic()
+        except Exception as error:  # the file system or the database
+            log.error("Audit checkpoint step failed: %s", type(error).__name__)
+            return "failed"
