@@ -18,8 +18,10 @@ record is confidential, and every opening writes one audit entry.
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -29,6 +31,7 @@ from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 from confidentiality import signals
 from confidentiality.audit import record_access
 from confidentiality.models import BreakGlassAccess
+from confidentiality.models.break_glass import BREAK_GLASS_PER_DAY, clean_reason
 from confidentiality.roles import SAFEGUARDING_TEAM, Role
 
 log = logging.getLogger(__name__)
@@ -131,11 +134,14 @@ def has_permission(user, perms, obj) -> bool:
     return any(p in held for p in _as_tuple(perms))
 
 
-def open_object(request, queryset, perm, how: str = "view", second_factor=False, **lookup):
+def open_object(
+    request, queryset, perm, how: str = "view", second_factor=False, blind=False, **lookup
+):
     """Fetch one confidential object for this request: 404 unless permitted; audited once.
 
     ``second_factor=True`` demands a verified second factor of anyone, not only of the roles
-    that always need one (casework on concerns, whoever handles it)."""
+    that always need one (casework on concerns, whoever handles it). ``blind=True``: the entry
+    names the object by reference only (``record_access``)."""
     user = request.user
     if not _active(user):
         raise Http404
@@ -145,7 +151,7 @@ def open_object(request, queryset, perm, how: str = "view", second_factor=False,
         raise Http404
     if second_factor:  # only now: an outsider learns nothing, not even that a check exists
         require_second_factor(user, always=True)
-    record_access(request, obj, how=how)
+    record_access(request, obj, how=how, blind=blind)
     return obj
 
 
@@ -198,24 +204,69 @@ def may_break_glass(user) -> bool:
     return _active(user) and user.is_school_staff
 
 
+def active_break_glass(user, obj) -> BreakGlassAccess | None:
+    """This person's running emergency access to ``obj``, if any."""
+    if not _active(user):
+        return None
+    return BreakGlassAccess.objects.active().for_object(obj).filter(user=user).first()
+
+
 @transaction.atomic
 def break_glass(request, obj, reason: str) -> BreakGlassAccess:
-    """Open ``obj`` in an emergency: a time-limited grant, an audit entry and a DSL alert."""
-    if not may_break_glass(request.user) or not _break_glass_codenames(type(obj)):
+    """Open ``obj`` in an emergency: a time-limited grant, an audit entry and a DSL alert.
+
+    One grant per person and object at a time: while one runs, it is returned unchanged (asking
+    again never extends it). A new one needs a new reason, at most ``BREAK_GLASS_PER_DAY`` a
+    day, and none on an object whose grant the safeguarding team ended today. Raises
+    ``ValidationError`` with a message for the person."""
+    user = request.user
+    if not may_break_glass(user) or not _break_glass_codenames(type(obj)):
         raise Http404
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise ValueError("Say why you need emergency access (at least a sentence).")
+    # One request at a time per person: two at once cannot both pass the checks below.
+    get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+    reason = clean_reason(reason)
+    existing = active_break_glass(user, obj)
+    if existing is not None:
+        return existing
+    mine_today = BreakGlassAccess.objects.filter(user=user).granted_today()
+    if mine_today.ended_early().for_object(obj).exists():
+        raise ValidationError(
+            "The safeguarding team ended your emergency access to this record today. "
+            "Please speak to the DSL or a deputy."
+        )
+    if mine_today.count() >= BREAK_GLASS_PER_DAY:
+        raise ValidationError(
+            f"You have already opened {BREAK_GLASS_PER_DAY} records in an emergency today, the "
+            "most allowed. Please ask the DSL or a deputy, who can open the record with you."
+        )
     grant = BreakGlassAccess.objects.create(
-        user=request.user,
+        user=user,
         content_type=ContentType.objects.get_for_model(obj),
         object_pk=str(obj.pk),
         reason=reason,
     )
-    request.user.__dict__.pop("_object_permissions", None)
+    user.__dict__.pop("_object_permissions", None)
     record_access(request, obj, how="break-glass", reason=reason)
     _tell_of_break_glass(grant)
     return grant
+
+
+def may_end_break_glass(user) -> bool:
+    """The DSL and deputies see every running emergency access and may end it (P10)."""
+    return _active(user) and user.has_role(*SAFEGUARDING_TEAM)
+
+
+@transaction.atomic
+def end_break_glass(request, grant: BreakGlassAccess) -> None:
+    """The safeguarding team ends a running grant: its holder loses the access at once, and
+    the ending is audited against the object it opened."""
+    if not may_end_break_glass(request.user):
+        raise Http404
+    require_second_factor(request.user)
+    grant.end()
+    opened = grant.opened
+    if opened is not None:
+        record_access(request, opened, how="break-glass ended")
 
 
 def _tell_of_break_glass(grant) -> None:

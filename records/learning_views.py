@@ -14,27 +14,36 @@ from confidentiality import access
 
 from .family_forms import GradeForm, ProgressNoteForm, WorkUploadForm
 from .models import PhotoConsent, Student, WorkItem
-from .policy import FAMILY_CONTACT, LEARNING_RECORD, LEARNING_VIEW
+from .policy import LEARNING_RECORD, SEE_WORK, learning_visible_to
 from .view_helpers import back_to_student
 
 
 def student_page_extras(student, user) -> dict:
     """What the student page shows of the child's learning and family, for the person looking.
 
-    The student has already been opened through the door (and audited); what is shown here
-    follows from the viewer's permissions on that student.
+    The student has already been opened through the door (and audited); each part shown here
+    follows from the viewer's need to know (``policy.LEARNING``, M4): nothing is fetched for a
+    part the viewer may not see.
     """
-    perms = access.object_permissions(user, student)
-    if LEARNING_VIEW not in perms:
+    shows = learning_visible_to(user, student)
+    if not shows:
         return {"learning": None}
-    with_family = FAMILY_CONTACT in perms
+    perms = access.object_permissions(user, student)
+    with_family = "family" in shows
     return {
         "learning": {
-            "grades": student.grades.all(),
-            "progress_notes": student.progress_notes.all(),
-            "work_items": WorkItem.objects.without_content().filter(student=student),
-            "consents": PhotoConsent.for_student(student),
-            "parent_links": student.parent_links.select_related("parent"),
+            "shows": {part: True for part in shows},
+            "grades": student.grades.all() if "grades" in shows else (),
+            "progress_notes": student.progress_notes.all() if "progress_notes" in shows else (),
+            "work_items": (
+                WorkItem.objects.without_content().filter(student=student)
+                if "work" in shows
+                else ()
+            ),
+            "consents": PhotoConsent.for_student(student) if "consents" in shows else (),
+            "parent_links": (
+                student.parent_links.select_related("parent") if "contacts" in shows else ()
+            ),
             "may_record": LEARNING_RECORD in perms,
             "with_family": with_family,
             "meetings": student.meeting_requests.all() if with_family else (),
@@ -98,11 +107,12 @@ def upload_work(request, pk):
     return _add(request, pk, WorkUploadForm, "records/learning_form.html", "work", _save_work)
 
 
-def serve_work(request, perms):
-    """The file of one piece of work, opened through the door and audited as a download."""
+def serve_work(request, perms, items=None):
+    """The file of one piece of work (of ``items``, if given), opened through the door and
+    audited as a download."""
     item = access.open_object(
         request,
-        WorkItem.objects.select_related("student"),
+        (WorkItem.objects.all() if items is None else items).select_related("student"),
         perms,
         how="download",
         pk=request.resolver_match.kwargs["pk"],
@@ -117,4 +127,4 @@ def serve_work(request, perms):
 
 @login_required
 def download_work(request, pk):
-    return serve_work(request, LEARNING_VIEW)
+    return serve_work(request, SEE_WORK)

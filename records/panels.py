@@ -110,3 +110,49 @@ def families(request):
         "body": f"{waiting} meeting request{'s' if waiting != 1 else ''} waiting for a reply.",
         "links": links,
     }
+
+
+@register(order=76)
+def ended_family_links(request):
+    """For the safeguarding team: the parent or carer links the office or the team ended
+    recently, who ended them and when (P12, P13); the reason is on the child's page."""
+    from .family_links import RECENT_DAYS, recently_ended
+
+    user = request.user
+    if not (user.is_authenticated and user.is_safeguarding_team):
+        return None
+    ended = list(recently_ended()[:20])
+    return {
+        "title": "Family links ended",
+        "body": f"Parent and carer links ended in the last {RECENT_DAYS} days.",
+        "empty_text": "" if ended else f"No link was ended in the last {RECENT_DAYS} days.",
+        "links": [
+            {
+                "label": f"{item.student} – ended {localtime(item.created_at):%d %b %Y %H:%M} "
+                f"by {item.ended_by or 'someone no longer here'}",
+                "url": reverse("records:student_detail", args=[item.student_id]) + "#family",
+            }
+            for item in ended
+        ],
+    }
+
+
+@register(order=18)
+def emergency_access(request):
+    """For the DSL and deputies: who is using emergency (break-glass) access now (P10)."""
+    from confidentiality import access
+    from confidentiality.models import BreakGlassAccess
+
+    if not access.may_end_break_glass(request.user):
+        return None
+    running = BreakGlassAccess.objects.active().count()
+    return {
+        "title": "Emergency access",
+        "body": f"{running} emergency access{'es' if running != 1 else ''} in use now.",
+        "links": [
+            {
+                "label": "See and end emergency access",
+                "url": reverse("records:emergency_access_list"),
+            }
+        ],
+    }

@@ -45,25 +45,50 @@ ALL_STUDENT_PERMISSIONS = (
     "import_mis",
     "assign_support",
     "share_family",
+    "end_parent_link",
+    # A child's learning and family, role-wide (see "need to know" below; M4).
+    "view_grade",
+    "view_progressnote",
+    "view_workitem",
+    "view_parentlink",
+    "view_photoconsent",
 )
 
 # Role-wide permissions, given to the role's group (apply to every student).
 ROLE_PERMISSIONS = {
     Role.DSL: ALL_STUDENT_PERMISSIONS,
     Role.DEPUTY_DSL: ALL_STUDENT_PERMISSIONS,
-    Role.HEAD_TEACHER: ("view_student", "view_send", "import_mis"),
+    # The head teacher also decides who supports each child (P25: a TA or a health professional
+    # assigned to them), as the safeguarding team does: an assignment opens medical or SEN
+    # detail, so it is an appointed person's decision (H1; see SupportAssignment.check_decider).
+    #
+    # The head answers for standards, exclusions and complaints: every child's attainment
+    # (grades and progress notes, read only) and who their parents and carers are; not pupils'
+    # work, photograph consent or the family's requests (M4; see "need to know" below).
+    Role.HEAD_TEACHER: (
+        "view_student",
+        "view_send",
+        "import_mis",
+        "assign_support",
+        "view_grade",
+        "view_progressnote",
+        "view_parentlink",
+    ),
     # The office keeps the roll (admissions, census): the everyday record of every child, the
     # MIS import, and the protected characteristics parents give on the admission form and the
     # census asks for — which they record, so they may read that section and nothing more (P23:
-    # no access rule depends on what it says).
-    # The office also records who supports each child (P25: a TA or a health professional
-    # assigned to them), as the safeguarding team does.
+    # no access rule depends on what it says). They end a parent or carer's link that should
+    # not be there (the DSL is told), as the safeguarding team may.
     Role.OFFICE_STAFF: (
         "view_student",
         "view_protected",
         "change_protected",
         "import_mis",
-        "assign_support",
+        "end_parent_link",
+        # Admissions and the photograph consent lists (P15): every child's parents and carers
+        # and their consent; no grades, progress notes or pupils' work (M4).
+        "view_parentlink",
+        "view_photoconsent",
     ),
 }
 
@@ -73,13 +98,81 @@ ROLE_PERMISSIONS = {
 ANY_STUDENT_VIEW = tuple(f"records.{c}" for c in ("view_student", "view_medical", "view_family"))
 
 
-# Staff who see a child's learning (grades, progress, work) and family matters on the student page.
-LEARNING_VIEW = "records.view_student"
+# --- a child's learning and family: need to know (M4, P5, P12, P13) ---------------------------
+# Those who teach or support a child (their ``record_learning`` grant, CLASSROOM above) see all
+# of the child's learning and family, and add to it; beyond them each role sees only what its
+# work needs, through a role-wide "view" permission of that model (ROLE_PERMISSIONS above); an
+# emergency (break-glass, P10) opening shows who to call, nothing of the child's learning.
+#
+#                      grades  progress  work  parents   photo    the family's requests
+#                              notes           & carers  consent  (meetings, permissions,
+#                                                                  messages sent)
+#   teaches/supports   yes     yes       yes   yes       yes      yes
+#   safeguarding team  yes     yes       yes   yes       yes      yes
+#   head teacher       yes     yes       no    yes       no       no
+#   office             no      no        no    yes       yes      no
+#   break-glass        no      no        no    yes       no       no
+#   anyone else        no      no        no    no        no       no
+#
+# Each entry holds "any of these permissions on the child", asked of one child at a time
+# (``access.has_permission``); they mix models, so they are not for ``access.restrict``.
 # Staff who add grades, progress notes and work: those who teach or support the child.
 LEARNING_RECORD = "records.record_learning"
+SEE_GRADES = (LEARNING_RECORD, "records.view_grade")
+SEE_PROGRESS_NOTES = (LEARNING_RECORD, "records.view_progressnote")
+SEE_WORK = (LEARNING_RECORD, "records.view_workitem")
+SEE_CONTACTS = (LEARNING_RECORD, "records.view_parentlink")
+SEE_CONSENTS = (LEARNING_RECORD, "records.view_photoconsent")
 # Staff who answer the family's meeting requests and ask permission to discuss a case (P7, P24):
 # those who teach the child, and the safeguarding team.
 FAMILY_CONTACT = "records.work_with_family"
+LEARNING = {
+    "grades": SEE_GRADES,
+    "progress_notes": SEE_PROGRESS_NOTES,
+    "work": SEE_WORK,
+    "contacts": SEE_CONTACTS,
+    "consents": SEE_CONSENTS,
+    "family": (FAMILY_CONTACT,),
+}
+
+
+def learning_visible_to(user, student) -> frozenset[str]:
+    """The parts of ``student``'s learning and family (keys of ``LEARNING``) this person sees."""
+    from confidentiality.access import has_permission
+
+    return frozenset(
+        part for part, perms in LEARNING.items() if has_permission(user, perms, student)
+    )
+
+
+def may_see_class_consents(user, group) -> bool:
+    """P15: a class's photograph consent (who must not be photographed) is for the staff who
+    teach the class and those who keep every child's consent role-wide (the office, the
+    safeguarding team). Never through break-glass, which opens one child; and always for the
+    whole class, so the page never says "everyone has consent" from part of it."""
+    from confidentiality.access import role_permissions
+
+    if not (user.is_authenticated and user.is_school_staff):
+        return False
+    if "records.view_photoconsent" in role_permissions(user):
+        return True
+    return group.staff.filter(pk=user.pk).exists()
+
+
+def with_parental_responsibility(queryset, user, path: str = "pk"):
+    """Of ``queryset`` (children, or a child's objects through ``path``), those of the children
+    ``user`` holds parental responsibility for (P12, P15, P24).
+
+    A contact without it (an emergency contact, a childminder) sees in the portal only the
+    child's name, how to reach the school and their own requests to meet: not grades, work,
+    consents, requests for permission or the school's messages, and never what another carer
+    asked (second review, 5)."""
+    from .models import ParentLink
+
+    children = ParentLink.objects.with_responsibility().filter(parent=user).values("student")
+    return queryset.filter(**{f"{path}__in": children})
+
+
 # The parent portal's permission (P12, P13).
 AS_PARENT = "records.view_as_parent"
 
@@ -120,8 +213,10 @@ def may_import(user) -> bool:
 
 # --- who supports a child, and who else may know the family's circumstances -----------------
 # Assigning a teaching assistant or a health professional to a child (P5, P25): the safeguarding
-# team and the office (role-wide, see ROLE_PERMISSIONS).
+# team and the head teacher (role-wide, see ROLE_PERMISSIONS), with a verified second factor.
 ASSIGN_SUPPORT = "records.assign_support"
+# Ending a parent or carer's link to a child (P12, P13): the office and the safeguarding team.
+END_PARENT_LINK = "records.end_parent_link"
 # P6: "personal and family circumstances (safeguarding team, and staff the DSL shares it with)".
 # Only the DSL and deputies decide (role-wide); the share itself is a per-child ``view_family``
 # grant, outside DERIVED, so no relationship sync ever removes it.
@@ -147,6 +242,6 @@ def may_open_class(user, group) -> bool:
 
     if not (user.is_authenticated and user.is_school_staff):
         return False
-    if LEARNING_VIEW in role_permissions(user):
+    if "records.view_student" in role_permissions(user):  # every child's everyday record
         return True
     return group.staff.filter(pk=user.pk).exists()

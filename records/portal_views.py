@@ -4,6 +4,10 @@ nothing else.
 Every page opens the child (or the child's object) through ``confidentiality.access`` with the
 parent's permission, which only the family link grants (records.grants). Any other id — another
 child, another child's work, a made-up one — is a 404, and every opening is audited once.
+
+A contact without parental responsibility (an emergency contact, a childminder) sees the child's
+name, how to reach the school and their own requests to meet; every other page is a 404 for them
+(``policy.with_parental_responsibility``). Each adult sees only the meeting requests they made.
 """
 
 from django.contrib import messages
@@ -27,7 +31,7 @@ from .models import (
     Student,
     WorkItem,
 )
-from .policy import AS_PARENT, is_parent
+from .policy import AS_PARENT, is_parent, with_parental_responsibility
 
 
 def _parent_only(request) -> None:
@@ -35,9 +39,14 @@ def _parent_only(request) -> None:
         raise Http404
 
 
-def _open_child(request, pk) -> Student:
+def _open_child(request, pk, responsibility: bool = False) -> Student:
+    """The child, for a parent or carer linked to them; with ``responsibility``, only for one who
+    holds parental responsibility (P15, P24)."""
     _parent_only(request)
-    return access.open_object(request, Student.objects.all(), AS_PARENT, pk=pk)
+    children = Student.objects.all()
+    if responsibility:
+        children = with_parental_responsibility(children, request.user)
+    return access.open_object(request, children, AS_PARENT, pk=pk)
 
 
 def _child_page(student, anchor: str = ""):
@@ -55,30 +64,35 @@ def home(request):
 
 @login_required
 def child(request, pk):
-    """Everything the school shares with the family about one child."""
+    """Everything the school shares with the family about one child: for those with parental
+    responsibility. Any other contact sees the child's name and their own requests to meet."""
     student = _open_child(request, pk)
-    return render(
-        request,
-        "portal/child.html",
-        {
-            "student": student,
+    context = {
+        "student": student,
+        # Each adult reads only their own requests and the replies to them: what a parent
+        # writes is for the child's teachers and the safeguarding team (P7).
+        "meetings": student.meeting_requests.filter(requested_by=request.user).select_related(
+            "answered_by"
+        ),
+        "has_responsibility": ParentLink.has_responsibility(request.user, student),
+    }
+    if context["has_responsibility"]:
+        context |= {
             "grades": student.grades.all(),
             "progress_notes": student.progress_notes.all(),
             "work_items": WorkItem.objects.without_content().filter(student=student),
             "consents": PhotoConsent.for_student(student),
             "discussions": student.discussion_permissions.select_related("teaching_group"),
-            # P2: "we have shared information" only for those with parental responsibility.
             "notices": student.notices.for_parent(request.user, student).select_related("sent_by"),
-            "meetings": student.meeting_requests.select_related("answered_by"),
-            "has_responsibility": ParentLink.has_responsibility(request.user, student),
-        },
-    )
+        }
+    return render(request, "portal/child.html", context)
 
 
 @login_required
 def photo_consent(request, pk):
-    """Give or withdraw consent for photographs, purpose by purpose (P15)."""
-    student = _open_child(request, pk)
+    """Give or withdraw consent for photographs, purpose by purpose (P15): for those with
+    parental responsibility only."""
+    student = _open_child(request, pk, responsibility=True)
     form = PhotoDecisionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -128,7 +142,11 @@ def discussion(request, pk):
     _parent_only(request)
     permission = access.open_object(
         request,
-        DiscussionPermission.objects.select_related("student", "teaching_group"),
+        with_parental_responsibility(
+            DiscussionPermission.objects.select_related("student", "teaching_group"),
+            request.user,
+            path="student",
+        ),
         AS_PARENT,
         pk=pk,
     )
@@ -154,6 +172,8 @@ def discussion(request, pk):
 
 @login_required
 def work_download(request, pk):
-    """The file of a piece of the child's work, audited as a download (P13)."""
+    """The file of a piece of the child's work, audited as a download (P13); for those with
+    parental responsibility."""
     _parent_only(request)
-    return serve_work(request, AS_PARENT)
+    items = with_parental_responsibility(WorkItem.objects.all(), request.user, path="student")
+    return serve_work(request, AS_PARENT, items)

@@ -4,18 +4,37 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
+from confidentiality.models import BreakGlassAccess
+from confidentiality.models.break_glass import REASON_MAX_CHARS, clean_reason
 
 from .learning_views import student_page_extras
 from .models import Student, TeachingGroup
-from .policy import ANY_STUDENT_VIEW, may_list_students, may_open_class
+from .policy import ANY_STUDENT_VIEW, may_list_students, may_open_class, may_see_class_consents
 from .support_views import support_page_extras
+
+
+def _query(request) -> str:
+    """The search words typed: at most 100 characters, without the control characters (a NUL
+    is refused by PostgreSQL) that no name or UPN contains."""
+    text = request.GET.get("q", "")[:100]
+    return "".join(c for c in text if c.isprintable() or c == " ").strip()
+
+
+def _audit_list(request, how: str, query: str = "") -> None:
+    """One access entry per look at a list of pupils, with what was searched for; a list has no
+    single object, so the entry is written against the looker's own account."""
+    access.record_access(
+        request, request.user, how=how, reason=f"searched for “{query}”" if query else ""
+    )
 
 
 def _search(queryset, text: str):
@@ -35,9 +54,10 @@ def student_list(request):
     if not may_list_students(request.user):
         raise Http404
     students = access.visible(request, Student.objects.all(), ANY_STUDENT_VIEW)
-    query = request.GET.get("q", "").strip()
+    query = _query(request)
     if query:
         students = _search(students, query)
+    _audit_list(request, "student list", query)
     page = Paginator(
         students.prefetch_related("teaching_groups").order_by("last_name", "first_name", "id"), 50
     ).get_page(request.GET.get("page"))
@@ -136,6 +156,7 @@ def class_detail(request, pk):
             "group": group,
             "students": students,
             "staff": group.staff.order_by("last_name", "first_name"),
+            "may_see_consents": may_see_class_consents(request.user, group),
         },
     )
 
@@ -143,11 +164,14 @@ def class_detail(request, pk):
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        min_length=10,
         label="Why do you need this record now?",
-        help_text="For example: “Child collapsed in PE; I need their allergies and emergency "
-        "steps.” The DSL is told at once and your reason is kept in the audit trail.",
+        help_text="A sentence or two, for example: “Child collapsed in PE; I need their "
+        "allergies and emergency steps.” The DSL is told at once and your reason is kept in the "
+        f"audit trail. At most {REASON_MAX_CHARS:,} characters.",
     )
+
+    def clean_reason(self):
+        return clean_reason(self.cleaned_data["reason"])
 
 
 @login_required
@@ -157,8 +181,10 @@ def find_student(request):
     if not access.may_break_glass(request.user):
         raise Http404
     access.require_second_factor(request.user)
-    query = request.GET.get("q", "").strip()
+    query = _query(request)
     results = _search(Student.objects.all(), query)[:20] if len(query) >= 2 else []
+    if len(query) >= 2:
+        _audit_list(request, "emergency search", query)
     return render(request, "records/find_student.html", {"query": query, "results": results})
 
 
@@ -170,12 +196,57 @@ def break_glass(request, pk):
     student = Student.objects.filter(pk=pk).first()
     if student is None:
         raise Http404
+    existing = access.active_break_glass(request.user, student)
+    if existing is not None:  # shown as it is: asking again never extends it
+        return render(request, "records/break_glass.html", {"student": student, "grant": existing})
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        grant = access.break_glass(request, student, form.cleaned_data["reason"])
-        messages.warning(
-            request,
-            f"Emergency access granted until {grant.expires_at:%H:%M}. The DSL has been told.",
-        )
-        return redirect("records:student_detail", pk=student.pk)
+        try:
+            grant = access.break_glass(request, student, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            until = timezone.localtime(grant.expires_at)
+            messages.warning(
+                request, f"Emergency access granted until {until:%H:%M}. The DSL has been told."
+            )
+            return redirect("records:student_detail", pk=student.pk)
     return render(request, "records/break_glass.html", {"student": student, "form": form})
+
+
+@login_required
+def emergency_access_list(request):
+    """P10: every running emergency access, for the DSL and deputies, each with an End button."""
+    if not access.may_end_break_glass(request.user):
+        raise Http404
+    access.require_second_factor(request.user)
+    grants = list(BreakGlassAccess.objects.active().select_related("user", "content_type"))
+    students = Student.objects.in_bulk(
+        [g.object_pk for g in grants if g.content_type.model_class() is Student]
+    )
+    rows = [{"grant": g, "student": students.get(_uuid(g.object_pk))} for g in grants]
+    _audit_list(request, "emergency access list")
+    return render(request, "records/emergency_access_list.html", {"rows": rows})
+
+
+def _uuid(value: str):
+    try:
+        return Student._meta.pk.to_python(value)
+    except ValidationError:
+        return None
+
+
+@login_required
+@require_POST
+def end_emergency_access(request, pk):
+    """The DSL or a deputy ends a running emergency access: its holder loses it at once."""
+    if not access.may_end_break_glass(request.user):
+        raise Http404
+    access.require_second_factor(request.user)
+    grant = BreakGlassAccess.objects.active().filter(pk=pk).select_related("user").first()
+    if grant is None:
+        messages.info(request, "That emergency access had already ended.")
+    else:
+        access.end_break_glass(request, grant)
+        messages.success(request, f"{grant.user}'s emergency access has ended.")
+    return redirect("records:emergency_access_list")

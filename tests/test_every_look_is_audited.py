@@ -43,15 +43,15 @@ PAGES = {
     "safeguarding:concern": ("dsl", lambda: Concern.objects.about_children().first()),
     "safeguarding:chronology": (
         "dsl",
-        lambda: Concern.objects.about_children().first().subjects.first().student,
+        lambda: Concern.objects.about_children().first().named_children[0].student,
     ),
     "safeguarding:chronology_print": (
         "dsl",
-        lambda: Concern.objects.about_children().first().subjects.first().student,
+        lambda: Concern.objects.about_children().first().named_children[0].student,
     ),
     "safeguarding:chronology_pdf": (
         "dsl",
-        lambda: Concern.objects.about_children().first().subjects.first().student,
+        lambda: Concern.objects.about_children().first().named_children[0].student,
     ),
     "safeguarding:advice_answer": ("dsl", lambda: AdviceRequest.objects.first()),
     "safeguarding:my_advice": (None, lambda: AdviceRequest.objects.first()),
@@ -60,12 +60,14 @@ PAGES = {
 # fetches its object through the door, which audits it when the action shows anything.
 ACTIONS = {
     "records:break_glass",
+    "records:end_emergency_access",
     "records:add_grade",
     "records:add_progress_note",
     "records:upload_work",
     "records:send_notice",
     "records:ask_discussion",
     "records:discussion_used",
+    "records:end_parent_link",
     "portal:ask_meeting",
     "portal:discussion",
     "safeguarding:alert_read",
@@ -88,6 +90,13 @@ ACTIONS = {
     "records:share_family",
     "records:stop_sharing_family",
     "records:record_talk_request",
+}
+# List pages that name confidential work (concerns, alerts about them): one access entry per
+# look, its subject the person looking (the address says which list).
+LIST_PAGES = {
+    "safeguarding:dashboard": "dsl",
+    "safeguarding:alerts": "dsl",
+    "safeguarding:adult_concerns": "dsl",
 }
 
 
@@ -144,6 +153,22 @@ def test_each_confidential_page_writes_exactly_one_access_entry(client, school):
         url = reverse(name, kwargs={"pk": obj.pk, **(extra[0] if extra else {})})
         before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
         response = client.get(url)
+        written = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() - before
+        if response.status_code != 200 or written != 1:
+            problems.append(f"{name}: status {response.status_code}, {written} access entries")
+    assert not problems, problems
+
+
+def test_each_list_page_writes_exactly_one_access_entry(client, school):
+    from django.urls import reverse
+
+    problems = []
+    for name, who in sorted(LIST_PAGES.items()):
+        user = User.objects.get(username=who)
+        client.logout()
+        sign_in(client, user, verified=True)
+        before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+        response = client.get(reverse(name))
         written = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() - before
         if response.status_code != 200 or written != 1:
             problems.append(f"{name}: status {response.status_code}, {written} access entries")

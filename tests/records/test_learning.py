@@ -31,9 +31,10 @@ def test_the_class_teacher_sees_grades_progress_and_work_on_the_student_page(
     assert access_entries(child).count() == 1
 
 
-def test_the_office_sees_learning_but_may_not_add_to_it(client, office, child, learning):
+def test_the_office_sees_no_grades_and_may_not_add_them(client, office, child, learning):
+    # M4: the office runs admissions and the census; grades are not theirs to read.
     page = sign_in(client, office).get(student_url(child)).content.decode()
-    assert "27/30 for Ravi" in page
+    assert "27/30 for Ravi" not in page and "Ravi reads fluently." not in page
     assert "Add a grade" not in page
     assert sign_in(client, office).get(f"/records/students/{child.pk}/grades/new/").status_code == (
         404
