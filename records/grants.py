@@ -202,8 +202,13 @@ def assign_role_permissions(sender, app_config=None, **kwargs):
             content_type__app_label="records", codename__in=policy.ALL_STUDENT_PERMISSIONS
         )
     }
-    for role, codenames in policy.ROLE_PERMISSIONS.items():
-        roles.group_for(role).permissions.add(*(perms[c] for c in codenames if c in perms))
+    # Exactly the table in records/policy.py: a permission a role no longer has (the office's
+    # grades, say, after a policy change) is taken away on the next migrate, not left behind.
+    for role in roles.Role:
+        wanted = {perms[c] for c in policy.ROLE_PERMISSIONS.get(role, ()) if c in perms}
+        group = roles.group_for(role)
+        group.permissions.remove(*(p for p in perms.values() if p not in wanted))
+        group.permissions.add(*wanted)
     # P7: the safeguarding team reads and closes every pupil's request to talk.
     talk = Permission.objects.filter(
         content_type__app_label="records",

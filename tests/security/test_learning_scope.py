@@ -161,3 +161,20 @@ def test_the_class_page_links_the_consent_list_only_for_those_who_may_open_it(
     assert link not in client.get(f"/records/classes/{oak.pk}/").content.decode()
     sign_in(client, office)
     assert link in client.get(f"/records/classes/{oak.pk}/").content.decode()
+
+
+def test_a_permission_the_policy_no_longer_gives_is_taken_away_on_migrate(db):
+    """An install that ran an older policy (the office reading grades) is brought to the table."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    from confidentiality import roles as role_groups
+    from confidentiality.roles import Role
+    from records.grants import assign_role_permissions
+
+    office = role_groups.group_for(Role.OFFICE_STAFF)
+    stale = Permission.objects.get(content_type__app_label="records", codename="view_grade")
+    office.permissions.add(stale)
+    assign_role_permissions(sender=None, app_config=apps.get_app_config("records"))
+    assert not office.permissions.filter(pk=stale.pk).exists()
+    assert office.permissions.filter(codename="view_parentlink").exists()
