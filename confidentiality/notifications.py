@@ -1,10 +1,12 @@
 """Alerts to people. Emails name who and when, never what: the content stays in the app."""
 
 import logging
+import unicodedata
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from confidentiality import roles
@@ -17,14 +19,55 @@ def _team_addresses() -> list[str]:
     return sorted({p.email for p in people if p is not None and p.email})
 
 
+# What must never reach a mail header: control characters (CR and LF above all, which would end
+# the header), zero-width and bidirectional formatting characters (which can disguise a name),
+# and line or paragraph separators. Names typed by people or imported from the MIS carry them.
+_HEADER_UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+MAX_SUBJECT = 200
+
+
+def header_safe(value: str) -> str:
+    """``value`` fit for one line of a mail header: unsafe characters become spaces, runs of
+    spaces one space."""
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in _HEADER_UNSAFE else ch for ch in str(value or "")
+    )
+    return " ".join(cleaned.split())
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """A text template rendered without HTML escaping (a plain-text part or a subject should
+    say O'Brien, not O&#x27;Brien); the HTML part is escaped as usual."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def send_templated(template: str, recipients: list[str], context: dict) -> int:
-    if not recipients:
+    """One message to each address, so nobody learns who else was told (a parent never sees
+    another family's address); returns how many were sent. Every header value is made safe
+    first, so an odd name never stops a message. If any sending fails, the others are still
+    tried and the first failure is raised afterwards (callers retry or log it)."""
+    addresses = []
+    for address in recipients or ():
+        address = header_safe(address)
+        if address and address.lower() not in {a.lower() for a in addresses}:
+            addresses.append(address)
+    if not addresses:
         return 0
     context = {"school_name": settings.SCHOOL_NAME, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    text = render_to_string(f"emails/{template}.txt", context)
+    subject = header_safe(_render_plain(f"emails/{template}_subject.txt", context))[:MAX_SUBJECT]
+    text = _render_plain(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-    return send_mail(subject, text, None, recipients, html_message=html)
+    sent, failure = 0, None
+    for address in addresses:
+        message = EmailMultiAlternatives(subject, text, None, [address])
+        message.attach_alternative(html, "text/html")
+        try:
+            sent += message.send()
+        except Exception as error:  # any failure of the mail system: try the others first
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return sent
 
 
 def break_glass_facts(grant) -> dict:

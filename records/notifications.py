@@ -1,5 +1,10 @@
 """Emails to families and staff about the portal. They say that there is something to read and
-who it is from, never what it says (the content stays in the app)."""
+who it is from, never what it says (the content stays in the app).
+
+Each person gets their own message (``send_templated`` sends one per address), so no family
+learns another contact's address, and only those with parental responsibility are emailed: an
+emergency contact or a carer without responsibility may be the very adult the school is
+worried about."""
 
 from django.contrib.auth import get_user_model
 
@@ -12,11 +17,23 @@ def _addresses(users) -> list[str]:
     return sorted({u.email for u in users if u.email and u.is_active})
 
 
-def parents_of(student, responsibility_only: bool = False) -> list[str]:
-    links = ParentLink.objects.filter(student=student).select_related("parent")
-    if responsibility_only:
-        links = links.with_responsibility()
-    return _addresses(link.parent for link in links)
+def parents_of(student) -> list[str]:
+    """The addresses of the people with parental responsibility for ``student``."""
+    links = ParentLink.objects.filter(student=student).with_responsibility()
+    return _addresses(link.parent for link in links.select_related("parent"))
+
+
+def tell_requester_of_reply(meeting) -> int:
+    """“There is a reply to your meeting request”: to the parent or carer who asked, and only
+    while they are still linked to the child (each adult reads only their own requests)."""
+    person = meeting.requested_by
+    if person is None:
+        return 0
+    if not ParentLink.objects.filter(parent=person, student=meeting.student).exists():
+        return 0
+    return send_templated(
+        "portal_update", _addresses([person]), {"what": "a reply to your meeting request"}
+    )
 
 
 def staff_working_with(student) -> list[str]:
@@ -27,9 +44,11 @@ def staff_working_with(student) -> list[str]:
     return _addresses(get_user_model().objects.filter(pk__in=ids))
 
 
-def tell_parents(student, what: str, responsibility_only: bool = False) -> int:
-    """“There is something new about your child in the portal” — e.g. a message, a reply."""
-    return send_templated("portal_update", parents_of(student, responsibility_only), {"what": what})
+def tell_parents(student, what: str, responsibility_only: bool = True) -> int:
+    """“There is something new about your child in the portal” — e.g. a message, a reply.
+    Always to those with parental responsibility only, one message each (``responsibility_only``
+    is kept for the callers that say so; it cannot be turned off)."""
+    return send_templated("portal_update", parents_of(student), {"what": what})
 
 
 def tell_staff_of_meeting_request(meeting) -> int:

@@ -1,15 +1,39 @@
 """Raising a concern about an adult who works with children: it goes to the DSL and the head
-teacher only (see models/adults.py for who exactly), never to the person named, and an
-allegation starts the LADO clock (the LADO is told within one working day)."""
+teacher only (see models/adults.py for who exactly, and the last resort), never to the person
+named, and an allegation starts the LADO clock (the LADO is told within one working day).
 
+Nobody is ever told a concern "has gone" when nobody received it: the person raising it is then
+told so, with the local authority designated officer's contact (``LADO_CONTACT``), and the
+periodic check gives it to whoever takes office next."""
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from . import policy, routing
 from .grants import grant_author
-from .models import Alert, Concern, ConcernAboutAdult, Referral
+from .models import Alert, Concern, ConcernAboutAdult, ConcernUserObjectPermission, Referral
 from .models.adults import handlers_for
+
+
+def lado_contact() -> str:
+    """How to reach the local authority designated officer, as the school configured it."""
+    return getattr(settings, "LADO_CONTACT", "") or (
+        "their number is in the school's safeguarding policy"
+    )
+
+
+def holders(concern) -> list:
+    """The people who hold this concern about an adult now (their object grant)."""
+    app_label, codename = policy.ADULT_CASEWORK.split(".")
+    grants = ConcernUserObjectPermission.objects.filter(
+        content_object=concern,
+        permission__content_type__app_label=app_label,
+        permission__codename=codename,
+        user__is_active=True,
+    ).select_related("user")
+    return [grant.user for grant in grants]
 
 
 def raise_adult_concern(author, data: dict) -> tuple[Concern, bool]:
@@ -45,12 +69,13 @@ def raise_adult_concern(author, data: dict) -> tuple[Concern, bool]:
             for handler in handlers:
                 assign_perm(policy.ADULT_CASEWORK, handler, concern)
             if adult.is_allegation:
-                # The LADO route: the referral's clock (one working day) starts now.
+                # The LADO route: the referral's clock (one working day) starts now. Nobody has
+                # made it yet: whoever handles the concern is recorded when they make it.
                 Referral(
                     concern=concern,
                     agency=Referral.Agency.LADO,
                     method=Referral.Method.PHONE,
-                    made_by=handlers[0] if handlers else author,
+                    made_by=None,
                     details="Allegation about an adult: refer to the LADO within one working day.",
                 ).save()
             facts = {

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
+from .forms import ACCOUNT_MAX, TEXT_MAX, bounded, check_when
 from .models import Concern, Referral
 
 
@@ -36,7 +37,8 @@ class TriageForm(forms.Form):
     level = forms.ChoiceField(
         choices=[("", "Not yet decided")] + Concern.Level.choices, required=False
     )
-    level_reason = forms.CharField(
+    level_reason = bounded(
+        TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         label="Why this level",
@@ -53,9 +55,9 @@ class TriageForm(forms.Form):
         super().__init__(*args, **kwargs)
         if concern.is_about_adult:
             # Only the people the concern about an adult was routed to; never the adult named.
-            from .models.adults import handlers_for
+            from .models.adults import handlers_of
 
-            handlers = [p.pk for p in handlers_for(concern.adult.person)]
+            handlers = [p.pk for p in handlers_of(concern)]
             self.fields["assigned_to"].queryset = get_user_model().objects.filter(pk__in=handlers)
         else:
             self.fields["assigned_to"].queryset = _people(SAFEGUARDING_TEAM)
@@ -70,12 +72,12 @@ class TriageForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Note")
+    text = bounded(ACCOUNT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Note")
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="What needs doing"
+    description = bounded(
+        TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="What needs doing"
     )
     owner = PersonChoiceField(queryset=_people(SCHOOL_STAFF), label="Who will do it")
     due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due by")
@@ -97,9 +99,15 @@ class ReferralForm(forms.Form):
     )
     contact = forms.CharField(required=False, max_length=200, label="Who you spoke to")
     agency_reference = forms.CharField(required=False, max_length=200, label="Their reference")
-    details = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What was said and agreed"
+    details = bounded(
+        TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was said and agreed",
     )
+
+    def clean_made_at(self):
+        return check_when(self.cleaned_data["made_at"])
 
 
 class ReferralUpdateForm(forms.Form):
@@ -113,9 +121,15 @@ class ReferralUpdateForm(forms.Form):
         label="Written follow-up sent at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    outcome = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Outcome"
+    outcome = bounded(
+        TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Outcome"
     )
+
+    def clean_made_at(self):
+        return check_when(self.cleaned_data["made_at"])
+
+    def clean_written_follow_up_at(self):
+        return check_when(self.cleaned_data["written_follow_up_at"])
 
 
 class CloseForm(forms.Form):
@@ -123,7 +137,8 @@ class CloseForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("", "Choose a decision")] + Concern.Decision.choices, required=False
     )
-    rationale = forms.CharField(
+    rationale = bounded(
+        TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         label="Rationale",

@@ -1,6 +1,7 @@
 """The concern form (P1, P20, P21) and the safeguarding team's forms."""
 
 import uuid
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -16,6 +17,72 @@ from .models import Category, Concern, ConcernSubject
 MAX_ATTACHMENT_BYTES = getattr(settings, "SAFEGUARDING_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
 MAX_ATTACHMENTS = 5
 ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/gif", "application/pdf")
+
+# What one box may hold (M3): far more than anyone writes about one event, small enough that
+# nothing typed can make a page, an email or the chronology PDF slow.
+ACCOUNT_MAX = 20_000  # what was seen or said
+TEXT_MAX = 5_000  # follow-up, actions, notes, questions, answers, reasons
+SHORT_MAX = 200  # a place, a name, a reference
+# The earliest date anyone may give for an event: before it, the date is a slip of the keyboard.
+EARLIEST_YEARS_AGO = 20
+# A concern about an adult may describe something long past (a non-recent allegation).
+EARLIEST_ADULT_YEAR = 1950
+FUTURE_GRACE = timedelta(minutes=5)
+
+
+def _length_check(limit: int):
+    def check(value):
+        if value and len(value) > limit:
+            raise forms.ValidationError(
+                f"This is {len(value):,} characters long; this box takes up to {limit:,}. "
+                "Everything you typed is still here: please shorten it, then send again.",
+                code="max_length",
+            )
+
+    return check
+
+
+def limit_length(field, limit: int):
+    """Give a text field a length limit with a clear message. Not the browser's ``maxlength``,
+    which would silently cut a long paste: the server says what is wrong and keeps the text."""
+    field.validators.append(_length_check(limit))
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
+def bounded(limit: int, **kwargs) -> forms.CharField:
+    """A free-text field with a length limit (see ``limit_length``)."""
+    return limit_length(forms.CharField(**kwargs), limit)
+
+
+def check_when(value, earliest=None):
+    """An event's date: not in the future (a few minutes' grace for clocks), not before
+    ``earliest`` (by default twenty years ago). Raises a message in plain words."""
+    if value is None:
+        return value
+    now = timezone.now()
+    if value > now + FUTURE_GRACE:
+        raise forms.ValidationError("This is in the future: when did it happen?")
+    if earliest is None:
+        earliest = now - timedelta(days=365 * EARLIEST_YEARS_AGO)
+    if value < earliest:
+        raise forms.ValidationError(
+            f"This is before {timezone.localtime(earliest):%d %B %Y}: please check the date."
+        )
+    return value
+
+
+def earliest_adult_concern():
+    return timezone.make_aware(datetime(EARLIEST_ADULT_YEAR, 1, 1))
+
+
+def may_choose_children(user) -> bool:
+    """Whether the child chooser lists the school's children for this person: not for someone
+    who has yet to sign the confidentiality agreement (a new volunteer or nurse), who types the
+    child's name instead. They can always report (P3); they just see no list of pupils."""
+    from confidentiality.models.agreements import must_accept_agreement_now
+
+    return user is None or not must_accept_agreement_now(user)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,6 +132,9 @@ class StudentChoiceField(forms.ModelChoiceField):
 
 
 class SubjectForm(forms.Form):
+    """One child and their part. Without a list to choose from (``may_choose`` false), nothing
+    can be chosen: the concern form's "child's name" box is used instead."""
+
     student = StudentChoiceField(
         queryset=Student.objects.order_by("last_name", "first_name"),
         required=False,
@@ -74,8 +144,10 @@ class SubjectForm(forms.Form):
         choices=ConcernSubject.Part.choices, initial=ConcernSubject.Part.SUBJECT, label="Their part"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_choose=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_choose:
+            self.fields["student"].queryset = Student.objects.none()
         # Each row's labels say which row they belong to, for screen-reader users.
         n = _row_number(self.prefix)
         self.fields["student"].label = f"Child {n}"
@@ -83,9 +155,16 @@ class SubjectForm(forms.Form):
 
 
 class BaseSubjectFormSet(forms.BaseFormSet):
+    may_choose = True
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "may_choose": self.may_choose}
+
     def clean(self):
         if any(self.errors):
             return
+        if not self.may_choose:
+            return  # the child is named in the concern form's own box
         chosen = [f.cleaned_data.get("student") for f in self.forms if f.cleaned_data]
         chosen = [s for s in chosen if s is not None]
         if not chosen:
@@ -134,10 +213,14 @@ class BaseMarkFormSet(forms.BaseFormSet):
         ]
 
 
-def subject_formset(data=None, initial=None):
-    initial = initial or []
+def subject_formset(data=None, initial=None, user=None):
+    """The child rows. For someone who may not see the list of children, no rows are offered."""
+    may_choose = may_choose_children(user)
+    initial = (initial or []) if may_choose else []
     cls = formset_factory(SubjectForm, formset=BaseSubjectFormSet, extra=max(1, 3 - len(initial)))
-    return cls(data, initial=initial or None, prefix="students")
+    formset = cls(data, initial=initial or None, prefix="students")
+    formset.may_choose = may_choose
+    return formset
 
 
 def mark_formset(data=None, initial=None):
@@ -160,7 +243,15 @@ class ConcernForm(forms.Form):
         label="How urgent is it?",
         help_text="If a child is in immediate danger, call 999 first, then log it here.",
     )
-    account = forms.CharField(
+    child_named = bounded(
+        SHORT_MAX,
+        required=False,
+        label="The child's name and class",
+        help_text="As far as you know them, e.g. “Sam, Year 4, Mrs Patel's class”. The "
+        "safeguarding team will find the child's record.",
+    )
+    account = bounded(
+        ACCOUNT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         label="What you saw, or what the child said, in their own words",
@@ -175,13 +266,15 @@ class ConcernForm(forms.Form):
     bad_time_or_place = forms.BooleanField(
         required=False, label="It was said at a bad time or place (in class, in a corridor…)"
     )
-    private_follow_up = forms.CharField(
+    private_follow_up = bounded(
+        TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="How you followed it up privately",
         help_text="P21: when and where you gave the child a private moment to talk, or plan to.",
     )
-    actions_taken = forms.CharField(
+    actions_taken = bounded(
+        TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Actions you have already taken",
@@ -211,17 +304,51 @@ class ConcernForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Someone who may not see the list of children names the child in words instead.
+        self.may_choose_child = may_choose_children(user)
+        if self.may_choose_child:
+            del self.fields["child_named"]
+        else:
+            self.fields["child_named"].required = True
+            self.fields["child_named"].error_messages["required"] = (
+                "Write the child's name and class, or describe them if you do not know their "
+                "name (e.g. “a girl in Year 2”)."
+            )
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             self.initial.setdefault("happened_at", timezone.localtime().replace(second=0))
 
     def clean_happened_at(self):
-        value = self.cleaned_data["happened_at"]
-        if value > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError("This is in the future: when did it happen?")
-        return value
+        return check_when(self.cleaned_data["happened_at"])
+
+    def clean(self):
+        data = super().clean()
+        named = (data.get("child_named") or "").strip()
+        if named and "account" in data:
+            # No field of the concern holds a child who is not linked: the name goes at the top
+            # of the account, encrypted with it, for the team to link the right record.
+            prefix = f"Child named by the person raising this concern: {named}"
+            data["account"] = f"{prefix}\n\n{data['account']}".strip()
+        return data
+
+    def fits(self, subjects) -> bool:
+        """Checks across the form and the child rows: an event before a child was born is a
+        slip of the keyboard. Adds the error and answers False; call after both are valid."""
+        when = self.cleaned_data.get("happened_at")
+        born = [
+            student.date_of_birth
+            for student, _part in subjects.entries()
+            if getattr(student, "date_of_birth", None)
+        ]
+        if when and born and timezone.localdate(when) < min(born):
+            self.add_error(
+                "happened_at",
+                "This is before the child was born: please check the date.",
+            )
+            return False
+        return True
 
 
 def initial_from_draft(payload: dict) -> tuple[dict, list, list]:

@@ -1,5 +1,7 @@
 """Routing: every concern reaches the safeguarding team at once, and urgent ones climb until
-someone acknowledges them (P3, P8).
+someone acknowledges them (P3, P8). A concern about an adult goes only to its handlers (see
+``models/adults.py``) and climbs its own ladder when it is urgent, an allegation, or held by
+nobody; whoever takes office later is told of one still waiting.
 
 In-app alerts are written in the same transaction as the concern, so they cannot be lost; emails
 are queued as ``Notification`` rows and sent by the task worker after the commit, retried on
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from confidentiality import roles
 from confidentiality.notifications import break_glass_facts, send_templated
@@ -43,10 +46,9 @@ def people_to_tell(concern) -> list:
     """Who hears about a concern's progress: the team, or, for a concern about an adult, only
     the people it was routed to (never the deputies or the person named)."""
     if concern is not None and concern.is_about_adult:
-        from .models.adults import handlers_for
+        from .models.adults import handlers_of
 
-        adult = getattr(concern, "adult", None)
-        return handlers_for(adult.person) if adult else []
+        return handlers_of(concern)
     return team_members()
 
 
@@ -210,17 +212,80 @@ def escalate(concern, now) -> None:
     alert(recipients, Alert.Kind.ESCALATED, message, concern, "concern_escalated", facts)
 
 
+def escalate_adult_concern(concern, now) -> None:
+    """Climb one step up the concern's own ladder (the DSL, the head teacher, the chair of
+    governors; the deputies only when the DSL is named; never the person named): whoever joins
+    receives it, and everyone who holds it is told it is still waiting."""
+    from .models.adults import handlers_of
+    from .policy import ADULT_CASEWORK
+
+    concern.escalation_level += 1
+    concern.escalated_at = now
+    concern.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
+    handlers = handlers_of(concern)
+    for person in handlers:
+        assign_perm(ADULT_CASEWORK, person, concern)
+    facts = _who_and_when(concern)
+    message = (
+        f"Concern about an adult {concern.reference} raised by {facts['raised_by']} at "
+        f"{facts['raised_at']} has not been acknowledged by the people who handle it."
+    )
+    url = reverse("safeguarding:concern", kwargs={"pk": concern.pk})
+    alert(handlers, Alert.Kind.ESCALATED, message, concern, "adult_concern_escalated", facts, url)
+
+
+def _adult_concern_climbs(concern) -> bool:
+    """Urgent ones and allegations climb when unacknowledged, and so does one nobody holds."""
+    from .adults import holders
+
+    adult = getattr(concern, "adult", None)
+    return concern.is_urgent or (adult is not None and adult.is_allegation) or not holders(concern)
+
+
 def escalate_overdue(now=None) -> int:
-    """Escalate each urgent concern nobody has acknowledged in time."""
+    """Escalate each urgent concern (and each waiting allegation about an adult, or concern
+    about an adult nobody holds) that nobody has acknowledged in time."""
     now = now or timezone.now()
     count = 0
-    # Concerns about adults already go to the DSL and head teacher at once: they do not climb
-    # to the deputies, who must not see them.
     queue = Concern.objects.about_children().urgent_unacknowledged()
     for concern in queue.filter(escalation_level__lt=2):
         if escalation_due_at(concern) <= now:
             escalate(concern, now)
             count += 1
+    # Concerns about adults climb their own ladder: never to the deputies (unless the DSL is
+    # named), who must not see them, and never to the person named.
+    adults = Concern.objects.about_adults().awaiting_dsl().filter(escalation_level__lt=2)
+    for concern in adults.select_related("adult"):
+        if escalation_due_at(concern) <= now and _adult_concern_climbs(concern):
+            escalate_adult_concern(concern, now)
+            count += 1
+    return count
+
+
+def tell_new_handlers(now=None) -> int:
+    """A concern about an adult that nobody has acknowledged reaches whoever handles it now
+    (a new DSL, head teacher or chair of governors), even one that reached nobody when it was
+    raised: each holder who has had no alert about it gets one."""
+    from .adults import holders
+
+    count = 0
+    for concern in Concern.objects.about_adults().awaiting_dsl():
+        told = set(Alert.objects.filter(concern=concern).values_list("recipient_id", flat=True))
+        new = [person for person in holders(concern) if person.pk not in told]
+        if not new:
+            continue
+        facts = _who_and_when(concern)
+        alert(
+            new,
+            Alert.Kind.ADULT_CONCERN,
+            f"Concern about an adult {concern.reference} raised by {facts['raised_by']} at "
+            f"{facts['raised_at']}.",
+            concern,
+            "concern_raised",
+            facts,
+            url=reverse("safeguarding:concern", kwargs={"pk": concern.pk}),
+        )
+        count += len(new)
     return count
 
 
@@ -232,7 +297,7 @@ def alert_overdue(now=None) -> int:
     actions = Action.objects.overdue(timezone.localdate(now)).filter(
         overdue_alerted_at__isnull=True, concern__status__in=["acknowledged", "in_progress", "new"]
     )
-    for action in actions.select_related("concern__adult__person", "owner"):
+    for action in actions.select_related("concern__adult", "owner"):
         if action.concern.is_about_adult:
             recipients = {p.pk: p for p in people_to_tell(action.concern)}
         else:
@@ -248,7 +313,7 @@ def alert_overdue(now=None) -> int:
         action.save(update_fields=["overdue_alerted_at", "updated_at"])
         count += 1
     referrals = Referral.objects.overdue(now).filter(overdue_alerted_at__isnull=True)
-    for referral in referrals.select_related("concern__adult__person"):
+    for referral in referrals.select_related("concern__adult"):
         alert(
             people_to_tell(referral.concern) if referral.concern.is_about_adult else team,
             Alert.Kind.OVERDUE_REFERRAL,
@@ -268,6 +333,7 @@ def run_checks(now=None) -> dict:
     with transaction.atomic():
         return {
             "escalated": escalate_overdue(now),
+            "handed_on": tell_new_handlers(now),
             "overdue": alert_overdue(now),
             "retried": retry_due(now),
         }

@@ -8,6 +8,16 @@ from confidentiality.roles import MAY_LOG_CONCERN
 from records.models import Student
 
 from .casework_forms import PersonChoiceField
+from .forms import (
+    ACCOUNT_MAX,
+    SHORT_MAX,
+    TEXT_MAX,
+    bounded,
+    check_when,
+    earliest_adult_concern,
+    limit_length,
+    may_choose_children,
+)
 from .models import (
     AdviceRequest,
     Category,
@@ -70,6 +80,17 @@ class InformationShareForm(forms.ModelForm):
         )
         self.instance.concern = concern
         self.fields["student"].queryset = concern.students()
+        for name in ("agency", "recipient"):
+            limit_length(self.fields[name], SHORT_MAX)
+        for name in ("what_was_shared", "reason_not_told"):
+            limit_length(self.fields[name], TEXT_MAX)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Not a model field (a blind link): hand it to the share before the model's own checks.
+        if cleaned.get("student") is not None:
+            self.instance.student = cleaned["student"]
+        return cleaned
 
 
 class AdviceRequestForm(forms.ModelForm):
@@ -84,17 +105,24 @@ class AdviceRequestForm(forms.ModelForm):
         model = AdviceRequest
         fields = ["student", "question"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question"].widget.attrs["rows"] = 5
         self.fields["question"].help_text = (
             "A short question for the DSL and deputies. If a child may be at risk now, log a "
             "concern instead."
         )
+        limit_length(self.fields["question"], TEXT_MAX)
+        if not may_choose_children(user):
+            # Until they sign the agreement, no list of the school's children: they name the
+            # child in the question, if it is about one.
+            del self.fields["student"]
+            question = self.fields["question"]
+            question.help_text += " If it is about a child, say who (their name and class)."
 
 
 class AdviceAnswerForm(forms.Form):
-    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Your answer")
+    answer = bounded(TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Your answer")
 
 
 class AdultConcernForm(forms.Form):
@@ -109,7 +137,8 @@ class AdultConcernForm(forms.Form):
         choices=ConcernAboutAdult.Nature.choices, widget=forms.RadioSelect, label="Kind of concern"
     )
     category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER)
-    account = forms.CharField(
+    account = bounded(
+        ACCOUNT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="What you saw or heard",
         help_text="Facts, in the words used. Do not investigate or speak to the person.",
@@ -123,6 +152,10 @@ class AdultConcernForm(forms.Form):
     def __init__(self, *args, author, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = working_with_children().exclude(pk=author.pk)
+
+    def clean_happened_at(self):
+        # Something long past may be reported (a non-recent allegation); never the future.
+        return check_when(self.cleaned_data["happened_at"], earliest=earliest_adult_concern())
 
 
 class TrainingRecordForm(forms.ModelForm):
@@ -154,8 +187,11 @@ class ConvertAdviceForm(forms.Form):
     urgency = forms.ChoiceField(
         choices=Concern.Urgency.choices, initial=Concern.Urgency.ROUTINE, widget=forms.RadioSelect
     )
-    account = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), label="What was seen or said"
+    account = bounded(
+        ACCOUNT_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="What was seen or said"
     )
     happened_at = forms.DateTimeField(widget=DATETIME, label="When")
     location = forms.CharField(max_length=200, required=False, label="Where")
+
+    def clean_happened_at(self):
+        return check_when(self.cleaned_data["happened_at"])

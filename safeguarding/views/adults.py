@@ -1,5 +1,7 @@
-"""Concerns about adults: anyone who may log a concern may raise one; only the people it is
-routed to (DSL and head teacher, see models/adults.py) see the list and open them."""
+"""Concerns about adults: anyone who may log a concern may raise one (sign-in only: reporting is
+never delayed, P3); only the people it is routed to (DSL and head teacher, see models/adults.py)
+see the list and open them, always with a verified second factor, and each look at the list is
+audited."""
 
 import uuid
 
@@ -15,6 +17,7 @@ from .. import adults
 from ..models import Concern
 from ..policy import ADULT_CASEWORK, may_handle_adult_concerns, may_log_concern
 from ..sharing_forms import AdultConcernForm
+from .team import record_list_look
 
 
 @login_required
@@ -29,11 +32,7 @@ def log_adult_concern(request):
             except PermissionError as refusal:
                 messages.error(request, str(refusal))
                 return redirect("safeguarding:log_adult_concern")
-            messages.success(
-                request,
-                f"Thank you. Concern {concern.reference} has gone to the people who handle "
-                "concerns about adults. Do not discuss it with the person concerned.",
-            )
+            _confirm(request, concern)
             return redirect("safeguarding:my_concern", pk=concern.pk)
     else:
         form = AdultConcernForm(
@@ -43,7 +42,31 @@ def log_adult_concern(request):
                 "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             },
         )
-    return render(request, "safeguarding/adult_concern_form.html", {"form": form})
+    return render(
+        request,
+        "safeguarding/adult_concern_form.html",
+        {"form": form, "lado_contact": adults.lado_contact()},
+    )
+
+
+def _confirm(request, concern) -> None:
+    """Say truthfully where the concern went: never "sent" when nobody received it."""
+    lado = adults.lado_contact()
+    if adults.holders(concern):
+        messages.success(
+            request,
+            f"Thank you. Concern {concern.reference} has gone to the people who handle "
+            "concerns about adults. Do not discuss it with the person concerned. You may also "
+            f"contact the LADO directly: {lado}.",
+        )
+    else:
+        messages.warning(
+            request,
+            f"Concern {concern.reference} is saved, but nobody in the school could be sent it "
+            "now (no DSL, head teacher or chair of governors is set up to receive it). Please "
+            f"contact the LADO today, yourself: {lado}. Do not discuss it with the person "
+            "concerned.",
+        )
 
 
 @login_required
@@ -51,7 +74,14 @@ def adult_concerns(request):
     """The concerns about adults routed to this person; never one that names them."""
     if not may_handle_adult_concerns(request.user):
         raise Http404
-    concerns = access.visible(
-        request, Concern.objects.about_adults().not_about(request.user), ADULT_CASEWORK
-    ).select_related("adult__person", "raised_by")
+    # Whoever handles them (a governor too): only with a verified second factor (M5).
+    access.require_second_factor(request.user, always=True)
+    record_list_look(request)
+    concerns = (
+        access.visible(
+            request, Concern.objects.about_adults().not_about(request.user), ADULT_CASEWORK
+        )
+        .with_people_named()
+        .select_related("raised_by")
+    )
     return render(request, "safeguarding/adult_concerns.html", {"concerns": concerns})

@@ -20,10 +20,10 @@ def ask(request):
     """Anyone who may log a concern may ask; only sign-in is needed, like logging a concern."""
     if not may_log_concern(request.user):
         raise Http404
-    form = AdviceRequestForm(request.POST or None)
+    form = AdviceRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         advice = advice_service.ask(
-            request.user, form.cleaned_data["question"], form.cleaned_data["student"]
+            request.user, form.cleaned_data["question"], form.cleaned_data.get("student")
         )
         messages.success(
             request,
@@ -38,9 +38,11 @@ def ask(request):
 def my_requests(request):
     if not may_log_concern(request.user):
         raise Http404
-    requests = access.visible(
-        request, AdviceRequest.objects.asked_by(request.user), ADVICE_READ
-    ).select_related("student", "answered_by", "concern")
+    requests = (
+        access.visible(request, AdviceRequest.objects.asked_by(request.user), ADVICE_READ)
+        .select_related("answered_by", "concern")
+        .with_students()
+    )
     return render(request, "safeguarding/advice_mine.html", {"requests": requests})
 
 
@@ -48,7 +50,7 @@ def my_requests(request):
 def my_request(request, pk):
     advice = access.open_object(
         request,
-        AdviceRequest.objects.asked_by(request.user).select_related("student", "answered_by"),
+        AdviceRequest.objects.asked_by(request.user).select_related("answered_by"),
         ADVICE_READ,
         pk=pk,
     )
@@ -63,14 +65,14 @@ def team_list(request):
     return render(
         request,
         "safeguarding/advice_team.html",
-        {"requests": requests.select_related("asked_by", "student", "concern")[:200]},
+        {"requests": requests.select_related("asked_by", "concern").with_students()[:200]},
     )
 
 
 def _team_request(request, pk):
     return access.open_object(
         request,
-        AdviceRequest.objects.select_related("asked_by", "student", "answered_by", "concern"),
+        AdviceRequest.objects.select_related("asked_by", "answered_by", "concern"),
         ADVICE_ANSWER,
         pk=pk,
     )

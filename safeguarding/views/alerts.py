@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..models import Alert
+from .team import record_list_look
 
 
 @login_required
 def alert_list(request):
+    record_list_look(request)
     alerts = Alert.objects.for_user(request.user).select_related("concern")[:200]
     return render(
         request,

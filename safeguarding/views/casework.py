@@ -118,7 +118,7 @@ def update_referral(request, pk, referral_pk):
     form = ReferralUpdateForm(request.POST, prefix=f"ref-{referral.pk}")
     if not form.is_valid():
         return render_concern(request, concern, status=400, **{f"update_{referral.pk}": form})
-    referral.record_progress(**form.cleaned_data)
+    referral.record_progress(**form.cleaned_data, by=request.user)
     messages.success(request, "Referral updated.")
     return _back(concern, "#referrals")
 

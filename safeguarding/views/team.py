@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from confidentiality import access
+from confidentiality.audit import record_access
 
 from .. import body_map
 from ..casework_forms import (
@@ -36,7 +37,7 @@ def team_concern(request, pk, how="view"):
     it was routed to (their object grant), and never the adult it names, whatever their role.
     """
     concerns = Concern.objects.select_related(
-        "raised_by", "assigned_to", "acknowledged_by", "adult__person"
+        "raised_by", "assigned_to", "acknowledged_by", "adult"
     )
     if Concern.objects.about_adults().filter(pk=pk).exists():
         return access.open_object(
@@ -52,8 +53,14 @@ def team_concern(request, pk, how="view"):
     )
 
 
+def record_list_look(request) -> None:
+    """One access entry for a look at a list page: its subject is the person looking, and its
+    address says which list (the trail hides it from readers who may not know of the work)."""
+    record_access(request, request.user, how="list")
+
+
 def _with_children(queryset):
-    return queryset.select_related("raised_by", "assigned_to").prefetch_related("subjects__student")
+    return queryset.select_related("raised_by", "assigned_to").with_children()
 
 
 @login_required
@@ -62,6 +69,7 @@ def dashboard(request):
     if not is_safeguarding_team(request.user):
         raise Http404
     concerns = access.visible(request, Concern.objects.about_children(), TEAM_VIEW)
+    record_list_look(request)
     now = timezone.now()
     year_ago = now - timezone.timedelta(days=365)
     by_category = dict(
@@ -110,7 +118,9 @@ def dashboard(request):
                 request,
                 Concern.objects.about_adults().open().not_about(request.user),
                 ADULT_CASEWORK,
-            ).select_related("adult__person", "raised_by"),
+            )
+            .with_people_named()
+            .select_related("raised_by"),
             "advice_waiting": access.visible(
                 request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
             ).select_related("asked_by"),
@@ -124,7 +134,7 @@ def render_concern(request, concern, status=200, **forms):
     share_form = forms.pop("share", None)
     context = {
         "concern": concern,
-        "subjects": concern.subjects.select_related("student"),
+        "subjects": concern.named_children,
         "marks": body_map.describe(concern.body_map or []),
         "attachments": concern.attachments.only(
             "id", "content_type", "size", "created_at", "concern_id", "filename"
@@ -145,7 +155,7 @@ def render_concern(request, concern, status=200, **forms):
         "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
         "close_form": forms.get("close") or CloseForm(prefix="close"),
         "may_read_audit_trail": access.may_read_audit_trail(request.user),
-        "shares": concern.shares.select_related("student", "shared_by"),
+        "shares": concern.shares.select_related("shared_by").with_students(),
         "share_form": share_form or InformationShareForm(concern=concern, prefix="share"),
         "advice_request": AdviceRequest.objects.filter(concern=concern).first(),
     }

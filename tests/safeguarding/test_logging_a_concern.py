@@ -243,7 +243,9 @@ def test_a_volunteer_who_has_not_signed_the_agreement_can_still_report(client, v
     sign_in(client, volunteer, agreed=False)
     assert client.get("/safeguarding/mine/").status_code == 302  # other pages wait for it
     assert client.get(URL).status_code == 200
-    assert client.post(URL + "draft/", form_data(pupil)).status_code == 200
-    response = client.post(URL, form_data(pupil))
+    # Until they sign, there is no list of children to choose from: they name the child.
+    typed = form_data(pupil, **{"students-0-student": "", "child_named": "Maya, 3 Oak"})
+    assert client.post(URL + "draft/", typed).status_code == 200
+    response = client.post(URL, typed)
     assert client.get(response["Location"]).status_code == 200
     assert Concern.objects.filter(raised_by=volunteer).count() == 1
