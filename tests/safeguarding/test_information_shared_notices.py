@@ -112,7 +112,9 @@ def test_a_contact_without_responsibility_neither_reads_it_nor_is_emailed(
     assert all(contact.email not in email.to for email in mail.outbox)
     sign_in(client, contact)
     response = client.get(f"/portal/children/{pupil.pk}/")
-    assert response.status_code == 200  # they still see the child's ordinary page
+    assert response.status_code == 200  # they still see the child's name and their own requests
     page = response.content.decode()
-    assert "Trip to the museum" in page
+    # Without parental responsibility they see no notices at all (only the child's name, their
+    # own meeting requests and how to reach the office).
+    assert "Trip to the museum" not in page
     assert "We have shared information" not in page and "social care" not in page
