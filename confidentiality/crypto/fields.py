@@ -7,11 +7,16 @@ attribute never decrypt. Anything that would write plaintext without a row (``Qu
 
 Models using these fields must have a primary key that exists before the first save (the
 ``ConfidentialModel`` base gives a UUID), because the row is part of what the value is bound to.
+
+A value this server cannot open reads as an ``Unreadable`` (a message for the page, logged with its
+field and row, never content); saving the row keeps its ciphertext, and replacing it is refused.
+New values are sealed with the school's recorded sealing key (``sealing``), never a guess.
 """
 
 import base64
 import datetime
 import json
+import logging
 
 from django import forms
 from django.core import checks
@@ -19,6 +24,14 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from .keyring import DecryptionError, Sealed, keyring
+from .sealing import sealing_key_id
+from .unreadable import Unreadable, UnreadableData, UnreadableDate, UnreadableNotReplaced
+
+log = logging.getLogger(__name__)
+
+# Per instance: the value each encrypted attribute held before it was first assigned (a sealed
+# value from the database, or its Unreadable), so replacing one this server cannot open is caught.
+BEFORE = "_encrypted_before"
 
 
 class PlaintextRefused(ValueError):
@@ -33,19 +46,30 @@ class OpeningAttribute(DeferredAttribute):
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
-            value = self.field.open(value, instance)
+            try:
+                value = self.field.open(value, instance)
+            except DecryptionError as error:
+                # One field, not the page: the message shows where the value would be.
+                log.error("Encrypted value not opened: %s", error)
+                missing = value.key_id not in keyring()
+                value = self.field.unreadable(value, self.field.where(instance), missing)
             instance.__dict__[self.field.attname] = value
         return value
 
     def __set__(self, instance, value):
         # A data descriptor, so every read passes through __get__ (a plain attribute in
         # __dict__ would otherwise shadow it and hand out the sealed value).
-        instance.__dict__[self.field.attname] = value
+        attname = self.field.attname
+        previous = instance.__dict__.get(attname)
+        if isinstance(previous, Sealed | Unreadable) and previous is not value:
+            instance.__dict__.setdefault(BEFORE, {}).setdefault(attname, previous)
+        instance.__dict__[attname] = value
 
 
 class EncryptedField(models.TextField):
     descriptor_class = OpeningAttribute
     encrypted = True
+    unreadable = Unreadable  # what the attribute holds when its value cannot be opened
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("blank", True)
@@ -72,13 +96,44 @@ class EncryptedField(models.TextField):
         )
 
     def seal(self, value, instance) -> Sealed | None:
-        if value is None or value == "":
-            return None
+        if isinstance(value, Unreadable):
+            return value.sealed  # saved back exactly as it was, never as the message
         if isinstance(value, Sealed):
             return value
+        self._refuse_replacing_unreadable(instance)
+        if value is None or value == "":
+            return None
         if instance.pk is None:
             raise PlaintextRefused(f"{self.where(instance)}: the row needs its key before sealing")
-        return keyring().seal(self.to_plaintext(value), self.context(instance))
+        ring = keyring()
+        return ring.seal(self.to_plaintext(value), self.context(instance), sealing_key_id(ring))
+
+    def _refuse_replacing_unreadable(self, instance) -> None:
+        """A value this server cannot open stays as it is: overwriting it (with the message a
+        form showed, or anything else) would destroy what the right key can still open."""
+        before = instance.__dict__.get(BEFORE, {}).get(self.attname)
+        if before is None:
+            return
+        ring = keyring()
+        unreadable = isinstance(before, Unreadable) or before.key_id not in ring
+        if not unreadable:
+            try:
+                ring.open(before, self.context(instance), self.where(instance))
+            except DecryptionError:
+                unreadable = True
+        if unreadable:
+            log.error(
+                "Refused to overwrite an encrypted value not opened: %s", self.where(instance)
+            )
+            raise UnreadableNotReplaced(self.where(instance), before.key_id)
+
+    def save_form_data(self, instance, data):
+        # A form that showed an unreadable value (its message, read-only; or an empty date box)
+        # gives it back unchanged or empty: keep the value.
+        current = instance.__dict__.get(self.attname)
+        if isinstance(current, Unreadable) and (data in (None, "") or data == str(current)):
+            return
+        super().save_form_data(instance, data)
 
     def pre_save(self, model_instance, add):
         raw = model_instance.__dict__.get(self.attname)
@@ -129,10 +184,31 @@ class EncryptedField(models.TextField):
         return errors
 
 
+class ShowsUnreadableReadOnly:
+    """A widget mixin: a value this server cannot open is shown as its message, read-only."""
+
+    def get_context(self, name, value, attrs):
+        if isinstance(value, Unreadable):
+            attrs = {**(attrs or {}), "readonly": True, "aria-readonly": "true"}
+        return super().get_context(name, value, attrs)
+
+
+class EncryptedTextarea(ShowsUnreadableReadOnly, forms.Textarea):
+    pass
+
+
+class EncryptedTextInput(ShowsUnreadableReadOnly, forms.TextInput):
+    pass
+
+
+class EncryptedDateInput(ShowsUnreadableReadOnly, forms.DateInput):
+    input_type = "date"
+
+
 class EncryptedTextField(EncryptedField):
     def formfield(self, **kwargs):
+        kwargs.setdefault("widget", EncryptedTextarea)
         return forms.CharField(
-            widget=forms.Textarea,
             required=not self.blank,
             label=self.verbose_name.capitalize(),
             help_text=self.help_text,
@@ -144,6 +220,7 @@ class EncryptedCharField(EncryptedField):
     """A short encrypted value (a number, a name) shown in a one-line input."""
 
     def formfield(self, **kwargs):
+        kwargs.setdefault("widget", EncryptedTextInput)
         return forms.CharField(
             required=not self.blank,
             label=self.verbose_name.capitalize(),
@@ -154,6 +231,8 @@ class EncryptedCharField(EncryptedField):
 
 
 class EncryptedDateField(EncryptedField):
+    unreadable = UnreadableDate
+
     def to_plaintext(self, value) -> str:
         if isinstance(value, str):
             value = datetime.date.fromisoformat(value)
@@ -167,12 +246,13 @@ class EncryptedDateField(EncryptedField):
             required=not self.blank,
             label=self.verbose_name.capitalize(),
             help_text=self.help_text,
-            widget=forms.DateInput(attrs={"type": "date"}),
-            **kwargs,
+            **{"widget": EncryptedDateInput, **kwargs},
         )
 
 
 class EncryptedJSONField(EncryptedField):
+    unreadable = UnreadableData
+
     def to_plaintext(self, value) -> str:
         return json.dumps(value, sort_keys=True, default=str)
 
@@ -210,6 +290,8 @@ def encrypted_field_names(model) -> list[str]:
 
 __all__ = [
     "DecryptionError",
+    "Unreadable",
+    "UnreadableNotReplaced",
     "EncryptedBinaryField",
     "EncryptedCharField",
     "EncryptedDateField",

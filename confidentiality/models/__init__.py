@@ -1,3 +1,6 @@
+# The key models are defined with the encryption they serve; imported here so Django sees them.
+from confidentiality.crypto.models import SealingKey, SetAsideValue
+
 from .agreements import AgreementAcceptance, ConfidentialityAgreement
 from .audit import AuditSeal
 from .base import ConfidentialModel
@@ -10,5 +13,7 @@ __all__ = [
     "ConfidentialityAgreement",
     "BreakGlassAccess",
     "ConfidentialModel",
+    "SealingKey",
+    "SetAsideValue",
     "User",
 ]

@@ -1,7 +1,9 @@
 """Logging a concern: any member of staff, volunteer or health professional, in two minutes.
 
 Only sign-in is needed: never a second factor or anything else that could delay a report (P3).
-What is typed is kept as a draft as it is typed, and on any error (nothing is lost).
+What is typed is kept as a draft as it is typed, and on any error (nothing is lost). Neither a
+draft this server cannot open (it is set aside, and the form starts empty) nor a server that
+cannot save during a key rotation (the form comes back with everything typed) blocks a report.
 """
 
 from django.contrib import messages
@@ -10,6 +12,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from confidentiality.crypto import KeyUnavailable
 
 from .. import body_map, services
 from ..forms import ConcernForm, initial_from_draft, mark_formset, subject_formset
@@ -25,10 +29,12 @@ def _may_log(request):
 def log_concern(request):
     _may_log(request)
     restored = had_files = False
+    set_aside_at = not_saved = None
     if request.method == "POST":
-        form = ConcernForm(request.POST, request.FILES)
-        subjects, marks = subject_formset(request.POST), mark_formset(request.POST)
-        if form.is_valid() and subjects.is_valid() and marks.is_valid():
+        form = ConcernForm(request.POST, request.FILES, user=request.user)
+        subjects = subject_formset(request.POST, user=request.user)
+        marks = mark_formset(request.POST)
+        if form.is_valid() and subjects.is_valid() and marks.is_valid() and form.fits(subjects):
             try:
                 concern, created = services.raise_concern(
                     request.user,
@@ -40,6 +46,9 @@ def log_concern(request):
             except PermissionError as refusal:
                 messages.error(request, str(refusal))
                 return redirect("safeguarding:log_concern")
+            except KeyUnavailable as refusal:
+                # Nothing was saved; give the form back with everything typed and say why.
+                return _form_page(request, form, subjects, marks, not_saved=str(refusal))
             if created:
                 messages.success(
                     request,
@@ -49,26 +58,37 @@ def log_concern(request):
                 messages.info(request, f"Concern {concern.reference} was already sent.")
             return redirect("safeguarding:my_concern", pk=concern.pk)
         # Keep everything typed, whatever happens next (P3: nothing is lost).
-        services.save_draft(request.user, request.POST)
+        try:
+            services.save_draft(request.user, request.POST)
+        except KeyUnavailable as refusal:
+            not_saved = str(refusal)  # the page still holds everything typed
         had_files = bool(request.FILES)
     else:
+        # A draft this server cannot open is kept aside, never in the way of a new report.
+        set_aside_at = services.set_aside_unreadable_draft(request.user)
         draft = services.current_draft(request.user)
         initial, students, mark_rows = initial_from_draft(draft) if draft else ({}, [], [])
         restored = bool(draft)
-        form = ConcernForm(initial=initial)
-        subjects, marks = subject_formset(initial=students), mark_formset(initial=mark_rows)
-    return render(
+        form = ConcernForm(initial=initial, user=request.user)
+        subjects = subject_formset(initial=students, user=request.user)
+        marks = mark_formset(initial=mark_rows)
+    return _form_page(
         request,
-        "safeguarding/concern_form.html",
-        {
-            "form": form,
-            "subjects": subjects,
-            "marks": marks,
-            "regions": body_map.REGIONS,
-            "restored": restored,
-            "had_files": had_files,
-        },
+        form,
+        subjects,
+        marks,
+        restored=restored,
+        had_files=had_files,
+        set_aside_at=set_aside_at,
+        not_saved=not_saved,
     )
+
+
+def _form_page(request, form, subjects, marks, **notices):
+    context = {"restored": False, "had_files": False, "set_aside_at": None, "not_saved": None}
+    context.update(notices)
+    context.update(form=form, subjects=subjects, marks=marks, regions=body_map.REGIONS)
+    return render(request, "safeguarding/concern_form.html", context)
 
 
 @login_required
@@ -76,7 +96,10 @@ def log_concern(request):
 def autosave(request):
     """Called by concern-form.js every few seconds while someone types."""
     _may_log(request)
-    draft = services.save_draft(request.user, request.POST)
+    try:
+        draft = services.save_draft(request.user, request.POST)
+    except KeyUnavailable as refusal:
+        return JsonResponse({"saved": False, "reason": str(refusal)}, status=refusal.status)
     return JsonResponse(
         {"saved": draft is not None, "at": timezone.localtime().strftime("%H:%M:%S")}
     )
