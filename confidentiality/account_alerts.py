@@ -23,6 +23,7 @@ EVENTS = {
     "second-factor-enrolled": "a new authenticator app was set up",
     "recovery-codes-issued": "new recovery codes were issued",
     "appointed-from-the-server": "an appointed role was given from the server's command line",
+    "email-changed-in-admin": "the sign-in email address was changed in the admin",
 }
 
 # Apps may watch more accounts: ``check(user) -> bool`` (True: alert on changes).
@@ -69,3 +70,28 @@ def account_changed(user, how: str) -> None:
     }
     for person in people_to_tell(user):  # one message each: nobody sees who else was told
         transaction.on_commit(lambda person=person: _send(person, facts))
+
+
+def email_changed_in_admin(user, old_email: str) -> None:
+    """The administrator changed the sign-in address of an account someone already uses: the
+    step before a password reset takes an account over. Audited; the person is told at the
+    address they had, and the DSL and head teacher are told whoever the account belongs to."""
+    account_changed(user, "email-changed-in-admin")  # the audit entry (and, if watched, the team)
+    name = user.get_full_name() or user.username
+    facts = {
+        "who": name,
+        "what": EVENTS["email-changed-in-admin"],
+        "when": f"{timezone.localtime():%d %B %Y %H:%M}",
+    }
+    if old_email:
+        transaction.on_commit(lambda: _send_to_address(old_email, {**facts, "recipient": name}))
+    if not is_watched(user):  # the watched were told by account_changed already
+        for person in people_to_tell(user):
+            transaction.on_commit(lambda person=person: _send(person, facts))
+
+
+def _send_to_address(address, facts) -> None:
+    try:
+        notifications.send_templated("account_alert", [address], facts)
+    except Exception as error:  # a failing mail server must not undo the change itself
+        log.error("Account alert email failed: %s", type(error).__name__)

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
-from . import team
+from . import account_alerts, team
 from .models import User
 
 # Registered by the apps we use; each would let the admin read a secret, read or rewrite the
@@ -25,6 +25,11 @@ NOT_IN_THE_ADMIN = (
     "django_tasks_database.DBTaskResult",  # queued emails and their recipients
     "sessions.Session",
 )
+
+
+def _in_use(user) -> bool:
+    """Someone already signs in with this account (as the imports define it)."""
+    return user.last_login is not None or user.has_usable_password()
 
 
 def _unregister_back_doors() -> None:
@@ -69,7 +74,9 @@ class SchoolUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and team.holds_protected_account(obj):
-            fields += ["username", "email"]
+            # An appointed person stands down through the application's pages, never by an
+            # administrator closing their account (concerns would route around them).
+            fields += ["username", "email", "is_active"]
         return fields
 
     def has_delete_permission(self, request, obj=None):
@@ -77,7 +84,7 @@ class SchoolUserAdmin(UserAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=None):
         return {}  # no bulk delete: it would go around the per-account refusal above
 
     def user_change_password(self, request, id, form_url=""):
@@ -88,7 +95,10 @@ class SchoolUserAdmin(UserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
+        old_email = form.initial.get("email", "") if change else ""
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data and _in_use(obj):
+            account_alerts.email_changed_in_admin(obj, old_email)
         # Field names only, never values (an email address is personal data too).
         changed = ", ".join(sorted(form.changed_data)) or "nothing"
         reason = f"in the admin: {'changed ' + changed if change else 'account created'}"

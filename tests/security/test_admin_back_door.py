@@ -299,3 +299,34 @@ def test_the_technician_can_still_add_an_account_without_any_role(client, itadmi
     assert LogEntry.objects.filter(
         additional_data__how="admin-change", object_pk=str(person.pk)
     ).exists()
+
+
+def test_an_email_changed_in_the_admin_tells_the_person_and_the_team(
+    client, itadmin, teacher, dsl, head, django_capture_on_commit_callbacks
+):
+    """The step before a reset takes over an account: the old address, the DSL and the head
+    hear of it (who and when only), and it is in the audit trail."""
+    from django.core import mail
+
+    sign_in(client, itadmin, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/confidentiality/user/{teacher.pk}/change/",
+            {
+                "username": teacher.username,
+                "first_name": teacher.first_name,
+                "last_name": teacher.last_name,
+                "email": "mallory@attacker.example",
+                "is_active": "on",
+            },
+        )
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted(["teacher@school.test", dsl.email, head.email])
+    assert all("mallory" not in message.body for message in mail.outbox)
+    assert LogEntry.objects.filter(additional_data__how="email-changed-in-admin").exists()
+
+
+def test_an_appointed_person_cannot_be_closed_in_the_admin(client, itadmin, dsl):
+    sign_in(client, itadmin, verified=True)
+    form = client.get(f"/admin/confidentiality/user/{dsl.pk}/change/").context["adminform"].form
+    assert "is_active" not in form.fields
