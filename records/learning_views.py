@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from confidentiality import access
 
+from . import notices
 from .family_forms import GradeForm, ProgressNoteForm, WorkUploadForm
 from .models import PhotoConsent, Student, WorkItem
 from .policy import LEARNING_RECORD, SEE_WORK, learning_visible_to
@@ -54,7 +55,11 @@ def student_page_extras(student, user) -> dict:
             ),
             # P2: a notice that information was shared shows only to the safeguarding team.
             "notices": (
-                student.notices.for_staff(perms).select_related("sent_by") if with_family else ()
+                notices.for_staff(
+                    student, perms, student.notices.for_staff(perms).select_related("sent_by")
+                )
+                if with_family
+                else ()
             ),
         }
     }

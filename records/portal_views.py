@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from confidentiality import access
 
-from . import notifications
+from . import notices, notifications
 from .family_forms import DiscussionAnswerForm, MeetingRequestForm, PhotoDecisionForm
 from .learning_views import serve_work
 from .models import (
@@ -83,7 +83,11 @@ def child(request, pk):
             "work_items": WorkItem.objects.without_content().filter(student=student),
             "consents": PhotoConsent.for_student(student),
             "discussions": student.discussion_permissions.select_related("teaching_group"),
-            "notices": student.notices.for_parent(request.user, student).select_related("sent_by"),
+            "notices": notices.for_parent(
+                student,
+                request.user,
+                student.notices.for_parent(request.user, student).select_related("sent_by"),
+            ),
         }
     return render(request, "portal/child.html", context)
 

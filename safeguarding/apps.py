@@ -9,8 +9,9 @@ class SafeguardingConfig(AppConfig):
     def ready(self):
         from confidentiality import navigation, team
         from confidentiality.views.audit_trail import HIDDEN_FROM_READER
+        from records import notices
 
-        from . import grants, panels, routing  # noqa: F401  (connect signals, register panels)
+        from . import grants, panels, routing, sharing  # noqa: F401  (signals, panels)
         from .policy import (
             is_safeguarding_team,
             may_handle_adult_concerns,
@@ -18,6 +19,7 @@ class SafeguardingConfig(AppConfig):
         )
 
         team.CHANGE_GUARDS.append(_subject_of_an_open_adult_concern)
+        notices.register(sharing.p2_notices)  # H3: P2 notices are kept with the share
         navigation.register(
             navigation.Entry(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
         )
@@ -47,6 +49,7 @@ class SafeguardingConfig(AppConfig):
 
 def _subject_of_an_open_adult_concern(user) -> bool:
     """The person a concern names must not reshape the team that handles it (P10)."""
-    from .models import Concern
+    from .models import Concern, ConcernAboutAdult
 
-    return Concern.objects.about_adults().open().filter(adult__person=user).exists()
+    named = ConcernAboutAdult.person.lookup(user, prefix="adult__")
+    return Concern.objects.about_adults().open().filter(**named).exists()

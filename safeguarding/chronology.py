@@ -124,7 +124,7 @@ def _referral_entries(referrals):
                 )
                 if part
             ),
-            f"By {r.made_by}",
+            f"By {r.made_by}" if r.made_by else "Not yet made by anyone",
             r.concern,
         )
 

@@ -50,7 +50,7 @@ def sync_adult_concern_grants() -> int:
     from .models import Concern, ConcernUserObjectPermission
     from .models.adults import handlers_for
 
-    concerns = list(Concern.objects.about_adults().select_related("adult__person"))
+    concerns = list(Concern.objects.about_adults().with_people_named())
     if not concerns:
         return 0
     app_label, codename = policy.ADULT_CASEWORK.split(".")
@@ -65,9 +65,13 @@ def sync_adult_concern_grants() -> int:
         adult = getattr(concern, "adult", None)
         if adult is None:
             continue
-        if adult.person_id not in handlers_of:
-            handlers_of[adult.person_id] = {p.pk: p for p in handlers_for(adult.person)}
-        wanted = handlers_of[adult.person_id]
+        # An escalated concern also belongs to those it climbed to (see ``handlers_for``).
+        key = (adult.person_id, concern.escalation_level)
+        if key not in handlers_of:
+            handlers_of[key] = {
+                p.pk: p for p in handlers_for(adult.person, level=concern.escalation_level)
+            }
+        wanted = handlers_of[key]
         have = held.get(concern.pk, set())
         gone = have - wanted.keys()
         if gone:

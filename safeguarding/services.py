@@ -1,16 +1,25 @@
 """Verbs that span several models: raising a concern, and keeping its draft (P1, P3)."""
 
 import json
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from confidentiality import roles
+from confidentiality.crypto import is_unreadable
+from confidentiality.crypto.set_aside import set_aside
+from confidentiality.notifications import send_templated
 
 from . import routing
 from .grants import grant_author
-from .models import Concern, ConcernAttachment, ConcernDraft, ConcernSubject
+from .models import Concern, ConcernAttachment, ConcernDraft
 
 MAX_DRAFT_BYTES = 200_000
 NOT_KEPT_IN_DRAFTS = {"csrfmiddlewaretoken", "attachments"}
+
+log = logging.getLogger(__name__)
 
 
 def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concern, bool]:
@@ -39,10 +48,9 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
                 told_dsl_in_person=data.get("told_dsl_in_person", False),
                 child_told=data.get("child_told", ""),
             )
+            # Sealed in the concern and indexed blind (``Concern.name_children``).
+            concern.name_children(subjects)
             concern.save()
-            # One save per child (never bulk_create): each naming of a child is in the change log.
-            for student, part in subjects:
-                ConcernSubject(concern=concern, student=student, part=part).save()
             for upload in files:
                 attach(concern, upload, author)
             grant_author(concern)
@@ -84,10 +92,42 @@ def save_draft(author, post) -> ConcernDraft | None:
     payload = {k: v for k, v in post.lists() if k not in NOT_KEPT_IN_DRAFTS}
     if len(json.dumps(payload)) > MAX_DRAFT_BYTES or _already_submitted(payload):
         return None
-    draft = ConcernDraft.objects.filter(author=author).first() or ConcernDraft(author=author)
+    draft = ConcernDraft.objects.filter(author=author).first()
+    if draft is not None and is_unreadable(draft.payload):
+        set_aside_unreadable_draft(author, draft)
+        draft = None
+    if draft is None:
+        try:
+            with transaction.atomic():
+                draft = ConcernDraft(author=author, payload=payload)
+                draft.save()
+            return draft
+        except IntegrityError:
+            # The first autosaves of several tabs raced and another created the draft: update it.
+            draft = ConcernDraft.objects.get(author=author)
     draft.payload = payload
     draft.save()
     return draft
+
+
+def set_aside_unreadable_draft(author, draft=None):
+    """A draft this server cannot open must never block a report (P3): keep its ciphertext
+    aside (never deleted), remove the draft so the form starts empty, and tell the safeguarding
+    team. Returns when the draft was last saved, or None when there was nothing to set aside."""
+    draft = draft or ConcernDraft.objects.filter(author=author).first()
+    if draft is None or not is_unreadable(draft.payload):
+        return None
+    with transaction.atomic():
+        set_aside(draft, "payload", owner=author, reason="unsent concern form not opened")
+        ConcernDraft.objects.filter(pk=draft.pk).delete()
+    when = f"{timezone.localtime(draft.updated_at):%d %B %Y %H:%M}"
+    try:
+        team = [roles.current_dsl(), *roles.deputies()]
+        addresses = sorted({person.email for person in team if person and person.email})
+        send_templated("draft_set_aside", addresses, {"who": str(author), "when": when})
+    except Exception as error:  # any failure of the mail system must not reach the reporter
+        log.error("Email about a set-aside draft failed: %s", type(error).__name__)
+    return draft.updated_at
 
 
 def _already_submitted(payload) -> bool:
@@ -101,8 +141,8 @@ def _already_submitted(payload) -> bool:
 
 def current_draft(author) -> dict | None:
     draft = ConcernDraft.objects.filter(author=author).first()
-    if draft is None:
-        return None
+    if draft is None or is_unreadable(draft.payload):
+        return None  # an unreadable draft is set aside, never deleted
     if _already_submitted(draft.payload):
         draft.delete()
         return None

@@ -1,11 +1,19 @@
 """Recording that confidentiality was broken (P2): the share, the parents' portal notice and the
-support action for the student, in one transaction."""
+support action for the student, in one transaction.
+
+The parents' notice is kept with the share (``InformationShare.parent_notice_title``/``_body``)
+and reaches the portal and the child's page through ``records.notices`` (``p2_notices``): a
+records row would join the child to the share in a copy of the database (H3).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from confidentiality import roles
-from records.models import FamilyNotice
+from records.models import ParentLink
 from records.notifications import tell_parents
 
 from . import school_time
@@ -40,16 +48,9 @@ def record_share(share: InformationShare, by) -> InformationShare:
     share.full_clean()
     if share.parents_told:
         share.parents_notified_at = timezone.now()
+        share.parent_notice_title, share.parent_notice_body = parent_notice_text(share)
     share.save()
     if share.parents_told:
-        title, body = parent_notice_text(share)
-        FamilyNotice(
-            student=share.student,
-            kind=FamilyNotice.Kind.INFORMATION_SHARED,
-            title=title,
-            body=body,
-            sent_by=by,
-        ).save()
         student = share.student
         # Only those with parental responsibility hear of it: an emergency contact may be the
         # adult the referral is about (the portal shows them nothing of it either).
@@ -70,3 +71,31 @@ def record_share(share: InformationShare, by) -> InformationShare:
     ).save()
     share.concern.acknowledge(by=by)
     return share
+
+
+@dataclass(frozen=True)
+class ParentNotice:
+    """A P2 notice as the portal and the child's page list it, beside the school's messages."""
+
+    title: str
+    body: str
+    created_at: datetime
+    sent_by: object
+
+
+def p2_notices(student, *, parent=None, staff_permissions=None) -> list[ParentNotice]:
+    """The ``records.notices`` source of P2 notices: for a parent or carer with parental
+    responsibility (an emergency contact may be the adult the referral is about), and for
+    staff who may read the child's social-services detail; nobody else."""
+    if parent is not None:
+        if not ParentLink.has_responsibility(parent, student):
+            return []
+    elif staff_permissions is None or "records.view_social_services" not in staff_permissions:
+        return []
+    shares = InformationShare.objects.about(student).filter(parents_notified_at__isnull=False)
+    return [
+        ParentNotice(
+            s.parent_notice_title, s.parent_notice_body, s.parents_notified_at, s.shared_by
+        )
+        for s in shares.select_related("shared_by").order_by("-parents_notified_at")
+    ]

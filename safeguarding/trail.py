@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from confidentiality import access
+from confidentiality.views.audit_trail import without
 
 from .policy import ADULT_CASEWORK, CASEWORK
 
@@ -94,7 +95,7 @@ def hide_safeguarding_from_trail(entries, user):
     if CASEWORK in access.role_permissions(user):
         # The team: everything about children; a concern about an adult only if routed to them.
         hidden = [pk for pk in adults.values_list("pk", flat=True) if pk not in routed]
-        return entries.exclude(_entries_about_concerns(hidden)) if hidden else entries
+        return without(entries, _entries_about_concerns(hidden)) if hidden else entries
     # Everyone else (the head teacher): nothing of safeguarding, bar the adult concerns they
     # handle.
-    return entries.exclude(_safeguarding_entries() & ~_entries_about_concerns(routed))
+    return without(entries, _safeguarding_entries() & ~_entries_about_concerns(routed))

@@ -8,19 +8,51 @@ request and object. The access policy's view mixin calls it, so a view cannot fo
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 
+from confidentiality.crypto.blind_index import blind_ref
 from confidentiality.crypto.fields import encrypted_field_names
 
 MASK = "[encrypted]"
+# The purpose of the blind subject keys: never the same reference as any table's.
+BLIND_SUBJECT = "audit.subject"
 
 
 def mask_completely(value) -> str:
     return MASK
 
 
-def subject_key(obj) -> str:
+def subject_key(obj, blind: bool = False) -> str:
+    """Whom an entry is about, as ``"app.model:pk"``. ``blind``: ``"app.model:#<reference>"``, a
+    keyed reference the trail can still filter by but a copy of the database cannot read."""
+    if blind:
+        return f"{obj._meta.label_lower}:#{blind_ref(obj, BLIND_SUBJECT)}"
     return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def entry_subject_key(obj) -> str:
+    """The subject key of an entry about ``obj``. Objects whose very existence says something
+    about the person (a concern about a child, an allegation about an adult) declare
+    ``audit_subject_blind = True``: their entries carry the blind form, so the log cannot be
+    joined to a child or an adult without the key."""
+    subject = obj.audit_subject() if hasattr(obj, "audit_subject") else obj
+    return subject_key(subject, blind=getattr(obj, "audit_subject_blind", False))
+
+
+def subject_keys(key: str) -> list[str]:
+    """Both forms of a subject key from a trail filter (``"records.student:<pk>"``), so "who
+    has seen this" finds the entries about a person whichever form they were written with."""
+    label, sep, pk = key.partition(":")
+    if not sep or pk.startswith("#"):
+        return [key]
+    try:
+        model = apps.get_model(label)
+        obj = model(pk=model._meta.pk.to_python(pk))
+    except (LookupError, ValueError, ValidationError):
+        return [key]
+    return [subject_key(obj), subject_key(obj, blind=True)]
 
 
 def register_confidential(model, **options):
@@ -33,18 +65,36 @@ def register_confidential(model, **options):
 
 
 def _client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    from confidentiality.middleware import client_address  # the one place that decides (M1)
+
+    return client_address(request)
 
 
-def record_access(request, obj, how: str = "view", reason: str = "") -> LogEntry | None:
-    """Write one ACCESS entry for ``obj`` in this request (P5, P10): who, when, from where, how."""
+def record_access(
+    request, obj, how: str = "view", reason: str = "", blind: bool = False
+) -> LogEntry | None:
+    """Write one ACCESS entry for ``obj`` in this request (P5, P10): who, when, from where, how.
+
+    ``blind``: the look itself is confidential (the safeguarding team opening a child's
+    chronology says the child has a safeguarding file), so the entry names ``obj`` only by its
+    blind reference: in the object's key, its label, the subject and the address.
+    """
     done = request.__dict__.setdefault("_audited_access", set())
     key = (ContentType.objects.get_for_model(obj).pk, str(obj.pk), how)
     if key in done:
         return None
     done.add(key)
-    subject = obj.audit_subject() if hasattr(obj, "audit_subject") else obj
-    data = {"how": how, "subject": subject_key(subject), "path": request.path[:200]}
+    data = {"how": how, "subject": entry_subject_key(obj), "path": request.path[:200]}
+    named = {}
+    if blind:
+        ref = "#" + blind_ref(obj, BLIND_SUBJECT)
+        data["subject"] = subject_key(obj, blind=True)
+        data["path"] = request.path.replace(str(obj.pk), ref)[:200]
+        named = {
+            "object_pk": ref,
+            "object_id": None,
+            "object_repr": f"A {obj._meta.verbose_name} (named by reference)",
+        }
     if reason:
         data["reason"] = reason
     return LogEntry.objects.log_create(
@@ -56,4 +106,5 @@ def record_access(request, obj, how: str = "view", reason: str = "") -> LogEntry
         additional_data=data,
         changes_text="",
         changes=None,
+        **named,
     )

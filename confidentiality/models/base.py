@@ -24,9 +24,9 @@ class ConfidentialModel(models.Model):
 
     def get_additional_data(self):
         # Called by django-auditlog for change entries; access entries use the same key.
-        from confidentiality.audit import subject_key
+        from confidentiality.audit import entry_subject_key
 
-        data = {"subject": subject_key(self.audit_subject())}
+        data = {"subject": entry_subject_key(self)}
         # A verb may add what a change was about (entry names, never values), for the history.
         data.update(self.__dict__.get("_audit_note") or {})
         return data

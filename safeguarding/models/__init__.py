@@ -1,3 +1,35 @@
+"""The safeguarding records, and what a copy of the database shows of them (H3).
+
+Nobody in a copy (a backup, a stolen disk, SQL access) without the keys can be joined to a case:
+
+- **who** a record is about is never a plain key. The children named in a concern are sealed in
+  the concern (``Concern.children``) and indexed by keyed blind references
+  (``ConcernSubject.student_ref``); the adult a concern about an adult names, the child of an
+  information share and of a request for advice are blind links (``<name>_ref`` to find them,
+  ``<name>_key`` sealed to the row to show them; ``confidentiality.crypto.blind_index``). The
+  references use ``BLIND_INDEX_KEY`` with a purpose per column, so the same child has unrelated
+  references in different tables and in the audit log;
+- **what** happened is encrypted: accounts, places, body maps, reasons, notes, actions, referral
+  details and contacts, what was shared and with whom, questions and answers, and the nature of a
+  concern about an adult (low-level or allegation);
+- the audit log names the subject of a safeguarding entry by a blind key
+  (``"records.student:#<reference>"``), a look at a child's chronology names the child only by
+  reference, and change entries hold references and masks, never a child's or adult's key.
+
+**Plain, on purpose**: a concern's status, urgency, category, level, decision, the referral's
+agency, method and clocks, lawful basis, and every timestamp. Once nobody can be joined to them
+they are the statistics the dashboard counts in constant queries and the clocks the overdue
+checks read in SQL. Also plain: who raised, was assigned, acted or made a referral, who received
+an alert or an email and who holds a grant, because routing and the "my concerns" pages need
+them in SQL.
+
+**What a copy can still infer** (known limits): that some child is named in several concerns
+(equal references in one table); from the author, a teacher's class (a concern by the teacher
+of 3 Oak is likely about a child in 3 Oak); from the handlers of a concern about an adult, who
+it may be about (one routed to the chair of governors is about the head teacher; one routed to
+the deputies, about the DSL); and from the number of concerns, roughly how busy the team is.
+"""
+
 from .adults import ConcernAboutAdult
 from .advice import AdviceRequest
 from .alerts import Alert, Notification
@@ -9,6 +41,7 @@ from .concerns import (
     ConcernDraft,
     ConcernSubject,
 )
+from .links import _keep_adults_named, _keep_children_named  # noqa: F401  (receivers)
 from .permissions import (
     AdviceRequestGroupObjectPermission,
     AdviceRequestUserObjectPermission,

@@ -7,34 +7,39 @@ from django.db import models
 from django.utils import timezone
 
 from confidentiality.audit import register_confidential
-from confidentiality.crypto.fields import EncryptedTextField
+from confidentiality.crypto.blind_index import AfterFetchQuerySet, BlindLink, BlindRefField
+from confidentiality.crypto.fields import EncryptedCharField, EncryptedTextField
 from confidentiality.models import ConfidentialModel
-from records.models import Student
 
 from .concerns import Concern
 
 
-class AdviceRequestQuerySet(models.QuerySet):
+class AdviceRequestQuerySet(AfterFetchQuerySet):
     def asked_by(self, user):
         return self.filter(asked_by=user)
 
     def unanswered(self):
         return self.filter(answered_at__isnull=True, concern__isnull=True)
 
+    def with_students(self):
+        """Lists that name each request's child: one query for all the children."""
+        return self.loading(AdviceRequest.student.load)
+
 
 class AdviceRequest(ConfidentialModel):
     """“Can I ask you about…?” — a question to the DSL and deputies, with an optional child.
 
     The question and the answer are encrypted (P6). The asker reads the answer in "My requests";
-    they never see what the team did next beyond "it became a concern".
+    they never see what the team did next beyond "it became a concern". The child, if any, is a
+    blind link: a copy of the database cannot tell whom a question was about.
     """
 
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="advice_requests"
     )
-    student = models.ForeignKey(
-        Student, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    student_ref = BlindRefField()
+    student_key = EncryptedCharField("child")
+    student = BlindLink("records.Student", null=True)
     question = EncryptedTextField("your question", blank=False)
     answer = EncryptedTextField("answer")
     answered_by = models.ForeignKey(
@@ -51,6 +56,7 @@ class AdviceRequest(ConfidentialModel):
     )
 
     objects = AdviceRequestQuerySet.as_manager()
+    audit_subject_blind = True
 
     class Meta:
         ordering = ["-created_at"]
@@ -64,7 +70,11 @@ class AdviceRequest(ConfidentialModel):
         return "A-" + str(self.pk).split("-")[0].upper()
 
     def audit_subject(self):
-        return self.student or self.asked_by
+        return AdviceRequest.student.stand_in(self) or self.asked_by
+
+    @property
+    def student_id(self):
+        return AdviceRequest.student.pk_of(self)
 
     @property
     def status(self) -> str:

@@ -32,6 +32,8 @@ class CaseNote(ConfidentialModel):
         # Also the audit trail's label: the concern's reference only, never content.
         return f"Case note on concern {self.concern.reference}"
 
+    audit_subject_blind = True
+
     def audit_subject(self):
         return self.concern.audit_subject()
 
@@ -70,6 +72,8 @@ class Action(ConfidentialModel):
     def __str__(self):
         # Also the audit trail's label: the concern's reference only, never content.
         return f"Action on concern {self.concern.reference}"
+
+    audit_subject_blind = True
 
     def audit_subject(self):
         return self.concern.audit_subject()
@@ -134,8 +138,10 @@ class Referral(ConfidentialModel):
     details = EncryptedTextField("what was said and agreed")
     outcome = EncryptedTextField("outcome")
     outcome_at = models.DateTimeField(null=True, blank=True)
+    # Empty until someone makes it: an allegation's LADO referral is recorded when the concern
+    # is raised, before anyone has phoned the LADO.
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
 
@@ -151,6 +157,8 @@ class Referral(ConfidentialModel):
     def audit_subject(self):
         return self.concern.audit_subject()
 
+    audit_subject_blind = True
+
     def save(self, *args, **kwargs):
         self.start_clocks()
         super().save(*args, **kwargs)
@@ -164,10 +172,15 @@ class Referral(ConfidentialModel):
         else:
             self.follow_up_due_by = None
 
-    def record_progress(self, made_at=None, written_follow_up_at=None, outcome="", now=None):
-        """Record that the referral was made, followed up in writing, or what came of it."""
+    def record_progress(
+        self, made_at=None, written_follow_up_at=None, outcome="", now=None, by=None
+    ):
+        """Record that the referral was made, followed up in writing, or what came of it. A
+        referral nobody had made yet (an allegation's LADO referral) is made by ``by``."""
         if made_at:
             self.made_at = made_at
+            if self.made_by_id is None and by is not None:
+                self.made_by = by
         if written_follow_up_at:
             self.written_follow_up_at = written_follow_up_at
         if outcome and outcome.strip():

@@ -1,12 +1,20 @@
-"""A concern: what a member of staff saw or heard, recorded in two minutes and sent to the DSL."""
+"""A concern: what a member of staff saw or heard, recorded in two minutes and sent to the DSL.
+
+Who a concern is about is never a plain foreign key: the children named are sealed in the
+concern (``Concern.children``) and indexed by keyed blind references (``ConcernSubject``), so a
+copy of the database cannot join a child to a concern, its category, level or decision (what
+stays plain, and why: ``safeguarding/models/__init__.py``).
+"""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from confidentiality.audit import register_confidential
+from confidentiality.crypto.blind_index import AfterFetchQuerySet, BlindRefField, blind_ref
 from confidentiality.crypto.fields import (
     EncryptedBinaryField,
     EncryptedCharField,
@@ -32,7 +40,54 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ConcernQuerySet(models.QuerySet):
+@dataclass
+class NamedChild:
+    """A child named in a concern and their part in it, as the concern's pages show them."""
+
+    student: Student
+    part: str
+
+    @property
+    def student_id(self):
+        return self.student.pk
+
+    def get_part_display(self) -> str:
+        return str(dict(ConcernSubject.Part.choices).get(self.part, self.part))
+
+
+PART_ORDER = {"subject": 0, "alleged_harmer": 1, "witness": 2, "sibling": 3}
+
+
+def _named(concern) -> list:
+    """The sealed list of children, or nothing if it cannot be opened on this server."""
+    value = concern.children
+    return value if isinstance(value, list) and not getattr(value, "unreadable", False) else []
+
+
+def load_children(concerns) -> None:
+    """Open the children named in each of these concerns with one query for all of them."""
+    pending = [c for c in concerns if "_named_children" not in c.__dict__]
+    wanted = {entry["student"] for c in pending for entry in _named(c)}
+    found = {str(pk): s for pk, s in Student.objects.in_bulk(wanted).items()} if wanted else {}
+    for concern in pending:
+        named = [
+            NamedChild(found[entry["student"]], entry.get("part") or "subject")
+            for entry in _named(concern)
+            if entry["student"] in found
+        ]
+        named.sort(key=lambda n: (PART_ORDER.get(n.part, 9), n.student.last_name))
+        concern.__dict__["_named_children"] = named
+
+
+def load_people_named(concerns) -> None:
+    """Open the adult named in each of these concerns about adults with one query."""
+    from .adults import ConcernAboutAdult
+
+    adults = [c.adult for c in concerns if c.is_about_adult and hasattr(c, "adult")]
+    ConcernAboutAdult.person.load(adults)
+
+
+class ConcernQuerySet(AfterFetchQuerySet):
     def open(self):
         return self.exclude(status=Concern.Status.CLOSED)
 
@@ -47,7 +102,19 @@ class ConcernQuerySet(models.QuerySet):
         return self.filter(raised_by=user)
 
     def about(self, student):
-        return self.filter(subjects__student=student).distinct()
+        return self.filter(subjects__student_ref=ConcernSubject.ref_for(student)).distinct()
+
+    def about_any(self, students):
+        refs = [ConcernSubject.ref_for(student) for student in students]
+        return self.filter(subjects__student_ref__in=refs).distinct()
+
+    def with_children(self):
+        """Lists that show each concern's children: one query for all the children."""
+        return self.loading(load_children)
+
+    def with_people_named(self):
+        """Lists of concerns about adults that show who each names: one query for all."""
+        return self.select_related("adult").loading(load_people_named)
 
     def about_children(self):
         """Concerns about children: the safeguarding team's queue (P3)."""
@@ -59,7 +126,9 @@ class ConcernQuerySet(models.QuerySet):
 
     def not_about(self, user):
         """Never the concerns naming this person: they must not learn of them from us."""
-        return self.exclude(adult__person=user)
+        from .adults import ConcernAboutAdult
+
+        return self.exclude(**ConcernAboutAdult.person.lookup(user, prefix="adult__"))
 
 
 class Concern(ConfidentialModel):
@@ -159,6 +228,9 @@ class Concern(ConfidentialModel):
     )
     level = models.CharField(max_length=20, choices=Level.choices, blank=True)
     level_reason = EncryptedTextField("reason for the level")
+    # The children named and their parts, [{"student": pk, "part": ...}], sealed to the concern:
+    # never a plain key (see ``ConcernSubject`` for how a child's concerns are found).
+    children = EncryptedJSONField("children named", default=list)
     linked_concerns = models.ManyToManyField("self", blank=True, symmetrical=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     rationale = EncryptedTextField("rationale for the decision")
@@ -168,6 +240,8 @@ class Concern(ConfidentialModel):
     )
 
     objects = ConcernQuerySet.as_manager()
+    # The audit log names whom a concern is about only by a keyed reference.
+    audit_subject_blind = True
 
     class Meta:
         ordering = ["-created_at"]
@@ -186,11 +260,12 @@ class Concern(ConfidentialModel):
         return str(self.pk).split("-")[0].upper()
 
     def audit_subject(self):
+        # Keys only (no query): the entry names its subject by a blind reference anyway.
         if self.is_about_adult:
             adult = getattr(self, "adult", None)
-            return adult.person if adult else self
-        first = self.subjects.select_related("student").order_by("part", "pk").first()
-        return first.student if first else self
+            return adult.audit_subject() if adult else self
+        named = sorted(_named(self), key=lambda c: PART_ORDER.get(c.get("part"), 9))
+        return Student(pk=Student._meta.pk.to_python(named[0]["student"])) if named else self
 
     @property
     def child_told_summary(self) -> str:
@@ -213,8 +288,43 @@ class Concern(ConfidentialModel):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    @property
+    def named_children(self) -> list[NamedChild]:
+        """The children named, the subject first (one query, none after ``with_children``)."""
+        load_children([self])
+        return self.__dict__["_named_children"]
+
+    def student_pks(self) -> list:
+        return [entry["student"] for entry in _named(self)]
+
     def students(self):
-        return Student.objects.filter(concern_roles__concern=self).distinct()
+        return Student.objects.filter(pk__in=self.student_pks())
+
+    def name_children(self, pairs) -> None:
+        """Name the children ``[(student, part), ...]`` this concern is about. Sealed in the
+        concern; the blind index (``ConcernSubject``) follows when the concern is saved, one row
+        per child, each in the change log."""
+        children = {}
+        for student, part in pairs:
+            children.setdefault(str(student.pk), {"student": str(student.pk), "part": part})
+        self.children = list(children.values())
+        self.__dict__.pop("_named_children", None)
+        self.__dict__["_children_to_index"] = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.__dict__.pop("_children_to_index", False):
+            self._index_children()
+
+    def _index_children(self) -> None:
+        to_key = Student._meta.pk.to_python
+        wanted = {ConcernSubject.ref_for(Student(pk=to_key(pk))) for pk in self.student_pks()}
+        have = set(self.subjects.values_list("student_ref", flat=True))
+        for subject in self.subjects.filter(student_ref__in=have - wanted):
+            subject.delete()
+        # One save per child (never bulk_create): each naming of a child is in the change log.
+        for ref in sorted(wanted - have):
+            ConcernSubject(concern=self, student_ref=ref).save()
 
     # --- the DSL's verbs -----------------------------------------------------------------------
 
@@ -269,25 +379,28 @@ class Concern(ConfidentialModel):
         can link a brother's or sister's earlier concern in triage (P3: one picture of the
         family). Siblings are children who share a parent or carer (records' ParentLink).
 
-        One query whatever the size of the family: the children, their parents and the
-        parents' other children are subqueries.
+        Two queries whatever the size of the family: the brothers and sisters (the parents are
+        a subquery), then the concerns naming any of the children by their blind references.
         """
-        named = ConcernSubject.objects.filter(concern=self).values("student")
+        named = self.student_pks()
         # Parents and carers with parental responsibility: a shared childminder or emergency
         # contact does not make two children brothers and sisters.
         links = ParentLink.objects.with_responsibility()
         parents = links.filter(student__in=named).values("parent")
-        family = links.filter(parent__in=parents).values("student")
+        family = set(links.filter(parent__in=parents).values_list("student", flat=True))
+        family.update(Student._meta.pk.to_python(pk) for pk in named)
         return (
             Concern.objects.about_children()
-            .filter(Q(subjects__student__in=named) | Q(subjects__student__in=family))
+            .about_any(Student(pk=pk) for pk in family)
             .exclude(pk=self.pk)
-            .distinct()
         )
 
 
 class ConcernSubject(models.Model):
-    """A child named in a concern, and their part in it."""
+    """That a concern names a child, as a keyed blind reference: the index that finds a child's
+    concerns (``Concern.objects.about``). Without ``BLIND_INDEX_KEY`` the reference says
+    nothing; who the child is and their part are sealed in the concern (``Concern.children``).
+    """
 
     class Part(models.TextChoices):
         SUBJECT = "subject", "Subject of the concern"
@@ -295,19 +408,26 @@ class ConcernSubject(models.Model):
         WITNESS = "witness", "Witness"
         SIBLING = "sibling", "Sibling"
 
+    PURPOSE = "safeguarding.concernsubject.student"
+
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="subjects")
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="concern_roles")
-    part = models.CharField(max_length=20, choices=Part.choices, default=Part.SUBJECT)
+    student_ref = BlindRefField(blank=False)
 
     class Meta:
-        ordering = ["part", "student__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["concern", "student"], name="child_once_per_concern")
+            models.UniqueConstraint(
+                fields=["concern", "student_ref"], name="child_once_per_concern"
+            )
         ]
 
     def __str__(self):
         # Also the audit trail's label: the concern's reference, never the child's name.
         return f"Child named in concern {self.concern.reference}"
+
+    @classmethod
+    def ref_for(cls, student) -> str:
+        """The reference stored for ``student`` (a saved child, or ``Student(pk=...)``)."""
+        return blind_ref(student, cls.PURPOSE)
 
 
 class ConcernAttachment(ConfidentialModel):
@@ -322,6 +442,8 @@ class ConcernAttachment(ConfidentialModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    audit_subject_blind = True
 
     class Meta:
         ordering = ["created_at"]

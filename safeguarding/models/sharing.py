@@ -3,7 +3,8 @@
 The policy says the student and the parents are told first and then supported. A share can
 only be recorded once both are recorded as told, or with the DSL's reason why telling them
 would put the child at risk. Parents who were told get a notice in their portal (never the
-content); a support action for the student follows on the concern.
+content), kept with the share itself so that no row links the child to it; a support action for
+the student follows on the concern.
 """
 
 from django.conf import settings
@@ -12,9 +13,9 @@ from django.db import models
 from django.utils import timezone
 
 from confidentiality.audit import register_confidential
+from confidentiality.crypto.blind_index import AfterFetchQuerySet, BlindLink, BlindRefField
 from confidentiality.crypto.fields import EncryptedCharField, EncryptedTextField
 from confidentiality.models import ConfidentialModel
-from records.models import Student
 
 from .concerns import Concern
 
@@ -41,20 +42,28 @@ class SpecialCategoryCondition(models.TextChoices):
     EXPLICIT_CONSENT = "9_2_a", "Art 9(2)(a) – explicit consent"
 
 
-class InformationShareQuerySet(models.QuerySet):
+class InformationShareQuerySet(AfterFetchQuerySet):
     def about(self, student):
-        return self.filter(student=student)
+        return self.filter(**InformationShare.student.lookup(student))
+
+    def with_students(self):
+        """Lists that name each share's child: one query for all the children."""
+        return self.loading(InformationShare.student.load)
 
 
 class InformationShare(ConfidentialModel):
     """A record that the school passed information about a child to someone outside it (P2).
 
     What was shared and with whom are encrypted (P6). The agency's name is what the parent
-    notice mentions; never what was shared.
+    notice mentions; never what was shared. The child is a blind link (a keyed reference and
+    their key sealed to this row), so a copy of the database cannot tell whose information was
+    shared.
     """
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="shares")
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    student_ref = BlindRefField(blank=False)
+    student_key = EncryptedCharField("child")
+    student = BlindLink("records.Student")
     shared_on = models.DateField("date shared", default=timezone.localdate)
     agency = EncryptedCharField("agency", blank=False)
     recipient = EncryptedCharField("person it was shared with", blank=False)
@@ -74,8 +83,14 @@ class InformationShare(ConfidentialModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     parents_notified_at = models.DateTimeField(null=True, blank=True)
+    # P2: what parents with parental responsibility read in the portal ("we have shared
+    # information about ..."), never what was shared. Kept here, not as a records notice: a
+    # notice row would join the child to the share in a copy of the database (H3).
+    parent_notice_title = EncryptedCharField("notice to the parents: title")
+    parent_notice_body = EncryptedTextField("notice to the parents")
 
     objects = InformationShareQuerySet.as_manager()
+    audit_subject_blind = True
 
     class Meta:
         ordering = ["shared_on", "created_at"]
@@ -89,7 +104,7 @@ class InformationShare(ConfidentialModel):
         return "S-" + str(self.pk).split("-")[0].upper()
 
     def audit_subject(self):
-        return self.student
+        return InformationShare.student.stand_in(self) or self
 
     @property
     def everyone_told(self) -> bool:
@@ -104,8 +119,8 @@ class InformationShare(ConfidentialModel):
                     "telling them would put the child at risk, record why."
                 }
             )
-        named = self.concern_id and self.student_id
-        if named and not self.concern.subjects.filter(student_id=self.student_id).exists():
+        named = self.concern_id and InformationShare.student.pk_of(self)
+        if named and str(named) not in self.concern.student_pks():
             raise ValidationError({"student": "Choose a child named in this concern."})
 
 

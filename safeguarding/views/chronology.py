@@ -52,7 +52,10 @@ class ChronologyFilter(forms.Form):
 def _child(request, pk, how):
     if not is_safeguarding_team(request.user):
         raise Http404
-    return access.open_object(request, Student.objects.all(), CHRONOLOGY, how=how, pk=pk)
+    # Blind: that the team opened a child's chronology must not be readable from the log.
+    return access.open_object(
+        request, Student.objects.all(), CHRONOLOGY, how=how, blind=True, pk=pk
+    )
 
 
 def _entries(request, student):

@@ -19,7 +19,7 @@ def my_concerns(request):
     return render(
         request,
         "safeguarding/my_concerns.html",
-        {"concerns": concerns.prefetch_related("subjects__student")},
+        {"concerns": concerns.with_children()},
     )
 
 
@@ -27,7 +27,7 @@ def my_concerns(request):
 def my_concern(request, pk):
     concern = access.open_object(
         request,
-        Concern.objects.raised_by(request.user).prefetch_related("subjects__student"),
+        Concern.objects.raised_by(request.user),
         SUMMARY,
         pk=pk,
     )

@@ -160,6 +160,10 @@ def test_the_dsl_named_in_a_concern_never_sees_it_in_the_trail(client, teacher, 
     assert concern.reference not in trail(client).content.decode()
 
 
-def test_a_p2_notice_is_marked_so_that_it_can_be_hidden(history, pupil):
+def test_a_p2_notice_is_kept_with_the_share_not_as_a_records_notice(history, pupil):
+    """H3: the notice lives with the share (a safeguarding record, hidden like the rest), so no
+    records row links the child to it."""
     concern, share = history
-    assert FamilyNotice.objects.information_shared().get().student == pupil
+    share.refresh_from_db()
+    assert share.parent_notice_title.startswith("We have shared information about")
+    assert not FamilyNotice.objects.information_shared().exists()

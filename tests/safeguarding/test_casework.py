@@ -43,7 +43,8 @@ def test_triage_assigns_sets_the_level_with_a_reason_and_links(
 ):
     sibling = student_factory(group=oak, first_name="Leo", last_name="Quinn")
     earlier = raise_concern(teacher, [sibling])
-    concern.subjects.create(student=sibling, part="sibling")
+    concern.name_children([(pupil, "subject"), (sibling, "sibling")])
+    concern.save()
     response = dsl_client.post(
         url(concern, "triage"),
         {

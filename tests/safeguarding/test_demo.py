@@ -39,7 +39,7 @@ def test_seed_demo_has_a_full_case_advice_an_adult_concern_and_training(db):
     call_command("seed_demo", password="demo-pass-for-tests-2026", stdout=io.StringIO())
     share = InformationShare.objects.get()
     assert share.concern.is_closed and share.parents_told
-    assert FamilyNotice.objects.filter(student=share.student, title__isnull=False).exists()
+    assert share.parent_notice_title and not FamilyNotice.objects.information_shared().exists()
     kinds = {e.kind for e in chronology.entries_for(share.student)}
     assert {"concern", "action", "referral", "share", "outcome"} <= kinds
     assert AdviceRequest.objects.filter(answered_at__isnull=False).count() == 1

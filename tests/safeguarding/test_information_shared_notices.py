@@ -66,11 +66,12 @@ def staff_page(client, user, pupil, verified=False):
     return response.content.decode()
 
 
-def test_the_share_notice_is_marked_as_p2(shared, dsl, django_capture_on_commit_callbacks):
+def test_the_share_notice_is_kept_with_the_share(shared, dsl, django_capture_on_commit_callbacks):
+    """H3: not a records notice (a row joining the child to "information shared")."""
     record(shared, dsl, django_capture_on_commit_callbacks)
-    notice = FamilyNotice.objects.information_shared().get()
-    assert notice.title == TITLE
-    assert FamilyNotice.objects.exclude(pk=notice.pk).get().kind == FamilyNotice.Kind.MESSAGE
+    shared.refresh_from_db()
+    assert shared.parent_notice_title == TITLE
+    assert FamilyNotice.objects.get().kind == FamilyNotice.Kind.MESSAGE  # only the museum trip
 
 
 def test_the_childs_teacher_and_ta_do_not_see_it(
