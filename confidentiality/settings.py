@@ -202,6 +202,15 @@ GUARDIAN_RENDER_403 = False
 AUDITLOG_MASK_CALLABLE = "confidentiality.audit.mask_completely"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Throttles (password-reset requests) count in the cache: a file cache is shared by every
+# server process on one machine, where a per-process memory cache would multiply the limits.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str_("CACHE_DIR", str(VAR_DIR / "cache")),
+    }
+}
+
 # The newest audit seal, kept outside the database: cutting the newest entries (or emptying both
 # tables) is caught by ``verify_audit --checkpoint`` and the periodic safeguarding check.
 AUDIT_CHECKPOINT_FILE = Path(

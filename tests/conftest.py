@@ -22,10 +22,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Throttles (e.g. password-reset requests) count in the cache: each test starts afresh."""
+def _empty_cache(settings):
+    """Throttles (e.g. password-reset requests) count in the cache: each test starts afresh,
+    in memory (never the developer's ``var/cache``)."""
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
 
 
