@@ -2,6 +2,7 @@
 
 from auditlog.models import LogEntry
 from django import forms
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -62,6 +63,38 @@ class TrailFilter(forms.Form):
         return entries
 
 
+def _names_behind_references(entries) -> dict:
+    """Entries about a child's safeguarding name the child by a keyed reference (a copy of the
+    database cannot read it); a reader entitled to the entry sees the name again, worked out
+    with the key for this page only and never stored."""
+    from confidentiality.audit import subject_key
+
+    wanted = {
+        key
+        for entry in entries
+        if entry.object_repr.endswith("(named by reference)")
+        and isinstance(key := (entry.additional_data or {}).get("subject"), str)
+        and ":#" in key
+    }
+    if not wanted:
+        return {}
+    names = {}
+    for label in {key.partition(":#")[0] for key in wanted}:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        # One HMAC per row of that model, on the keys alone; then one query for the names.
+        found = {}
+        for pk in model._default_manager.values_list("pk", flat=True).iterator(chunk_size=5000):
+            key = subject_key(model(pk=pk), blind=True)
+            if key in wanted:
+                found[pk] = key
+        for obj in model._default_manager.filter(pk__in=found):
+            names[found[obj.pk]] = f"{obj} (named by reference)"
+    return names
+
+
 @login_required
 def trail(request):
     if not access.may_read_audit_trail(request.user):
@@ -76,9 +109,16 @@ def trail(request):
     elif form.is_bound:  # a filter that cannot be applied shows its error, not everything
         entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    names = _names_behind_references(page)
     rows = [
         {
             "entry": entry,
+            "object_name": (
+                names.get((entry.additional_data or {}).get("subject"))
+                if entry.object_repr.endswith("(named by reference)")
+                else None
+            )
+            or entry.object_repr,
             "did": (entry.additional_data or {}).get("how", ACTIONS.get(entry.action, "?"))
             if entry.action == LogEntry.Action.ACCESS
             else ACTIONS.get(entry.action, "?"),

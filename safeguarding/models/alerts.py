@@ -112,6 +112,7 @@ class Notification(models.Model):
     ABOUT = {
         "concern_raised": "a new concern",
         "concern_escalated": "an unacknowledged urgent concern",
+        "adult_concern_escalated": "an unacknowledged concern about an adult",
         "advice_requested": "a request for advice",
         "break_glass": "emergency access to a record",
         "training_due": "training due",

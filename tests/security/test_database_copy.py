@@ -200,6 +200,9 @@ def test_the_application_still_finds_everything_with_the_keys(allegation, client
     assert any("/chronology/" in e.additional_data["path"] for e in looks)
     page = client.get("/audit/", {"subject": f"records.student:{child.pk}"}).content.decode()
     assert "named by reference" in page  # the chronology look, found through the blind key
+    # The DSL reading the trail sees whose chronology it was: the name is worked out with the
+    # key for the page, never stored.
+    assert f"{child} (named by reference)" in page
 
 
 def _dump_text() -> str:
