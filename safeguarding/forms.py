@@ -147,7 +147,10 @@ class SubjectForm(forms.Form):
     def __init__(self, *args, may_choose=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_choose:
+            # Nothing to choose, so nothing to answer: a part is never asked of them (P3: the
+            # report must go whatever the rows hold).
             self.fields["student"].queryset = Student.objects.none()
+            self.fields["part"].required = False
         # Each row's labels say which row they belong to, for screen-reader users.
         n = _row_number(self.prefix)
         self.fields["student"].label = f"Child {n}"
