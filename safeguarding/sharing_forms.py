@@ -145,8 +145,14 @@ class AdultConcernForm(forms.Form):
     )
     happened_at = forms.DateTimeField(widget=DATETIME, label="When it happened")
     location = forms.CharField(max_length=200, required=False, label="Where")
+    # Worded for an adult: the people it goes to are not "the DSL" when the DSL is named.
     urgency = forms.ChoiceField(
-        choices=Concern.Urgency.choices, initial=Concern.Urgency.ROUTINE, widget=forms.RadioSelect
+        choices=[
+            (Concern.Urgency.ROUTINE, "Routine – it will be picked up today"),
+            (Concern.Urgency.URGENT, "Urgent – a child may be at risk now"),
+        ],
+        initial=Concern.Urgency.ROUTINE,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, author, **kwargs):
