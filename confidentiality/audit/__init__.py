@@ -58,6 +58,8 @@ def subject_keys(key: str) -> list[str]:
 def register_confidential(model, **options):
     """Log every change of ``model``; encrypted fields appear as changed, never with content."""
     options.setdefault("mask_fields", encrypted_field_names(model))
+    # The write generation changes with every save: noise in the history, never a change.
+    options["exclude_fields"] = [*options.get("exclude_fields", ()), "seal_version"]
     options.setdefault("mask_callable", "confidentiality.audit.mask_completely")
     options.setdefault("serialize_data", False)
     auditlog.register(model, **options)

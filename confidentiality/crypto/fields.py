@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # Per instance: the value each encrypted attribute held before it was first assigned (a sealed
 # value from the database, or its Unreadable), so replacing one this server cannot open is caught.
 BEFORE = "_encrypted_before"
+# The row's write generation (``ConfidentialModel.seal_version``), bound into every value.
+VERSION_FIELD = "seal_version"
 
 
 class PlaintextRefused(ValueError):
@@ -85,7 +87,13 @@ class EncryptedField(models.TextField):
 
     # --- sealing ------------------------------------------------------------------------------
     def context(self, instance) -> str:
-        return f"{self.model._meta.label_lower}.{self.name}#{instance.pk}"
+        """What the value is bound to: model, field, row and the row's write generation
+        (``seal_version``), so a value moved to another row or field, or an older value of the
+        same field put back with SQL, does not open. Generation 0 is a value sealed before
+        generations existed (or by a bulk insert), bound to model, field and row only."""
+        base = f"{self.model._meta.label_lower}.{self.name}#{instance.pk}"
+        version = instance.__dict__.get(VERSION_FIELD) or 0
+        return f"{base}@{version}" if version else base
 
     def where(self, instance) -> str:
         return f"{self.model._meta.label}.{self.name} (row {instance.pk})"
@@ -126,6 +134,9 @@ class EncryptedField(models.TextField):
                 "Refused to overwrite an encrypted value not opened: %s", self.where(instance)
             )
             raise UnreadableNotReplaced(self.where(instance), before.key_id)
+
+    def is_unreadable(self, value) -> bool:
+        return isinstance(value, Unreadable)
 
     def save_form_data(self, instance, data):
         # A form that showed an unreadable value (its message, read-only; or an empty date box)
@@ -282,6 +293,15 @@ class EncryptedBinaryField(EncryptedField):
 
     def formfield(self, **kwargs):
         return None
+
+
+def encrypted_fields(model) -> list:
+    """The encrypted fields of ``model`` (cached per model: every save asks)."""
+    cached = model.__dict__.get("_encrypted_fields_cache")
+    if cached is None:
+        cached = [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+        model._encrypted_fields_cache = cached
+    return cached
 
 
 def encrypted_field_names(model) -> list[str]:

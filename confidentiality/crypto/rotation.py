@@ -69,14 +69,15 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
     names = [f.attname for f in fields]
     last = None
     while True:
-        rows = model._base_manager.order_by("pk").values_list("pk", *names)
+        # The row's write generation is part of what each value is bound to (see fields.py).
+        rows = model._base_manager.order_by("pk").values_list("pk", "seal_version", *names)
         if last is not None:
             rows = rows.filter(pk__gt=last)
         batch = list(rows[:batch_size])
         if not batch:
             return totals
         with transaction.atomic():
-            for pk, *values in batch:
+            for pk, version, *values in batch:
                 for field, sealed in zip(fields, values, strict=True):
                     if sealed is None:
                         continue
@@ -84,7 +85,7 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
                     if sealed.key_id == target:
                         totals["current"] += 1
                         continue
-                    holder = model(pk=pk)
+                    holder = model(pk=pk, seal_version=version)
                     try:
                         plaintext = ring.open(sealed, field.context(holder), field.where(holder))
                     except DecryptionError as error:
@@ -92,9 +93,10 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
                         totals["unreadable"] += 1
                         continue
                     fresh = ring.seal(plaintext, field.context(holder), target)
-                    changed = model._base_manager.filter(pk=pk, **{field.attname: sealed}).update(
-                        **{field.attname: fresh}
-                    )
+                    # Compare and swap: a value or generation saved meanwhile is never undone.
+                    changed = model._base_manager.filter(
+                        pk=pk, seal_version=version, **{field.attname: sealed}
+                    ).update(**{field.attname: fresh})
                     totals["rotated" if changed else "retry"] += 1
         last = batch[-1][0]
 

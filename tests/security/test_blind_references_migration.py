@@ -11,7 +11,7 @@ from django.utils import timezone
 
 P2 = "We have shared information about Jack"
 BEFORE = [("safeguarding", "0006_concern_child_told")]
-AFTER = [("safeguarding", "0007_blind_references")]
+AFTER = [("safeguarding", "0008_seal_version")]  # 0007 moves the data; 0008 adds generations
 
 
 def _migrate(targets):
