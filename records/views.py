@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
+from confidentiality.audit import record_list_look
 from confidentiality.models import BreakGlassAccess
 from confidentiality.models.break_glass import REASON_MAX_CHARS, clean_reason
 
@@ -27,14 +28,6 @@ def _query(request) -> str:
     is refused by PostgreSQL) that no name or UPN contains."""
     text = request.GET.get("q", "")[:100]
     return "".join(c for c in text if c.isprintable() or c == " ").strip()
-
-
-def _audit_list(request, how: str, query: str = "") -> None:
-    """One access entry per look at a list of pupils, with what was searched for; a list has no
-    single object, so the entry is written against the looker's own account."""
-    access.record_access(
-        request, request.user, how=how, reason=f"searched for “{query}”" if query else ""
-    )
 
 
 def _search(queryset, text: str):
@@ -57,7 +50,7 @@ def student_list(request):
     query = _query(request)
     if query:
         students = _search(students, query)
-    _audit_list(request, "student list", query)
+    record_list_look(request, "student list", query)
     page = Paginator(
         students.prefetch_related("teaching_groups").order_by("last_name", "first_name", "id"), 50
     ).get_page(request.GET.get("page"))
@@ -184,7 +177,7 @@ def find_student(request):
     query = _query(request)
     results = _search(Student.objects.all(), query)[:20] if len(query) >= 2 else []
     if len(query) >= 2:
-        _audit_list(request, "emergency search", query)
+        record_list_look(request, "emergency search", query)
     return render(request, "records/find_student.html", {"query": query, "results": results})
 
 
@@ -220,12 +213,14 @@ def emergency_access_list(request):
     if not access.may_end_break_glass(request.user):
         raise Http404
     access.require_second_factor(request.user)
-    grants = list(BreakGlassAccess.objects.active().select_related("user", "content_type"))
+    grants = list(
+        BreakGlassAccess.objects.active().select_related("user", "content_type", "sealed_reason")
+    )
     students = Student.objects.in_bulk(
         [g.object_pk for g in grants if g.content_type.model_class() is Student]
     )
     rows = [{"grant": g, "student": students.get(_uuid(g.object_pk))} for g in grants]
-    _audit_list(request, "emergency access list")
+    record_list_look(request, "emergency access list")
     return render(request, "records/emergency_access_list.html", {"rows": rows})
 
 

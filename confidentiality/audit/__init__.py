@@ -73,7 +73,7 @@ def _client_address(request) -> str | None:
 
 
 def record_access(
-    request, obj, how: str = "view", reason: str = "", blind: bool = False
+    request, obj, how: str = "view", reason: str = "", blind: bool = False, extra=None
 ) -> LogEntry | None:
     """Write one ACCESS entry for ``obj`` in this request (P5, P10): who, when, from where, how.
 
@@ -99,6 +99,7 @@ def record_access(
         }
     if reason:
         data["reason"] = reason
+    data.update(extra or {})  # ids only (e.g. the emergency-access grant), never content
     return LogEntry.objects.log_create(
         obj,
         action=LogEntry.Action.ACCESS,
@@ -109,4 +110,14 @@ def record_access(
         changes_text="",
         changes=None,
         **named,
+    )
+
+
+def record_list_look(request, how: str, query: str = "") -> LogEntry | None:
+    """One ACCESS entry for a look at a list page (P5, P10): a list has no single object, so the
+    entry's subject is the person looking, ``how`` says which list and the address is kept; a
+    search keeps what was searched for. The one helper every list page calls (records and
+    safeguarding alike), so a look at a list of children or concerns is never left out."""
+    return record_access(
+        request, request.user, how=how, reason=f"searched for “{query}”" if query else ""
     )

@@ -4,7 +4,7 @@ from confidentiality.crypto.models import SealingKey, SetAsideValue
 from .agreements import AgreementAcceptance, ConfidentialityAgreement
 from .audit import AuditSeal
 from .base import ConfidentialModel
-from .break_glass import BreakGlassAccess
+from .break_glass import BreakGlassAccess, BreakGlassReason
 from .users import User
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "AuditSeal",
     "ConfidentialityAgreement",
     "BreakGlassAccess",
+    "BreakGlassReason",
     "ConfidentialModel",
     "SealingKey",
     "SetAsideValue",

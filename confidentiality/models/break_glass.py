@@ -8,6 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from confidentiality.crypto.fields import EncryptedTextField
+
+from .base import ConfidentialModel
+
 BREAK_GLASS_MINUTES = 60
 # Emergencies are rare: more openings than this in a day by one person is no longer one, and
 # the DSL (who is told of each) can open a record for them.
@@ -88,7 +92,6 @@ class BreakGlassAccess(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_pk = models.CharField(max_length=64)
-    reason = models.TextField()
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
@@ -120,6 +123,17 @@ class BreakGlassAccess(models.Model):
         model = self.content_type.model_class()
         return model._default_manager.filter(pk=self.object_pk).first() if model else None
 
+    @property
+    def reason(self) -> str:
+        """The written reason (encrypted in ``BreakGlassReason``): a reason often says what
+        happened to the child, and a copy of the database must not tie it to the child."""
+        sealed = getattr(self, "sealed_reason", None)
+        return sealed.text if sealed is not None else ""
+
+    def record_reason(self, reason: str) -> None:
+        """Keep the (already cleaned) reason, sealed to its own row."""
+        self.sealed_reason = BreakGlassReason.objects.create(grant=self, text=reason)
+
     def end(self) -> None:
         """End the grant now: the person loses the access at their next page (P10). The end
         time is kept, so the trail still shows how long it lasted."""
@@ -127,3 +141,16 @@ class BreakGlassAccess(models.Model):
         if self.expires_at > now:
             self.expires_at = now
             self.save(update_fields=["expires_at"])
+
+
+class BreakGlassReason(ConfidentialModel):
+    """The reason given for an emergency access, encrypted (P6, P10). Kept apart from the grant,
+    whose whole-number key cannot bind a sealed value before it is saved."""
+
+    grant = models.OneToOneField(
+        BreakGlassAccess, on_delete=models.CASCADE, related_name="sealed_reason"
+    )
+    text = EncryptedTextField("reason")
+
+    def __str__(self):
+        return f"Reason for emergency access {self.grant_id}"

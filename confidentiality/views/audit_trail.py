@@ -63,6 +63,24 @@ class TrailFilter(forms.Form):
         return entries
 
 
+def _emergency_reasons(entries) -> dict:
+    """The reasons of the emergency accesses on this page: kept encrypted with each grant (a
+    reason often says what happened to the child), opened here for the trail's readers."""
+    from confidentiality.models import BreakGlassReason
+
+    grants = {
+        grant
+        for entry in entries
+        if isinstance(grant := (entry.additional_data or {}).get("grant"), int)
+    }
+    if not grants:
+        return {}
+    return {
+        reason.grant_id: reason.text
+        for reason in BreakGlassReason.objects.filter(grant_id__in=grants)
+    }
+
+
 def _names_behind_references(entries) -> dict:
     """Entries about a child's safeguarding name the child by a keyed reference (a copy of the
     database cannot read it); a reader entitled to the entry sees the name again, worked out
@@ -110,6 +128,7 @@ def trail(request):
         entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     names = _names_behind_references(page)
+    reasons = _emergency_reasons(page)
     rows = [
         {
             "entry": entry,
@@ -122,7 +141,8 @@ def trail(request):
             "did": (entry.additional_data or {}).get("how", ACTIONS.get(entry.action, "?"))
             if entry.action == LogEntry.Action.ACCESS
             else ACTIONS.get(entry.action, "?"),
-            "reason": (entry.additional_data or {}).get("reason", ""),
+            "reason": (entry.additional_data or {}).get("reason", "")
+            or reasons.get((entry.additional_data or {}).get("grant"), ""),
             "changed": sorted((entry.changes or {}).keys())
             if isinstance(entry.changes, dict)
             else [],

@@ -81,7 +81,10 @@ def test_invisible_and_direction_characters_are_removed_before_the_reason_is_kep
     assert client.post(glass_url(pupil), {"reason": typed}).status_code == 302
     kept = BreakGlassAccess.objects.get().reason
     assert kept == "Maya collapsed in PE; I need her allergies now."
-    assert entries("break-glass").get().additional_data["reason"] == kept
+    entry = entries("break-glass").get()
+    # The audit entry points at the grant; the reason itself is kept encrypted with it.
+    assert entry.additional_data["grant"] == BreakGlassAccess.objects.get().pk
+    assert "reason" not in entry.additional_data
 
 
 def test_clean_reason_keeps_line_breaks_and_other_languages():
@@ -254,3 +257,24 @@ def test_each_emergency_search_is_audited_once_with_what_was_searched(client, ot
     (look,) = entries("emergency search")
     assert look.actor == other_teacher
     assert look.additional_data["reason"] == "searched for “Quinn”"
+
+
+def test_a_copy_of_the_database_does_not_show_the_reason(client, other_teacher, pupil, dsl):
+    """A reason often says what happened to the child: encrypted, and out of the audit log."""
+    from django.db import connection
+
+    reason = "Maya told me her stepfather hits her; I need her contacts now."
+    sign_in(client, other_teacher)
+    assert client.post(glass_url(pupil), {"reason": reason}).status_code == 302
+    with connection.cursor() as cursor:
+        dumped = []
+        for table in ("confidentiality_breakglassaccess", "confidentiality_breakglassreason"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed table names)
+            dumped.append(repr(cursor.fetchall()))
+        cursor.execute("SELECT additional_data FROM auditlog_logentry")
+        dumped.append(repr(cursor.fetchall()))
+    assert "stepfather" not in "".join(dumped)
+    # The DSL still reads it, in the audit trail and on the emergency-access list.
+    sign_in(client, dsl, verified=True)
+    assert "stepfather" in client.get("/audit/").content.decode()
+    assert "stepfather" in client.get("/records/emergency-access/").content.decode()
