@@ -11,7 +11,7 @@ class SafeguardingConfig(AppConfig):
         from confidentiality.views.audit_trail import HIDDEN_FROM_READER
         from records import notices
 
-        from . import grants, panels, routing, sharing  # noqa: F401  (signals, panels)
+        from . import checks, grants, panels, routing, sharing  # noqa: F401  (signals, panels)
         from .policy import (
             is_safeguarding_team,
             may_handle_adult_concerns,

@@ -62,11 +62,24 @@ def test_manage_py_fails_loudly_in_production_without_secrets():
     assert "Refusing to start with DEBUG=false" in result.stderr
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "school.example",
+    "LADO_CONTACT": "Local authority designated officer: 01632 960000",
+}
+
+
 def test_check_deploy_passes_with_real_secrets():
-    env = SECRETS | {"DEBUG": "false", "ALLOWED_HOSTS": "school.example"}
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=SECRETS | PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_the_lado_contact():
+    env = SECRETS | PRODUCTION | {"LADO_CONTACT": ""}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "safeguarding.W001" in result.stdout + result.stderr
 
 
 def test_a_bad_flag_is_an_error(monkeypatch):
