@@ -3,9 +3,11 @@
 A password reset, a new authenticator app or new recovery codes is how someone with a stolen
 mailbox (or a changed email address) gets into an account. For anyone holding an appointed role
 (the DSL, deputies, the head teacher, the chair of governors: the people who handle concerns
-about adults), each of these is an audit entry and an email to the DSL and the head teacher,
-whoever of them is not that person. The email says who and when, never anything about a case.
-Everyone else's changes are audited too, without an email.
+about adults; and the clerk to the governors, who appoints the chair), each of these is an
+audit entry and an email to the DSL and the head teacher, whoever of them is not that person.
+The email says who and when, never anything about a case. Everyone else's changes are audited
+too, without an email, except what the IT administrator does in the admin (a new sign-in
+address, a password set), which the DSL and the head teacher hear of whoever the account is.
 """
 
 import logging
@@ -24,16 +26,13 @@ EVENTS = {
     "recovery-codes-issued": "new recovery codes were issued",
     "appointed-from-the-server": "an appointed role was given from the server's command line",
     "email-changed-in-admin": "the sign-in email address was changed in the admin",
+    "admin-password-set": "a password was set by the IT administrator in the admin",
 }
-
-# Apps may watch more accounts: ``check(user) -> bool`` (True: alert on changes).
-WATCHED_ACCOUNT_CHECKS: list = []
 
 
 def is_watched(user) -> bool:
-    return team.holds_protected_account(user) or any(
-        check(user) for check in WATCHED_ACCOUNT_CHECKS
-    )
+    """The accounts of the appointed roles (``team.holds_protected_account``)."""
+    return team.holds_protected_account(user)
 
 
 def people_to_tell(user) -> list:
@@ -63,13 +62,30 @@ def account_changed(user, how: str) -> None:
     team.record_account_change(user, how, f"{name}: {EVENTS[how]}")
     if not watched:
         return
-    facts = {
-        "who": name,
-        "what": EVENTS[how],
-        "when": f"{timezone.localtime():%d %B %Y %H:%M}",
-    }
+    facts = _facts(user, how)
     for person in people_to_tell(user):  # one message each: nobody sees who else was told
         transaction.on_commit(lambda person=person: _send(person, facts))
+
+
+def _facts(user, how: str) -> dict:
+    return {
+        "who": user.get_full_name() or user.username,
+        "what": EVENTS[how],
+        "when": f"{timezone.localtime():%d %B %Y %H:%M}",
+        # The email says the person handles confidential concerns only when they do.
+        "watched": is_watched(user),
+    }
+
+
+def password_set_in_admin(user) -> None:
+    """The administrator set the password of an account nobody has used yet (the admin refuses
+    it for any other): whoever knows it can sign in as that person. Audited as
+    "admin-password-set"; the DSL and the head teacher are told whoever the account is."""
+    account_changed(user, "admin-password-set")  # the audit entry (and, if watched, the team)
+    if not is_watched(user):  # the watched were told by account_changed already
+        facts = _facts(user, "admin-password-set")
+        for person in people_to_tell(user):
+            transaction.on_commit(lambda person=person: _send(person, facts))
 
 
 def email_changed_in_admin(user, old_email: str) -> None:
@@ -78,11 +94,7 @@ def email_changed_in_admin(user, old_email: str) -> None:
     address they had, and the DSL and head teacher are told whoever the account belongs to."""
     account_changed(user, "email-changed-in-admin")  # the audit entry (and, if watched, the team)
     name = user.get_full_name() or user.username
-    facts = {
-        "who": name,
-        "what": EVENTS["email-changed-in-admin"],
-        "when": f"{timezone.localtime():%d %B %Y %H:%M}",
-    }
+    facts = _facts(user, "email-changed-in-admin")
     if old_email:
         transaction.on_commit(lambda: _send_to_address(old_email, {**facts, "recipient": name}))
     if not is_watched(user):  # the watched were told by account_changed already

@@ -3,14 +3,22 @@
 The admin is not a back door. Roles (groups), permissions and superuser status are changed only
 through the application's audited pages (the safeguarding team and appointments pages), never
 here; second-factor devices (their secrets), sessions, the audit log and queued tasks are not
-shown at all. An account holding an appointed role, or handling a concern about an adult,
-cannot have its email or password changed, nor be deleted, from here: those are the accounts a
-stolen admin login would most want to take over. Every change saved here is an audit entry.
+shown at all. An account holding an appointed role (``team.holds_protected_account``: everyone
+who handles a concern about an adult holds one, and so does the clerk, who appoints the chair)
+cannot have its email or password changed, be closed or be deleted from here: those are the
+accounts a stolen admin login would most want to take over. No account someone already uses
+(``team.in_use``) has its password set here either: the person resets it from the sign-in page;
+the admin sets only the first password of an account nobody has used, audited and told to the
+DSL and the head teacher. An account named in safeguarding records is never deleted (it is
+closed instead). Every change saved here is an audit entry.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
 from . import account_alerts, team
 from .models import User
@@ -27,9 +35,11 @@ NOT_IN_THE_ADMIN = (
 )
 
 
-def _in_use(user) -> bool:
-    """Someone already signs in with this account (as the imports define it)."""
-    return user.last_login is not None or user.has_usable_password()
+PASSWORD_REFUSED = "This person resets their own password from the sign-in page."  # noqa: S105
+NAMED_IN_RECORDS = (
+    "This account is named in safeguarding records and cannot be deleted; close it instead "
+    "(untick “Active”)."
+)
 
 
 def _unregister_back_doors() -> None:
@@ -87,19 +97,49 @@ class SchoolUserAdmin(UserAdmin):
     def get_actions(self, request, action_location=None):
         return {}  # no bulk delete: it would go around the per-account refusal above
 
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ProtectedError:
+            # A safeguarding record names this person (its pre_delete refusal); the whole
+            # deletion was rolled back.
+            messages.error(request, NAMED_IN_RECORDS)
+            return redirect("admin:confidentiality_user_change", object_id)
+
     def user_change_password(self, request, id, form_url=""):
         user = self.get_object(request, id)
         if user is not None and team.holds_protected_account(user):
             # The person resets their own password (the reset is audited and alerted).
             raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        if user is not None and team.in_use(user):
+            # Whoever sets a password for an account in use can sign in as that person.
+            return TemplateResponse(
+                request,
+                "admin/confidentiality/user/password_refused.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "person": user,
+                    "explanation": PASSWORD_REFUSED,
+                    "title": "Password not changed",
+                },
+                status=403,
+            )
+        before = user.password if user is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if user is not None and request.method == "POST":
+            user.refresh_from_db()
+            if user.password != before and user.has_usable_password():
+                account_alerts.password_set_in_admin(user)
+        return response
 
     def save_model(self, request, obj, form, change):
         old_email = form.initial.get("email", "") if change else ""
         super().save_model(request, obj, form, change)
-        if change and "email" in form.changed_data and _in_use(obj):
+        if change and "email" in form.changed_data and team.in_use(obj):
             account_alerts.email_changed_in_admin(obj, old_email)
         # Field names only, never values (an email address is personal data too).
         changed = ", ".join(sorted(form.changed_data)) or "nothing"
         reason = f"in the admin: {'changed ' + changed if change else 'account created'}"
         team.record_account_change(obj, "admin-change", reason)
+        if not change and obj.has_usable_password():  # a first password chosen on the add form
+            account_alerts.password_set_in_admin(obj)

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     # Appointed from among the governors in the application (never by import): handles a
     # concern about the head teacher with the DSL, and holds the head's own performance file.
     CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
+    # Appointed in the application too (by the chair or the DSL): the clerk appoints the chair.
     CLERK = "clerk", "Clerk to the governors"
     PARENT = "parent", "Parent / carer"
 
@@ -43,8 +44,11 @@ SCHOOL_STAFF = frozenset(
 )
 GOVERNANCE = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.CLERK})
 # Roles a person is appointed to in the application by someone entitled, with an audit entry;
-# never given or taken by an import or the admin.
-APPOINTED_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS})
+# never given or taken by an import or the admin. Every handler of a concern about an adult holds
+# one of them; the clerk does not handle concerns but appoints the chair, who does.
+APPOINTED_ROLES = frozenset(
+    {Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS, Role.CLERK}
+)
 # Anyone working with children may raise a concern; reporting is never blocked (P3).
 MAY_LOG_CONCERN = SCHOOL_STAFF | {Role.VOLUNTEER, Role.HEALTH_PROFESSIONAL}
 # P11, P16, P25: these people sign the confidentiality agreement before any access.
@@ -120,15 +124,16 @@ def appoint_dsl(user) -> None:
 
 
 # Roles that exactly one person holds at a time; a change is a hand-over (P8).
-SINGLE_HOLDER_ROLES = frozenset({Role.DSL, Role.CHAIR_OF_GOVERNORS})
+SINGLE_HOLDER_ROLES = frozenset({Role.DSL, Role.CHAIR_OF_GOVERNORS, Role.CLERK})
 _HAND_OVER = {
     Role.DSL: "Appoint the new DSL to hand over; deputies are added as Deputy DSL.",
     Role.CHAIR_OF_GOVERNORS: "Appoint the new chair on the Appointments page to hand over.",
+    Role.CLERK: "Appoint the new clerk on the Appointments page to hand over.",
 }
 
 
 def refuse_second_holder(sender, instance, action, reverse, model, pk_set, **kwargs):
-    """m2m guard: exactly one current DSL and one chair of governors; a second one must come
+    """m2m guard: exactly one current DSL, chair of governors and clerk; a second one must come
     through a hand-over (``appoint_dsl``, ``team.hand_over``), which removes the first."""
     if action != "pre_add" or not pk_set:
         return

@@ -4,13 +4,15 @@
   or stands down deputies ("Safeguarding team" page);
 - the chair of governors: appointed from among the governors by the DSL or the clerk to the
   governors, never by the head teacher, whose allegations the chair handles and whom the chair
-  appraises; the head teacher: appointed by the chair ("Appointments" page).
+  appraises; the clerk to the governors: appointed by the chair or the DSL, never by the head
+  teacher (the clerk appoints the chair); the head teacher: appointed by the chair
+  ("Appointments" page).
 
 Nobody appoints themselves, and nobody named in an open concern about an adult changes any of
 it. Each change is written to the audit trail with who made it (and, whatever the route, every
 change of a role is a sealed "role-change" entry, see ``record_role_change``); a holder who is
-replaced is told by email that the role has passed (who and when, nothing more). The admin
-changes none of this."""
+replaced is told by email that the role has passed (who and when, nothing more), and the DSL is
+told of every new chair or clerk the DSL did not appoint. The admin changes none of this."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,8 +26,11 @@ from confidentiality.roles import SCHOOL_STAFF, Role
 # refuse). Safeguarding adds "is the subject of an open concern about an adult", so nobody can
 # take a concern about themselves away from the people handling it (P10).
 CHANGE_GUARDS: list = []
+# Says nothing of why: the person refused may not know of a concern about them.
 REFUSAL = (
-    "This change cannot be made from your account. Please ask the chair of governors to make it."
+    "This change cannot be made from your account at the moment. Please ask someone else who "
+    "may make it: the head teacher or the DSL for the safeguarding team and imports; for an "
+    "appointment, the people the Appointments page names."
 )
 
 
@@ -35,8 +40,17 @@ def refused(user) -> bool:
 
 def holds_protected_account(user) -> bool:
     """An account a stolen password or an administrator must not quietly take over: anyone
-    holding an appointed role (they, and only they, handle concerns about adults)."""
+    holding an appointed role. Every handler of a concern about an adult holds one (the DSL,
+    deputies, the head teacher, the chair of governors), and so does the clerk, who appoints
+    the chair."""
     return bool(user and user.pk and user.has_role(*roles.APPOINTED_ROLES))
+
+
+def in_use(user) -> bool:
+    """Someone already signs in with this account (has signed in, or has a password): its
+    email, roles and password are that person's now. The one definition for the imports and
+    the admin."""
+    return user.last_login is not None or user.has_usable_password()
 
 
 def record_account_change(person, how: str, reason: str, **data):
@@ -192,6 +206,18 @@ def may_appoint_chair(user) -> bool:
     )
 
 
+def may_appoint_clerk(user) -> bool:
+    """The chair of governors or the DSL. Never the head teacher, even one who is also the DSL:
+    the clerk appoints the chair, who handles allegations about the head."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_role(Role.CHAIR_OF_GOVERNORS, Role.DSL)
+        and not user.has_role(Role.HEAD_TEACHER)
+    )
+
+
 def may_appoint_head(user) -> bool:
     """The chair of governors appoints the head teacher."""
     return bool(
@@ -200,7 +226,7 @@ def may_appoint_head(user) -> bool:
 
 
 def may_use_appointments(user) -> bool:
-    return may_appoint_chair(user) or may_appoint_head(user)
+    return may_appoint_chair(user) or may_appoint_clerk(user) or may_appoint_head(user)
 
 
 def holders(role: Role):
@@ -226,20 +252,48 @@ def chair_candidates(actor=None):
     return people.exclude(pk=actor.pk) if actor is not None else people
 
 
+def clerk_candidates(actor=None):
+    """Active members of staff or governors, or an account with no role yet (a clerk from
+    outside the school), other than the current clerk, the head teacher (the clerk appoints
+    the head's appraiser), the chair (who appoints the clerk), the technician's superuser
+    accounts and the person choosing."""
+    from django.db.models import Q
+
+    everyday = [role.group_name for role in SCHOOL_STAFF | {Role.GOVERNOR}]
+    barred = [r.group_name for r in (Role.CLERK, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS)]
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, is_superuser=False)
+        .filter(Q(groups__name__in=everyday) | Q(groups=None))
+        .exclude(groups__name__in=barred)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return people.exclude(pk=actor.pk) if actor is not None else people
+
+
 def head_candidates(actor=None):
     """Active members of staff other than the current head teacher and the person choosing."""
     people = school_staff().exclude(groups__name=Role.HEAD_TEACHER.group_name)
     return people.exclude(pk=actor.pk) if actor is not None else people
 
 
-HANDOVER_HOW = {Role.CHAIR_OF_GOVERNORS: "appoint-chair", Role.HEAD_TEACHER: "appoint-head"}
+HANDOVER_HOW = {
+    Role.CHAIR_OF_GOVERNORS: "appoint-chair",
+    Role.CLERK: "appoint-clerk",
+    Role.HEAD_TEACHER: "appoint-head",
+}
+# Changes the DSL hears of when someone else made them. Only the DSL: the head teacher is never
+# told of a new chair, which may follow from a concern about the head.
+TELL_THE_DSL = frozenset({Role.CHAIR_OF_GOVERNORS, Role.CLERK})
 
 
 def hand_over(request, role: Role, person):
-    """Make ``person`` the one holder of ``role`` (the chair of governors or the head teacher):
-    whoever held it stops, and is told by email who holds it now, who appointed them and when.
-    Audited as "appoint-chair" / "appoint-head" (and each role change as "role-change").
-    Returns the people who held it before."""
+    """Make ``person`` the one holder of ``role`` (the chair of governors, the clerk or the head
+    teacher): whoever held it stops, and is told by email who holds it now, who appointed them
+    and when; for a new chair or clerk, so is the DSL, unless the DSL made the change. Audited
+    as "appoint-chair" / "appoint-clerk" / "appoint-head" (and each role change as
+    "role-change"). Returns the people who held it before."""
     role = Role(role)
     group = roles.group_for(role)
     with transaction.atomic():
@@ -266,6 +320,14 @@ def hand_over(request, role: Role, person):
                         {**facts, "previous": _full_name(holder)},
                     )
                 )
+        dsl = roles.current_dsl() if role in TELL_THE_DSL else None
+        told = {holder.pk for holder in previous}
+        if dsl is not None and dsl.email and dsl.pk not in told | {request.user.pk, person.pk}:
+            transaction.on_commit(
+                lambda: notifications.send_templated(
+                    "role_handover_notice", [dsl.email], {**facts, "recipient": _full_name(dsl)}
+                )
+            )
     for someone in (person, *previous):
         someone.refresh_roles()
     return previous

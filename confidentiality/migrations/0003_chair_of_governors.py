@@ -4,6 +4,8 @@ An email address belongs to one account (case-insensitively), so a reset reaches
 
 import django.db.models.functions.text
 from django.db import migrations, models
+from django.db.models import Count
+from django.db.models.functions import Lower
 
 CHAIR = "Chair of governors"
 GOVERNOR = "Governor"
@@ -22,6 +24,34 @@ def appoint_existing_chair(apps, schema_editor):
         existing.groups.add(chair)
 
 
+def shared_emails(users) -> dict[str, list[str]]:
+    """The addresses (lower case, as the database compares them) that more than one account of
+    ``users`` (a queryset) has, each with the usernames sharing it."""
+    users = users.exclude(email="").annotate(folded=Lower("email"))
+    shared = users.values("folded").annotate(accounts=Count("pk")).filter(accounts__gt=1)
+    found: dict[str, list[str]] = {}
+    for row in users.filter(folded__in=shared.values("folded")).order_by("folded", "username"):
+        found.setdefault(row.folded, []).append(row.username)
+    return found
+
+
+class SharedEmails(Exception):
+    pass
+
+
+def refuse_shared_emails(apps, schema_editor):
+    """Earlier imports let two accounts share an address in different capitals; the constraint
+    below would then fail with a bare database error. Say which accounts, and what to do."""
+    found = shared_emails(apps.get_model("confidentiality", "User").objects.all())
+    if found:
+        names = "; ".join(", ".join(usernames) for usernames in found.values())
+        raise SharedEmails(
+            "These accounts share an email address (ignoring capitals), so a password reset "
+            f"could reach the wrong person: {names}. Give each account its own address, then "
+            "migrate again."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
@@ -30,6 +60,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(appoint_existing_chair, migrations.RunPython.noop),
+        migrations.RunPython(refuse_shared_emails, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="user",
             constraint=models.UniqueConstraint(

@@ -1,6 +1,7 @@
 """Signing in and out, and forgotten passwords. Django's own views; axes watches every attempt."""
 
 import hashlib
+import time
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -132,14 +133,36 @@ def _reset_throttled(request, email: str) -> bool:
     )
     throttled = False
     for key, limit in counters:
-        cache.add(key, 0, window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
-            count = 1
-        throttled = throttled or count > limit
+        throttled = _count(key, window) > limit or throttled
     return throttled
+
+
+def _count(key: str, window: int) -> int:
+    """Count one request against ``key``; return the count in the window begun by the first.
+
+    The file cache is neither atomic nor kind to timeouts: two requests can race between ``add``
+    and ``incr``, and its ``incr`` writes the value back with the default timeout (five
+    minutes), which would shorten the window. So the window's end is kept beside the count and
+    put back after each increment, and a request that loses a race is still counted, never
+    reset to one over a higher count."""
+    now = time.time()
+    ends_key = f"{key}:ends"
+    if cache.add(key, 1, window):
+        cache.set(ends_key, now + window, window)
+        return 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # gone between add and incr (expired, culled): a new window
+        if cache.add(key, 1, window):
+            cache.set(ends_key, now + window, window)
+            return 1
+        try:
+            count = cache.incr(key)  # another request began it meanwhile
+        except ValueError:
+            return 1
+    ends = cache.get(ends_key) or now + window
+    cache.touch(key, max(1, int(ends - now)))
+    return count
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

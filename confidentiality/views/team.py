@@ -1,8 +1,9 @@
 """The "Safeguarding team" page (P8): who the DSL and the deputies are, and, for the head
 teacher and the DSL (with a confirmed second factor), handing the DSL role over and appointing
 or standing down deputies. The "Appointments" page beside it: the DSL or the clerk appoints the
-chair of governors (never the head teacher), and the chair appoints the head teacher. Everyone
-else gets 404: the pages do not exist for them."""
+chair of governors, the chair or the DSL appoints the clerk (never the head teacher, either),
+and the chair appoints the head teacher. Everyone else gets 404: the pages do not exist for
+them."""
 
 from django import forms
 from django.contrib import messages
@@ -158,6 +159,22 @@ class AppointChairForm(forms.Form):
         self.fields["person"].queryset = team.chair_candidates(actor)
 
 
+class AppointClerkForm(forms.Form):
+    person = StaffChoiceField(
+        queryset=team.clerk_candidates(),
+        label="New clerk to the governors",
+        empty_label="Choose a person",
+        help_text=(
+            "Members of staff (not the head teacher), governors (not the chair), or an account "
+            "with no role yet, made by the IT technician for a clerk from outside the school."
+        ),
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.clerk_candidates(actor)
+
+
 class AppointHeadForm(forms.Form):
     person = StaffChoiceField(
         queryset=team.head_candidates(),
@@ -173,17 +190,28 @@ class AppointHeadForm(forms.Form):
 
 APPOINTMENTS = {
     Role.CHAIR_OF_GOVERNORS: (team.may_appoint_chair, AppointChairForm),
+    Role.CLERK: (team.may_appoint_clerk, AppointClerkForm),
     Role.HEAD_TEACHER: (team.may_appoint_head, AppointHeadForm),
 }
 WHO_APPOINTS = {
     Role.CHAIR_OF_GOVERNORS: "The DSL or the clerk to the governors appoints the chair.",
+    Role.CLERK: "The chair of governors or the DSL appoints the clerk.",
     Role.HEAD_TEACHER: "The chair of governors appoints the head teacher.",
+}
+# What the appointment means, shown before it is confirmed.
+WHAT_IT_MEANS = {
+    Role.CHAIR_OF_GOVERNORS: "The chair of governors handles concerns about the head teacher "
+    "from now on.",
+    Role.CLERK: "The clerk to the governors appoints the chair of governors from now on.",
+    Role.HEAD_TEACHER: "The head teacher handles concerns about adults routed to that role "
+    "from now on.",
 }
 
 
 def _appointer(request, role=None):
-    """The DSL or the clerk (the chair), the chair (the head teacher); 404 for anyone else,
-    before any prompt. Always with a verified second factor: these roles open allegations."""
+    """The DSL or the clerk (the chair), the chair or the DSL (the clerk), the chair (the head
+    teacher); 404 for anyone else, before any prompt. Always with a verified second factor:
+    these roles open allegations, or choose who does."""
     allowed = APPOINTMENTS[role][0] if role else team.may_use_appointments
     if not allowed(request.user):
         raise Http404
@@ -237,7 +265,13 @@ def appoint(request, role):
         return render(
             request,
             "team/confirm_appointment.html",
-            {"form": form, "person": person, "role": role, "current": list(team.holders(role))},
+            {
+                "form": form,
+                "person": person,
+                "role": role,
+                "current": list(team.holders(role)),
+                "what_it_means": WHAT_IT_MEANS[role],
+            },
         )
     previous = team.hand_over(request, role, person)
     told = ", ".join(str(p) for p in previous if p.is_active and p.email)

@@ -344,7 +344,7 @@ def test_the_subject_of_an_open_adult_concern_cannot_change_the_team(
     raise_about(teacher, head)
     sign_in(client, head, verified=True)
     response = client.post(APPOINT, {"person": newcomer.pk, "confirm": "yes"}, follow=True)
-    assert "ask the chair of governors" in response.content.decode()
+    assert "the head teacher or the DSL" in response.content.decode()
     assert roles.current_dsl() == dsl
     client.post(remove_url(deputy))
     assert deputy in roles.deputies()

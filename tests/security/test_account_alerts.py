@@ -2,7 +2,8 @@
 
 A password reset, a new authenticator app or new recovery codes on the account of anyone who
 holds an appointed role (the DSL, a deputy, the head teacher, the chair of governors: the people
-who handle concerns about adults) is an audit entry and a content-free email to the DSL and the
+who handle concerns about adults; the clerk to the governors, who appoints the chair) is an
+audit entry and a content-free email to the DSL and the
 head teacher, whoever of them is not that person, one message each. Everyone else's are audited
 without an email. Reset requests are throttled without changing the answer; the session key
 changes when the second factor is confirmed; publishing the agreement and reading its
@@ -131,7 +132,75 @@ def test_a_governor_who_is_not_chair_is_not_alerted(
     assert alerts() == []
 
 
+def test_a_new_authenticator_on_the_clerks_account_is_alerted(
+    client, make_user, dsl, head, django_capture_on_commit_callbacks
+):
+    """The replay: a clerk installed by the head enrolled an authenticator unnoticed."""
+    clerk = make_user("clerk", Role.CLERK)
+    sign_in(client, clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol(client)
+    assert sorted(m.to[0] for m in alerts()) == sorted([dsl.email, head.email])
+    assert "Clerk Tester holds an appointed role" in alerts()[0].body
+
+
+def test_the_alert_says_an_everyday_account_holds_no_appointed_role(
+    teacher, dsl, head, django_capture_on_commit_callbacks
+):
+    from confidentiality import account_alerts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_alerts.email_changed_in_admin(teacher, "teacher@school.test")
+    assert len(alerts()) == 3  # the old address, the DSL, the head
+    for message in alerts():
+        assert "handles confidential concerns" not in message.body
+        assert "appointed role" not in message.body
+    assert not hasattr(account_alerts, "WATCHED_ACCOUNT_CHECKS")  # no hook nobody registers
+
+
 # --- reset requests are throttled; the answer never changes ------------------------------------
+
+
+def test_the_reset_window_outlasts_the_file_caches_default_timeout(settings, tmp_path, monkeypatch):
+    """The file cache's incr writes the count back with its default five-minute timeout: the
+    hour's limit must not start again after five quiet minutes."""
+    import time
+
+    from django.test import RequestFactory
+
+    from confidentiality.views.accounts import _reset_throttled
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    request = RequestFactory().post("/accounts/password-reset/")
+    start = time.time()
+    assert not any(_reset_throttled(request, "dsl@school.test") for _ in range(3))
+    monkeypatch.setattr(time, "time", lambda: start + 400)
+    assert _reset_throttled(request, "dsl@school.test")
+    monkeypatch.setattr(time, "time", lambda: start + 3700)  # the hour is over
+    assert not _reset_throttled(request, "dsl@school.test")
+
+
+def test_a_count_that_vanishes_between_add_and_incr_still_counts(settings, monkeypatch):
+    from django.core.cache import caches
+
+    from confidentiality.views import accounts
+
+    cache = caches["default"]  # the object behind the module's proxy
+    cache.clear()
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)  # someone else's add
+    monkeypatch.setattr(cache, "incr", lambda *args, **kwargs: 5)  # ... and their count
+    assert accounts._count("password-reset:test", 3600) == 5
+
+    def vanished(*args, **kwargs):
+        raise ValueError
+
+    monkeypatch.setattr(cache, "incr", vanished)
+    assert accounts._count("password-reset:test", 3600) == 1
 
 
 def test_six_requests_for_one_address_send_at_most_three_emails(client, dsl):

@@ -198,10 +198,155 @@ def test_the_chair_of_governors_account_is_protected_too(client, itadmin, govern
     assert client.get(f"/admin/confidentiality/user/{governor.pk}/password/").status_code == 403
 
 
-def test_an_everyday_account_can_still_be_helped_in_the_admin(client, itadmin, teacher):
+def test_the_clerks_account_is_protected_too(client, itadmin, make_user):
+    clerk = make_user("clerk", Role.CLERK)
+    sign_in(client, itadmin, verified=True)
+    assert client.get(f"/admin/confidentiality/user/{clerk.pk}/password/").status_code == 403
+    form = client.get(f"/admin/confidentiality/user/{clerk.pk}/change/").context["adminform"]
+    assert "email" not in form.form.fields
+
+
+# --- the admin sets no password of an account someone uses (attack review, high 2) ------------
+
+NEW_PASSWORD = "a new long passphrase 1"
+
+
+@pytest.mark.parametrize("persona", ["teacher", "governor", "office"])
+def test_the_admin_never_sets_the_password_of_an_account_in_use(
+    client, request, itadmin, dsl, head, persona
+):
+    """The replay: the technician set a teacher's password and signed in as them."""
+    from django.core import mail
+
+    person = request.getfixturevalue(persona)
+    sign_in(client, itadmin, verified=True)
+    url = f"/admin/confidentiality/user/{person.pk}/password/"
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "resets their own password from the sign-in page" in response.content.decode()
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.check_password("correct horse battery staple")
+    assert not LogEntry.objects.filter(additional_data__how="admin-password-set").exists()
+    assert mail.outbox == []
+
+
+def test_an_account_signed_in_without_a_password_is_in_use_too(client, itadmin, teacher):
+    from django.utils import timezone
+
+    teacher.set_unusable_password()
+    teacher.last_login = timezone.now()
+    teacher.save()
     sign_in(client, itadmin, verified=True)
     response = client.get(f"/admin/confidentiality/user/{teacher.pk}/password/")
+    assert response.status_code == 403
+
+
+def test_the_first_password_of_an_unused_account_is_audited_and_told(
+    client, itadmin, dsl, head, make_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    newcomer = make_user("newcomer", Role.TEACHER)
+    newcomer.set_unusable_password()
+    newcomer.save()
+    sign_in(client, itadmin, verified=True)
+    url = f"/admin/confidentiality/user/{newcomer.pk}/password/"
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert newcomer.check_password(NEW_PASSWORD)
+    (entry,) = LogEntry.objects.filter(additional_data__how="admin-password-set")
+    assert entry.actor == itadmin and entry.object_pk == str(newcomer.pk)
+    assert NEW_PASSWORD not in str(entry.additional_data)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([dsl.email, head.email])
+    assert all(len(m.to) == 1 and NEW_PASSWORD not in m.body for m in mail.outbox)
+    # Now in use: a second password from the admin is refused.
+    assert client.get(url).status_code == 403
+
+
+def test_a_password_chosen_when_adding_an_account_is_audited_and_told(
+    client, itadmin, dsl, head, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    sign_in(client, itadmin, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/confidentiality/user/add/",
+            {
+                "username": "newstarter",
+                "usable_password": "true",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
+        )
+    person = type(itadmin).objects.get(username="newstarter")
+    assert LogEntry.objects.filter(
+        additional_data__how="admin-password-set", object_pk=str(person.pk)
+    ).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([dsl.email, head.email])
+
+
+def test_the_imports_and_the_admin_share_one_definition_of_in_use():
+    from confidentiality import admin as school_admin
+    from confidentiality import team
+    from records.importing import staff
+
+    assert staff.in_use is team.in_use
+    assert not hasattr(school_admin, "_in_use")
+
+
+# --- an account named in safeguarding records is closed, not deleted (attack review, low 3) ----
+
+
+def test_deleting_an_account_named_in_a_concern_shows_a_message(client, itadmin, dsl, teacher):
+    from tests.safeguarding.test_concerns_about_adults import raise_about
+
+    raise_about(dsl, teacher)
+    sign_in(client, itadmin, verified=True)
+    response = client.post(
+        f"/admin/confidentiality/user/{teacher.pk}/delete/", {"post": "yes"}, follow=True
+    )
     assert response.status_code == 200
+    assert "named in safeguarding records and cannot be deleted" in response.content.decode()
+    assert type(teacher).objects.filter(pk=teacher.pk).exists()
+
+
+def test_an_account_nobody_names_can_still_be_deleted(client, itadmin, make_user):
+    leaver = make_user("leaver", Role.TEACHER)
+    sign_in(client, itadmin, verified=True)
+    response = client.post(f"/admin/confidentiality/user/{leaver.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(leaver).objects.filter(pk=leaver.pk).exists()
+
+
+# --- migration 0003 on a database where two accounts share an email (review, 5) ---------------
+
+
+def test_migration_0003_names_the_accounts_sharing_an_email(db, make_user):
+    import importlib
+
+    from django.apps import apps as current_apps
+    from django.db import connection
+
+    migration = importlib.import_module("confidentiality.migrations.0003_chair_of_governors")
+    make_user("ann")
+    assert migration.shared_emails(type(make_user("bob")).objects.all()) == {}
+    with connection.cursor() as cursor:  # as before the constraint (rolled back after the test)
+        cursor.execute("DROP INDEX one_account_per_email")
+    users = type(make_user("ann2")).objects
+    users.filter(username="ann2").update(email="ANN@school.test")
+    for blank in ("carol", "dan"):
+        users.filter(pk=make_user(blank).pk).update(email="")
+    with pytest.raises(migration.SharedEmails) as refused:
+        migration.refuse_shared_emails(current_apps, None)
+    message = str(refused.value)
+    assert "ann, ann2" in message and "Give each account its own address" in message
+    assert "carol" not in message and "bob" not in message
 
 
 # --- every change of a role, from any route, is a sealed audit entry ---------------------------

@@ -3,9 +3,11 @@ application, on the "Appointments" page, with the same guards as the safeguardin
 
 The DSL or the clerk to the governors appoints the chair from among the active governors; the
 head teacher never does (the chair handles allegations about the head and appraises the head).
-The chair appoints the head teacher. Always with a verified second factor; nobody appoints
-themselves; nobody named in an open concern about an adult changes anything; audited; the
-outgoing holder is told by email; there is always at most one chair."""
+The chair or the DSL appoints the clerk (never the head teacher, never by import: the clerk
+appoints the chair). The chair appoints the head teacher. Always with a verified second
+factor; nobody appoints themselves; nobody named in an open concern about an adult changes
+anything; audited; the outgoing holder is told by email, and the DSL of any new chair or clerk
+the DSL did not appoint; there is always at most one chair and one clerk."""
 
 import pytest
 from auditlog.models import LogEntry
@@ -18,11 +20,18 @@ from tests.conftest import sign_in
 
 PAGE = "/appointments/"
 CHAIR = "/appointments/chair_of_governors/"
+CLERK = "/appointments/clerk/"
 HEAD = "/appointments/head_teacher/"
 
 
 def entries(how):
     return LogEntry.objects.filter(additional_data__how=how).order_by("pk")
+
+
+def chair_form(page: str) -> str:
+    """Only the form appointing the chair (the clerk's form lists staff too)."""
+    start = page.index(f'action="{CHAIR}"')
+    return page[start : page.index("</form>", start)]
 
 
 @pytest.fixture
@@ -46,7 +55,7 @@ def candidate(make_user):
 
 
 def test_anonymous_is_sent_to_sign_in(client):
-    for url in (PAGE, CHAIR, HEAD):
+    for url in (PAGE, CHAIR, CLERK, HEAD):
         response = client.get(url) if url == PAGE else client.post(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -86,6 +95,7 @@ def test_the_dsl_and_the_clerk_see_the_governors_to_choose_from(
     sign_in(client, request.getfixturevalue(persona), verified=True)
     page = client.get(PAGE).content.decode()
     assert "Chair Tester" in page
+    page = chair_form(page)
     assert f'<option value="{candidate.pk}">Candidate Tester – Parent governor</option>' in page
     assert f'<option value="{teacher.pk}">' not in page  # staff are not governors to choose
     assert f'<option value="{chair.pk}">' not in page  # already chair
@@ -342,3 +352,168 @@ def test_the_server_command_appoints_only_a_governor_as_chair(teacher, candidate
         call_command("appoint_first", "chair_of_governors", teacher.username)
     call_command("appoint_first", "chair_of_governors", candidate.username)
     assert chair_of_governors() == candidate
+
+
+# --- the clerk to the governors: appointed, never imported (attack review, high 1) -------------
+
+
+@pytest.fixture
+def new_clerk(make_user):
+    return make_user("newclerk", Role.GOVERNOR, job_title="Parent governor")
+
+
+def test_the_head_cannot_install_a_clerk_by_import(head):
+    """The replay: the head imported a clerk of their choosing, who then appointed a chair of
+    the head's choosing, who read the allegation about the head."""
+    from records.importing import IMPORTERS
+
+    rows = (
+        "Username,First name,Last name,Email,Role,Job title\n"
+        "gclerk,Grace,Lowe,grace.lowe@outlook.example,clerk,Clerk\n"
+        "ggov,Gus,Gov,gus.gov@outlook.example,governor,Parent governor\n"
+    )
+    report = IMPORTERS["staff"].run(rows.encode(), filename="staff.csv", by=head)
+    clerk_row = report.rows[0]
+    assert clerk_row.outcome == "rejected" and "appointed in the application" in str(clerk_row)
+    assert not team.holders(Role.CLERK).exists()
+    assert Role.CLERK in roles.APPOINTED_ROLES
+
+
+def test_the_import_never_takes_the_clerk_role_away(head, clerk):
+    from records.importing import IMPORTERS
+
+    rows = "Username,First name,Last name,Email,Role,Job title\n" + (
+        "clerk,Clerk,Tester,clerk@school.test,governor,Governor\n"
+    )
+    IMPORTERS["staff"].run(rows.encode(), filename="staff.csv", by=head)
+    clerk.refresh_roles()
+    assert Role.CLERK in clerk.roles
+
+
+def test_the_clerks_account_is_protected_and_watched(clerk):
+    from confidentiality import account_alerts
+
+    assert team.holds_protected_account(clerk) and account_alerts.is_watched(clerk)
+
+
+@pytest.mark.parametrize("persona", ["chair", "dsl"])
+def test_the_chair_or_the_dsl_appoints_the_clerk_audited_and_the_old_clerk_told(
+    client, request, persona, clerk, new_clerk, django_capture_on_commit_callbacks
+):
+    actor = request.getfixturevalue(persona)
+    sign_in(client, actor, verified=True)
+    page = client.get(PAGE).content.decode()
+    assert f'action="{CLERK}"' in page
+    response = client.post(CLERK, {"person": new_clerk.pk})
+    assert "The clerk to the governors appoints the chair" in response.content.decode()
+    assert list(team.holders(Role.CLERK)) == [clerk]  # not until confirmed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CLERK, {"person": new_clerk.pk, "confirm": "yes"})
+    assert response.status_code == 302
+    assert list(team.holders(Role.CLERK)) == [new_clerk]
+    (entry,) = entries("appoint-clerk")
+    assert entry.actor == actor and entry.object_pk == str(new_clerk.pk)
+    told = [m for m in mail.outbox if m.to == [clerk.email]]
+    (email,) = told
+    assert "no longer the clerk to the governors" in email.subject
+
+
+@pytest.mark.parametrize("persona", ["head", "deputy", "teacher", "governor", "clerk", "office"])
+def test_nobody_else_appoints_the_clerk(client, request, persona, clerk, new_clerk):
+    sign_in(client, request.getfixturevalue(persona), verified=True)
+    assert client.post(CLERK, {"person": new_clerk.pk, "confirm": "yes"}).status_code == 404
+    assert list(team.holders(Role.CLERK)) == [clerk]
+    assert not entries("appoint-clerk").exists()
+
+
+def test_a_head_who_is_also_dsl_never_appoints_the_clerk(client, make_user, new_clerk):
+    head_dsl = make_user("headdsl", Role.DSL)
+    head_dsl.groups.add(roles.group_for(Role.HEAD_TEACHER))
+    sign_in(client, head_dsl, verified=True)
+    assert client.post(CLERK, {"person": new_clerk.pk, "confirm": "yes"}).status_code == 404
+    assert not team.holders(Role.CLERK).exists()
+
+
+def test_appointing_the_clerk_needs_a_second_factor(client, chair, new_clerk):
+    sign_in(client, chair)  # not verified
+    response = client.post(CLERK, {"person": new_clerk.pk, "confirm": "yes"})
+    assert response.status_code == 302 and "/two-factor/verify/" in response["Location"]
+    assert not team.holders(Role.CLERK).exists()
+
+
+def test_nobody_appoints_themselves_clerk_nor_the_head_or_chair(client, dsl, head, chair):
+    sign_in(client, dsl, verified=True)
+    for person in (dsl, head, chair):
+        response = client.post(CLERK, {"person": person.pk, "confirm": "yes"})
+        assert response.status_code == 400
+    assert not team.holders(Role.CLERK).exists()
+
+
+def test_the_subject_of_an_open_adult_concern_cannot_appoint_the_clerk(
+    client, dsl, chair, new_clerk, teacher
+):
+    from tests.safeguarding.test_concerns_about_adults import raise_about
+
+    raise_about(teacher, chair)
+    sign_in(client, chair, verified=True)
+    response = client.post(CLERK, {"person": new_clerk.pk, "confirm": "yes"}, follow=True)
+    assert "This change cannot be made from your account" in response.content.decode()
+    assert not team.holders(Role.CLERK).exists()
+
+
+def test_the_refusal_sends_nobody_to_the_chair_who_cannot_help():
+    assert "ask the chair of governors" not in team.REFUSAL
+    assert "head teacher or the DSL" in team.REFUSAL
+
+
+# --- every new chair is told to the DSL, never to the head (attack review, high 1) ------------
+
+
+def test_a_new_chair_the_clerk_appointed_is_told_to_the_dsl_only(
+    client, clerk, dsl, head, chair, candidate, django_capture_on_commit_callbacks
+):
+    sign_in(client, clerk, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHAIR, {"person": candidate.pk, "confirm": "yes"})
+    assert chair_of_governors() == candidate
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == sorted([chair.email, dsl.email])  # the old chair and the DSL
+    (notice,) = [m for m in mail.outbox if m.to == [dsl.email]]
+    assert "Candidate Tester is now the chair of governors" in notice.body
+    assert "appointed by Clerk Tester" in notice.body
+    assert "concern" not in notice.body.replace("any child or concern", "")
+    assert all(head.email not in message.to for message in mail.outbox)
+
+
+def test_the_dsl_is_not_told_of_a_chair_they_appointed(
+    client, dsl, chair, candidate, django_capture_on_commit_callbacks
+):
+    sign_in(client, dsl, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHAIR, {"person": candidate.pk, "confirm": "yes"})
+    assert [m.to for m in mail.outbox] == [[chair.email]]
+
+
+def test_a_new_clerk_the_chair_appointed_is_told_to_the_dsl(
+    client, chair, dsl, new_clerk, django_capture_on_commit_callbacks
+):
+    sign_in(client, chair, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CLERK, {"person": new_clerk.pk, "confirm": "yes"})
+    assert [m.to for m in mail.outbox] == [[dsl.email]]
+    assert "A new clerk to the governors has been appointed" in mail.outbox[0].subject
+
+
+def test_the_first_clerk_can_be_appointed_from_the_server_but_never_replaced(
+    head, new_clerk, make_user
+):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="not a member of staff"):
+        call_command("appoint_first", "clerk", head.username)
+    call_command("appoint_first", "clerk", new_clerk.username)
+    assert list(team.holders(Role.CLERK)) == [new_clerk]
+    assert entries("appointed-from-the-server").filter(object_pk=str(new_clerk.pk)).exists()
+    other = make_user("otherclerk", Role.GOVERNOR)
+    with pytest.raises(CommandError, match="hand over in the application"):
+        call_command("appoint_first", "clerk", other.username)
