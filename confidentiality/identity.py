@@ -10,7 +10,11 @@ Two checks every route that creates or renames an account uses (the MIS imports 
   but *looks* the same (``tа`` with a Cyrillic "а" beside ``ta``) would let someone appear on
   the team page, in an email or in the audit trail as a colleague. Characters are compared by
   their Unicode look-alike ("confusable") skeleton, from the ``confusable-homoglyphs`` data
-  (Unicode's confusables list, as django-registration uses).
+  (Unicode's confusables list, as django-registration uses). Email addresses are compared by
+  the mailbox they reach (``mailbox``): ``Office+Supply@School.Invalid`` is delivered to
+  ``office@school.invalid``, so it is the office's own address, not a new one.
+- ``same_mailbox(a, b)``: the one test every import uses for "is this the importer's own
+  address" (lower-case, ``+tag`` dropped, look-alike skeleton).
 """
 
 import functools
@@ -25,7 +29,9 @@ from django.contrib.auth import get_user_model
 # reorder text.
 _INVISIBLE = frozenset("\u115f\u1160\u2800\u3164\uffa0\u034f\u180e")
 
-# ASCII characters that are themselves look-alikes once case is ignored (I, l, 1, |; O, 0).
+# ASCII characters that are look-alikes once case is ignored: a capital I, a one and a bar pass
+# for a small L ("dsI" for "dsl"), a zero for an O ("0ffice"). Case is ignored first (addresses
+# and usernames are compared without it), so a small i folds with them too.
 _ASCII_FOLD = {"1": "l", "i": "l", "|": "l", "0": "o"}
 
 
@@ -89,6 +95,27 @@ def skeleton(text: str) -> str:
     return "".join(out)
 
 
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches: case ignored and the ``+tag`` dropped
+    (``Jo+School@X.org`` is delivered to ``jo@x.org``). Text without an "@" is returned
+    case-folded."""
+    local, at, domain = (address or "").strip().casefold().rpartition("@")
+    if not at:
+        return domain
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def mailbox_skeleton(address: str) -> str:
+    """What the mailbox of ``address`` looks like: the key the look-alike checks compare."""
+    return mailbox(skeleton(address))
+
+
+def same_mailbox(first: str | None, second: str | None) -> bool:
+    """True when the two addresses reach, or look as if they reach, the same mailbox: the one
+    test for "this is the importer's own address" (P10)."""
+    return bool(first and second) and mailbox_skeleton(first) == mailbox_skeleton(second)
+
+
 def _staff_addresses() -> set[str]:
     """Addresses the school's own messages come from: nobody's account may imitate them."""
     return {
@@ -102,11 +129,11 @@ def _staff_addresses() -> set[str]:
 
 
 def _imitates(candidate: str, existing: str) -> bool:
+    """Plain ASCII is no excuse: "dsI" (capital I) passes for "dsl", "0ffice" for "office",
+    and "office+supply@school" reaches the office's mailbox."""
     if not candidate or not existing or candidate.casefold() == existing.casefold():
         return False
-    if candidate.isascii() and existing.isascii():
-        return False  # two plain ASCII names are told apart by their letters
-    return skeleton(candidate) == skeleton(existing)
+    return mailbox_skeleton(candidate) == mailbox_skeleton(existing)
 
 
 def lookalike_of(username: str | None = None, email: str | None = None, exclude_pk=None):
@@ -121,9 +148,9 @@ def lookalike_of(username: str | None = None, email: str | None = None, exclude_
         accounts = accounts.exclude(pk=exclude_pk)
     wanted = {}
     if username:
-        wanted[skeleton(username)] = username
+        wanted[mailbox_skeleton(username)] = username
     if email:
-        wanted[skeleton(email)] = email
+        wanted[mailbox_skeleton(email)] = email
     # Compare in Python: a school has hundreds of accounts, and a database cannot compute a
     # skeleton. Only values whose skeleton matches are compared exactly.
     values = [*_staff_addresses()]
@@ -132,7 +159,7 @@ def lookalike_of(username: str | None = None, email: str | None = None, exclude_
         if other_email:
             values.append(other_email)
     for existing in values:
-        candidate = wanted.get(skeleton(existing))
+        candidate = wanted.get(mailbox_skeleton(existing))
         if candidate is not None and _imitates(candidate, existing):
             return existing
     return None

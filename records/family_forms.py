@@ -187,3 +187,20 @@ class EndParentLinkForm(forms.Form):
             "min_length": "Say why the link is ended (at least a sentence).",
         },
     )
+
+
+class RestoreParentLinkForm(forms.Form):
+    """The DSL gives back a parent or carer's link that the school ended."""
+
+    reason = forms.CharField(
+        label="Why is this link being restored?",
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept encrypted with the record of the link. For example: “The court order "
+        "was discharged on 3 March.”",
+        error_messages={
+            "required": "Say why the link is restored.",
+            "min_length": "Say why the link is restored (at least a sentence).",
+        },
+    )

@@ -43,11 +43,27 @@ def _addresses(users) -> list[str]:
     return sorted({u.email for u in users if u.email and u.is_active})
 
 
+class LinkWasEnded(Exception):
+    """The school ended this adult's link to this child (a court order, say): no route but the
+    DSL's deliberate restoring re-creates it, least of all the nightly import (P12, P13)."""
+
+    def __init__(self, ended: EndedParentLink):
+        self.ended = ended
+        super().__init__(
+            f"this link was ended on {timezone.localtime(ended.created_at):%d %B %Y}; only the "
+            "DSL can restore it"
+        )
+
+
 def link_parent(*, parent, student, by=None, **values) -> ParentLink:
     """Link ``parent`` to ``student`` (relationship, responsibility, contact priority) and tell
     the child's parents and carers with responsibility who were linked before: a notice in the
     portal (not naming the new adult, who may be a foster carer whose details stay with the
-    school) and a content-free email each, after the commit."""
+    school) and a content-free email each, after the commit. A link the school ended is never
+    re-created here (``LinkWasEnded``)."""
+    ended = EndedParentLink.objects.between(parent, student).first()
+    if ended is not None:
+        raise LinkWasEnded(ended)
     link = ParentLink(parent=parent, student=student, **values)
     already = list(
         ParentLink.objects.with_responsibility()
@@ -75,6 +91,21 @@ def link_parent(*, parent, student, by=None, **values) -> ParentLink:
         context = {"what": "a change to the adults linked to your child"}
         transaction.on_commit(lambda: tell_each(addresses, "portal_update", context))
     return link
+
+
+@transaction.atomic
+def restore_link(ended: EndedParentLink, *, by, reason: str) -> ParentLink:
+    """The DSL's deliberate decision to give back a link the school ended: recorded with why
+    (``EndedParentLink.mark_restored``), then linked as before, and the child's parents with
+    responsibility are told as for any new link (``link_parent``)."""
+    ended.mark_restored(by=by, reason=reason)
+    return link_parent(
+        parent=ended.parent,
+        student=ended.student,
+        by=by,
+        relationship=ended.relationship,
+        parental_responsibility=ended.had_responsibility,
+    )
 
 
 def end_link(link: ParentLink, *, by, reason: str) -> EndedParentLink:

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
-from confidentiality.audit import record_access
+from confidentiality.audit import record_access, record_list_look
+from confidentiality.roles import Role
 
 from . import family_links, notifications
 from .family_forms import (
@@ -22,6 +23,7 @@ from .family_forms import (
     FamilyNoticeForm,
     MeetingAnswerForm,
     PhotoUseForm,
+    RestoreParentLinkForm,
 )
 from .models import (
     DiscussionPermission,
@@ -34,6 +36,7 @@ from .models import (
     Student,
     TeachingGroup,
 )
+from .models.families import EndedParentLink
 from .policy import END_PARENT_LINK, FAMILY_CONTACT, may_see_class_consents
 from .view_helpers import back_to_student, staff_only
 
@@ -47,6 +50,7 @@ def meeting_list(request):
     meetings = access.visible(
         request, MeetingRequest.objects.select_related("student"), FAMILY_CONTACT
     )
+    record_list_look(request, "meeting requests")
     return render(
         request,
         "records/meeting_list.html",
@@ -116,7 +120,7 @@ def end_parent_link(request, pk, link_pk):
             try:
                 family_links.end_link(link, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                form.add_error("reason", error)
+                form.add_error(None if error.code == "own_child" else "reason", error)
             else:
                 # Who was linked and why it ended stay encrypted with the ended link.
                 access.record_access(request, student, how="family-link-ended")
@@ -129,6 +133,47 @@ def end_parent_link(request, pk, link_pk):
             return back_to_student(student, "family")
     return render(
         request, "records/end_parent_link.html", {"student": student, "link": link, "form": form}
+    )
+
+
+@login_required
+def restore_parent_link(request, pk, ended_pk):
+    """The DSL, verified, deliberately gives back a link the school ended (no import ever does,
+    P12, P13), saying why: audited, and the child's parents with responsibility are told as for
+    any new link. Anyone else: 404."""
+    staff_only(request)
+    student = access.open_object(
+        request, Student.objects.all(), END_PARENT_LINK, second_factor=True, pk=pk
+    )
+    if not request.user.has_role(Role.DSL):
+        raise Http404
+    ended = (
+        EndedParentLink.objects.filter(student=student, pk=ended_pk, restored_at__isnull=True)
+        .select_related("parent")
+        .first()
+    )
+    if ended is None or ended.parent is None:
+        raise Http404
+    form = RestoreParentLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                family_links.restore_link(
+                    ended, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                access.record_access(request, student, how="family-link-restored")
+        except (ValidationError, family_links.LinkWasEnded) as error:
+            form.add_error(None, getattr(error, "messages", [str(error)]))
+        else:
+            messages.success(
+                request,
+                f"{ended.parent} is linked to {student} again and sees them in the parent portal.",
+            )
+            return back_to_student(student, "family")
+    return render(
+        request,
+        "records/restore_parent_link.html",
+        {"student": student, "ended": ended, "form": form},
     )
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
+from confidentiality.roles import Role
 
 from . import notifications
 from .models import FamilyShareDecision, Student, SupportAssignment, TalkRequest
@@ -71,6 +72,8 @@ def support_page_extras(student, user) -> dict:
                 if may_end_links
                 else ()
             ),
+            # Only the DSL gives back a link the school ended (P12, P13).
+            "may_restore_parent_links": may_end_links and user.has_role(Role.DSL),
             # Why a link ended often describes the family's circumstances (P6).
             "reads_end_reasons": access.has_permission(user, FAMILY_SECTION, student),
             "talk_requests": list(talk_requests),

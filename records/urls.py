@@ -58,6 +58,11 @@ urlpatterns = [
         family_views.end_parent_link,
         name="end_parent_link",
     ),
+    path(
+        "students/<uuid:pk>/family/ended/<uuid:ended_pk>/restore/",
+        family_views.restore_parent_link,
+        name="restore_parent_link",
+    ),
     path("meetings/", family_views.meeting_list, name="meeting_list"),
     path("meetings/<uuid:pk>/", family_views.meeting_detail, name="meeting_detail"),
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),

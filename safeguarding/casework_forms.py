@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms import formset_factory
 from django.utils import timezone
 
 from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
-from .forms import ACCOUNT_MAX, TEXT_MAX, bounded, check_when
+from .forms import ACCOUNT_MAX, TEXT_MAX, BaseSubjectFormSet, SubjectForm, bounded, check_when
 from .models import Concern, Referral
 
 
@@ -144,3 +145,31 @@ class CloseForm(forms.Form):
         label="Rationale",
         help_text="Why this decision is right for the child; what would make you reopen it.",
     )
+
+
+class BaseLinkChildrenFormSet(BaseSubjectFormSet):
+    """The concern form's child rows, on the concern page: the team links the child (or more)
+    a concern names only in words (P3). A child already named is refused by name."""
+
+    concern = None
+
+    def clean(self):
+        super().clean()
+        if self.concern.children_unreadable():
+            raise forms.ValidationError(
+                "The children already named in this concern cannot be opened on this server. "
+                "Tell the IT administrator."
+            )
+        named = set(self.concern.student_pks())
+        again = [str(student) for student, _part in self.entries() if str(student.pk) in named]
+        if again:
+            raise forms.ValidationError(
+                f"Already named in this concern: {', '.join(again)}. Choose another child."
+            )
+
+
+def link_children_formset(data=None, *, concern):
+    cls = formset_factory(SubjectForm, formset=BaseLinkChildrenFormSet, extra=2)
+    formset = cls(data, prefix="link")
+    formset.concern = concern
+    return formset

@@ -86,13 +86,19 @@ class ParentNotice:
 def p2_notices(student, *, parent=None, staff_permissions=None) -> list[ParentNotice]:
     """The ``records.notices`` source of P2 notices: for a parent or carer with parental
     responsibility (an emergency contact may be the adult the referral is about), and for
-    staff who may read the child's social-services detail; nobody else."""
+    staff who may read the child's social-services detail; nobody else. A parent or carer
+    reads only the notices sent while they held responsibility: an adult linked later, or
+    given responsibility later, was not among those told (``ParentLink.responsibility_since``,
+    the rule the school's own notices follow)."""
+    shares = InformationShare.objects.about(student).filter(parents_notified_at__isnull=False)
     if parent is not None:
-        if not ParentLink.has_responsibility(parent, student):
+        link = ParentLink.objects.filter(parent=parent, student=student).first()
+        since = link.responsibility_since() if link is not None else None
+        if since is None:
             return []
+        shares = shares.filter(parents_notified_at__gt=since)
     elif staff_permissions is None or "records.view_social_services" not in staff_permissions:
         return []
-    shares = InformationShare.objects.about(student).filter(parents_notified_at__isnull=False)
     return [
         ParentNotice(
             s.parent_notice_title, s.parent_notice_body, s.parents_notified_at, s.shared_by

@@ -28,6 +28,7 @@ urlpatterns = [
     path("concerns/<uuid:pk>/", team.concern_detail, name="concern"),
     path("concerns/<uuid:pk>/acknowledge/", casework.acknowledge, name="acknowledge"),
     path("concerns/<uuid:pk>/triage/", casework.triage, name="triage"),
+    path("concerns/<uuid:pk>/children/", casework.link_children, name="link_children"),
     path("concerns/<uuid:pk>/notes/", casework.add_note, name="add_note"),
     path("concerns/<uuid:pk>/actions/", casework.add_action, name="add_action"),
     path(

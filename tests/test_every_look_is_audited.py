@@ -68,11 +68,13 @@ ACTIONS = {
     "records:ask_discussion",
     "records:discussion_used",
     "records:end_parent_link",
+    "records:restore_parent_link",
     "portal:ask_meeting",
     "portal:discussion",
     "safeguarding:alert_read",
     "safeguarding:acknowledge",
     "safeguarding:triage",
+    "safeguarding:link_children",
     "safeguarding:add_note",
     "safeguarding:add_action",
     "safeguarding:complete_action",
@@ -97,6 +99,12 @@ LIST_PAGES = {
     "safeguarding:dashboard": "dsl",
     "safeguarding:alerts": "dsl",
     "safeguarding:adult_concerns": "dsl",
+    "safeguarding:advice_list": "dsl",
+    "safeguarding:my_advice_list": "ta",
+    "safeguarding:my_concerns": "teacher",
+    "records:meeting_list": "dsl",
+    "records:student_list": "teacher",
+    "records:emergency_access_list": "dsl",
 }
 
 

@@ -1,7 +1,9 @@
 """Accounts the imports create or change (staff, parents and carers).
 
 Accounts are not confidential records, so auditlog does not watch them; an import still says in
-the audit trail which account it created or changed and which fields (never a password).
+the audit trail which account it created or changed and which fields: the field names only, as
+the admin logs them, never the values (an old and a new email address, a telephone number, a
+name) and never a password.
 """
 
 from auditlog.models import LogEntry
@@ -26,16 +28,22 @@ def new_account(username: str, **fields):
     user = get_user_model()(username=username, **fields)
     user.set_unusable_password()
     user.save()
-    log_account(user, LogEntry.Action.CREATE, {k: [None, str(v)] for k, v in fields.items()})
+    log_account(user, LogEntry.Action.CREATE, [k for k, v in fields.items() if v])
     return user
 
 
-def log_account(user, action, changes: dict) -> None:
+# What the audit trail says in place of a value.
+NOT_RECORDED = "(not recorded)"
+
+
+def log_account(user, action, fields) -> None:
+    """Say in the audit trail that the import created or changed ``user``'s ``fields``
+    (names only)."""
     LogEntry.objects.log_create(
         user,
         action=action,
         force_log=True,
-        changes=changes,
+        changes={name: [NOT_RECORDED, NOT_RECORDED] for name in sorted(fields)},
         changes_text="",
         additional_data={"subject": f"{user._meta.label_lower}:{user.pk}", "how": "mis-import"},
     )

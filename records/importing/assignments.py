@@ -110,10 +110,7 @@ class AssignmentImporter(Importer):
         student = Student.objects.filter(upn=data["upn"]).first()
         if student is None:
             raise RowRejected(f"no student with UPN {data['upn']} (import students first)")
-        if (
-            importer is not None
-            and ParentLink.objects.filter(parent=importer, student=student).exists()
-        ):
+        if ParentLink.objects.is_own_child(importer, student):  # P10
             raise RowRejected(
                 "you are linked to this child as a parent or carer: another member of staff "
                 "must import it"

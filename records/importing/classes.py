@@ -105,8 +105,7 @@ class ClassImporter(Importer):
             raise RowRejected(
                 "this class lists you among its staff: another member of staff must import it"
             )
-        linked = ParentLink.objects.filter(parent=importer, student__in=students)
-        if linked.exists():
+        if ParentLink.objects.is_own_child(importer, list(students)):
             raise RowRejected(
                 "this class includes a child you are linked to as a parent or carer: another "
                 "member of staff must import it"

@@ -6,12 +6,13 @@ the link by contact and child. A parent account is created when the email is new
 password until the school gives them one.
 
 A link opens the child's portal, so the import is held to what its importer could do by hand:
-never a row about the importer (their email, their name, a child they are linked to), never an
-account that is not a parent's (a member of staff, the technician), never an address that looks
-like another account's or the school's (``confidentiality.identity``) or reaches a member of
+never a row about the importer (their mailbox, their name, a child of their own parent
+account), never an account that is not a parent's (a member of staff, the technician), never an
+address that looks like another account's or the school's (``confidentiality.identity``) or reaches a member of
 staff's mailbox. Every new link and every responsibility given is reported to the DSL and the
 head teacher (``Importer.grant``), and the child's parents with responsibility are told in the
-portal (``records.family_links``). The office ends a wrong link on the child's page.
+portal (``records.family_links``). The office ends a wrong link on the child's page, and no
+import re-creates a link the school ended: only the DSL restores it.
 """
 
 from auditlog.models import LogEntry
@@ -22,6 +23,8 @@ from confidentiality import roles
 from confidentiality.identity import (
     is_mixed_script_lookalike,
     lookalike_of,
+    mailbox,
+    same_mailbox,
     skeleton,
     unsafe_characters,
 )
@@ -32,6 +35,7 @@ from records.models import ParentLink, Student
 from .accounts import find_by_email, log_account, new_account
 from .runner import (
     CREATED,
+    NEEDS_PERSON,
     UNCHANGED,
     UPDATED,
     Column,
@@ -160,9 +164,15 @@ class ContactImporter(Importer):
         who = f"{parent.get_full_name() or parent.username} ({parent.email})"
         link = ParentLink.objects.filter(parent=parent, student=student).first()
         if link is None:
-            link = family_links.link_parent(
-                parent=parent, student=student, by=importer, **link_values
-            )
+            try:
+                link = family_links.link_parent(
+                    parent=parent, student=student, by=importer, **link_values
+                )
+            except family_links.LinkWasEnded as ended:
+                # The DSL or the office ended it (a court order, say): the MIS still lists the
+                # adult, but no import gives the child's portal back (P12, P13).
+                changed = ["changed " + ", ".join(account_change)] if account_change else []
+                return NEEDS_PERSON, [*changed, f"{NEEDS_PERSON}: {ended}"]
             responsibility = (
                 "with parental responsibility"
                 if link.parental_responsibility
@@ -191,15 +201,14 @@ class ContactImporter(Importer):
         """Nobody imports themselves as a parent, nor a child they are linked to (P10, P13)."""
         if importer is None:
             return
-        own = (importer.email or "").casefold()
-        if own and own in {data["email"].casefold(), _mailbox(data["email"])}:
+        if same_mailbox(data["email"], importer.email):
             raise RowRejected(
                 "this is your own email address: another member of staff must import it"
             )
         mine = ((importer.first_name or "").casefold(), (importer.last_name or "").casefold())
         if all(mine) and mine == (data["first_name"].casefold(), data["last_name"].casefold()):
             raise RowRejected("this contact has your name: another member of staff must import it")
-        if ParentLink.objects.filter(parent=importer, student=student).exists():
+        if ParentLink.objects.is_own_child(importer, student):
             raise RowRejected(
                 "you are linked to this child as a parent or carer: another member of staff "
                 "must import it"
@@ -226,9 +235,9 @@ class ContactImporter(Importer):
                 f"{email} is (or looks like) one of the school's own addresses: a parent or "
                 "carer needs their own address"
             )
-        mailbox = _mailbox(email)
-        if mailbox != email.casefold() and any(
-            not _is_parents(owner) for owner in find_by_email(mailbox)
+        reached = mailbox(email)
+        if reached != email.casefold() and any(
+            not _is_parents(owner) for owner in find_by_email(reached)
         ):
             raise RowRejected(
                 f"{email} is delivered to the mailbox of an account that is not a parent's: a "
@@ -269,9 +278,7 @@ class ContactImporter(Importer):
         if changed:
             parent.save()
             log_account(
-                parent,
-                LogEntry.Action.UPDATE,
-                {k: [before[k], values[k]] for k in values if before[k] != values[k]},
+                parent, LogEntry.Action.UPDATE, [k for k in values if before[k] != values[k]]
             )
         return parent, changed
 
@@ -284,9 +291,3 @@ def _is_parents(account) -> bool:
         and not (account.is_staff or account.is_superuser)
         and account.roles == {Role.PARENT}
     )
-
-
-def _mailbox(email: str) -> str:
-    """The mailbox an address reaches: ``jo+school@x`` is delivered to ``jo@x``."""
-    local, _, domain = email.casefold().rpartition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"

@@ -1,9 +1,9 @@
 """Staff and other adults from the MIS: username, name, email, role(s) and job title.
 
 Roles come from ``confidentiality.roles.Role``. The import adds and removes only everyday roles
-(teacher, teaching assistant, office, volunteer, health professional, governor, clerk), and only
+(teacher, teaching assistant, office, volunteer, health professional, governor), and only
 those the importer could arrange by hand (``GIVABLE``). The appointed roles
-(``roles.APPOINTED_ROLES``: DSL, deputy DSL, head teacher, chair of governors) are appointed in
+(``roles.APPOINTED_ROLES``: DSL, deputy DSL, head teacher, chair, clerk) are appointed in
 the application, never given or taken by a file: otherwise whoever may import could make
 themselves a deputy DSL or remove the chair handling a concern about them (P8, P10).
 
@@ -22,8 +22,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
-from confidentiality import roles
-from confidentiality.identity import is_mixed_script_lookalike, lookalike_of, skeleton
+from confidentiality import roles, team
+from confidentiality.identity import (
+    is_mixed_script_lookalike,
+    lookalike_of,
+    mailbox_skeleton,
+    same_mailbox,
+)
 from confidentiality.roles import APPOINTED_ROLES, Role
 
 from .accounts import find_by_email, log_account, new_account
@@ -49,17 +54,17 @@ MANAGED_ROLES = frozenset(
         Role.VOLUNTEER,
         Role.HEALTH_PROFESSIONAL,
         Role.GOVERNOR,
-        Role.CLERK,
     }
 )
-# Who may give which role by import: what each could arrange by hand. The governing body's
-# roles are the head teacher's and the safeguarding team's business, not the office's.
-_STAFFING = MANAGED_ROLES - {Role.GOVERNOR, Role.CLERK}
+# Who may give which role by import: what each could arrange by hand in the application (P10).
+# A teacher, teaching assistant, health professional or volunteer opens children's records, and
+# the governing body's roles are the head teacher's and the safeguarding team's business: the
+# office gives by hand none of them, so by import it may give only the office's own role.
 GIVABLE = {
     Role.HEAD_TEACHER: MANAGED_ROLES,
     Role.DSL: MANAGED_ROLES,
     Role.DEPUTY_DSL: MANAGED_ROLES,
-    Role.OFFICE_STAFF: _STAFFING,
+    Role.OFFICE_STAFF: frozenset({Role.OFFICE_STAFF}),
 }
 NEEDS_A_PERSON = "needs a person"
 
@@ -75,9 +80,7 @@ def givable_by(importer) -> frozenset:
     return found
 
 
-def in_use(user) -> bool:
-    """An account someone already signs in to: its email and roles are that person's now."""
-    return user.last_login is not None or user.has_usable_password()
+in_use = team.in_use  # an account someone already signs in to: one definition, the core's
 
 
 def is_parent_account(user) -> bool:
@@ -195,8 +198,8 @@ class StaffImporter(Importer):
         held = user.roles & APPOINTED_ROLES if user is not None else frozenset()
         if (wanted & APPOINTED_ROLES) - held:
             raise RowRejected(
-                "the DSL, deputy DSLs, head teacher and chair of governors are appointed in the "
-                "application, not by import"
+                "the DSL, deputy DSLs, head teacher, chair of governors and clerk are appointed "
+                "in the application, not by import"
             )
         if user is not None and is_parent_account(user):
             raise RowRejected(
@@ -213,7 +216,8 @@ class StaffImporter(Importer):
             return
         if user is not None and user.pk == importer.pk:
             raise RowRejected("this is your own account: another member of staff must import it")
-        if importer.email and data["email"].casefold() == importer.email.casefold():
+        if same_mailbox(data["email"], importer.email):
+            # Office+Supply@School.Invalid reaches the office's own mailbox (a reset for it too).
             raise RowRejected(
                 "this is your own email address: another member of staff must import it"
             )
@@ -236,7 +240,7 @@ class StaffImporter(Importer):
             exclude_pk=user.pk if user is not None else None,
         )
         if imitated is not None:
-            value = email if skeleton(email) == skeleton(imitated) else username
+            value = email if mailbox_skeleton(email) == mailbox_skeleton(imitated) else username
             raise RowRejected(
                 f"“{value}” looks like “{imitated}”, which is another account's or the "
                 "school's: it would pass for that person. Use a clearly different one"
@@ -252,8 +256,8 @@ class StaffImporter(Importer):
         refused = wanted - givable_by(importer)
         if refused:
             raise RowRejected(
-                f"you cannot give the role(s) {_labels(refused)} by import: the head teacher or "
-                "the DSL imports them"
+                f"you cannot give the role(s) {_labels(refused)} by import: the head teacher, "
+                "the DSL or a deputy DSL imports them"
             )
         values = {k: data[k] for k in ("first_name", "last_name", "email", "job_title")}
         user = new_account(username, **values)
@@ -289,11 +293,7 @@ class StaffImporter(Importer):
         changes = changed_fields(user, values, {**LABELS, "job_title": "job title"})
         if changes:
             user.save()
-            log_account(
-                user,
-                LogEntry.Action.UPDATE,
-                {k: [before[k], values[k]] for k in values if before[k] != values[k]},
-            )
+            log_account(user, LogEntry.Action.UPDATE, [k for k in values if before[k] != values[k]])
         if "email" in changes:
             self.grant(
                 f"sign-in address of {user.username} ({user.get_full_name()}) changed to "
@@ -313,7 +313,7 @@ class StaffImporter(Importer):
             if refused:
                 raise RowRejected(
                     f"you cannot give or take the role(s) {_labels(refused)} by import: the "
-                    "head teacher or the DSL imports them"
+                    "head teacher, the DSL or a deputy DSL imports them"
                 )
             role_changes = self._sync_roles(user, wanted)
         done = changes + role_changes
@@ -337,11 +337,7 @@ class StaffImporter(Importer):
             user.groups.remove(roles.group_for(role))
         if add or remove:
             user.refresh_roles()
-            log_account(
-                user,
-                LogEntry.Action.UPDATE,
-                {"roles": [sorted(r.value for r in have), sorted(r.value for r in user.roles)]},
-            )
+            log_account(user, LogEntry.Action.UPDATE, ["roles"])
         if add and announce:
             self.grant(
                 f"{user.username} ({user.get_full_name()}) given the role(s) {_labels(add)}",

@@ -143,10 +143,7 @@ class StudentImporter(Importer):
             Student(upn=data["upn"], **values).save()
             return CREATED, []
         importer = importing_user.get()
-        if (
-            importer is not None
-            and ParentLink.objects.filter(parent=importer, student=student).exists()
-        ):
+        if ParentLink.objects.is_own_child(importer, student):  # P10
             raise RowRejected(
                 "you are linked to this child as a parent or carer: another member of staff "
                 "must import it"

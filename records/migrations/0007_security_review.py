@@ -25,9 +25,28 @@ def _context(pk) -> str:
     return f"records.workitem.original_name#{pk}"
 
 
+def _schools_sealing_key(apps, ring) -> str:
+    """The key the database records for new values (as every server seals with), or the ring's
+    first key on a database that has never sealed anything: during a rotation, servers still on
+    the old ring must open what this migration seals (as safeguarding 0007 does)."""
+    recorded = (
+        apps.get_model("confidentiality", "SealingKey")
+        .objects.filter(pk=1)
+        .values_list("key_id", flat=True)
+        .first()
+    )
+    if recorded is not None and recorded not in ring:
+        raise RuntimeError(
+            f"FIELD_ENCRYPTION_KEYS lacks the school's sealing key {recorded!r}: run this "
+            "migration with the ring rotate_keys was run with."
+        )
+    return recorded or ring.newest
+
+
 def seal_original_names(apps, schema_editor):
     WorkItem = apps.get_model("records", "WorkItem")
     ring = keyring()
+    key_id = _schools_sealing_key(apps, ring)
     rows = WorkItem._base_manager.exclude(original_name=None).values_list("pk", "original_name")
     for pk, raw in rows.iterator():
         try:  # already sealed (the migration was interrupted and run again)
@@ -36,7 +55,7 @@ def seal_original_names(apps, schema_editor):
         except DecryptionError:
             pass
         plaintext = raw.token  # a name written before this migration: plain text
-        sealed = ring.seal(plaintext, _context(pk)) if plaintext else None
+        sealed = ring.seal(plaintext, _context(pk), key_id) if plaintext else None
         WorkItem._base_manager.filter(pk=pk).update(original_name=sealed)
 
 
@@ -75,6 +94,7 @@ def office_assigns_again(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("records", "0006_family_share_decisions"),
+        ("confidentiality", "0004_field_key_ring"),
         ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -17,6 +17,48 @@ class ParentLinkQuerySet(models.QuerySet):
     def with_responsibility(self):
         return self.filter(parental_responsibility=True)
 
+    def of_own_parent_accounts(self, person):
+        """The links of ``person``'s own parent accounts: a member of staff never signs in as a
+        parent (imports refuse it), so the office worker who is a mother has a *separate* parent
+        account. It is hers when it reaches her mailbox (``confidentiality.identity``: case,
+        ``+tag`` and look-alikes ignored) or bears her first and last name. Whatever she may do
+        to children, she does not do to these (P10, P13): another member of staff or the DSL
+        does."""
+        from confidentiality.identity import mailbox, mailbox_skeleton
+
+        if person is None or getattr(person, "pk", None) is None:
+            return self.none()
+        first = (person.first_name or "").strip()
+        last = (person.last_name or "").strip()
+        own = mailbox_skeleton(person.email) if person.email else ""
+        near = models.Q(parent=person)
+        if first and last:
+            near |= models.Q(parent__first_name__iexact=first, parent__last_name__iexact=last)
+        if own:
+            # The database narrows by domain; the look-alike comparison is made here.
+            near |= models.Q(
+                parent__email__iendswith="@" + mailbox(person.email).rpartition("@")[2]
+            )
+        parents = set()
+        for pk, email, first_name, last_name in (
+            self.filter(near).values_list(
+                "parent", "parent__email", "parent__first_name", "parent__last_name"
+            )
+        ).distinct():
+            named = bool(first and last) and (
+                (first_name or "").strip().casefold(),
+                (last_name or "").strip().casefold(),
+            ) == (first.casefold(), last.casefold())
+            mailed = bool(own and email) and mailbox_skeleton(email) == own
+            if pk == person.pk or named or mailed:
+                parents.add(pk)
+        return self.filter(parent__in=parents)
+
+    def is_own_child(self, person, student) -> bool:
+        """True when ``student`` is a child of one of ``person``'s own parent accounts."""
+        students = student if isinstance(student, list | tuple | set) else [student]
+        return self.of_own_parent_accounts(person).filter(student__in=students).exists()
+
 
 class ParentLink(ConfidentialModel):
     """A parent or carer's account linked to one child. The link alone decides what the parent
@@ -44,6 +86,9 @@ class ParentLink(ConfidentialModel):
     contact_priority = models.PositiveSmallIntegerField(
         default=1, help_text="1 is called first in an emergency."
     )
+    # When this adult gained parental responsibility for this child (set on save): notices for
+    # those with responsibility sent before it are not theirs (``responsibility_since``).
+    responsibility_from = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ParentLinkQuerySet.as_manager()
     permissions_from = "student"
@@ -60,6 +105,29 @@ class ParentLink(ConfidentialModel):
     def audit_subject(self):
         return self.student
 
+    def save(self, *args, **kwargs):
+        """Keep ``responsibility_from``: set when the link is saved with responsibility it did
+        not have (created so, or given it later by the import or a page), cleared without."""
+        before = self.responsibility_from
+        if not self.parental_responsibility:
+            self.responsibility_from = None
+        elif self.responsibility_from is None:
+            self.responsibility_from = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.responsibility_from != before:
+            kwargs["update_fields"] = {*update_fields, "responsibility_from"}
+        super().save(*args, **kwargs)
+
+    def responsibility_since(self):
+        """When this adult gained parental responsibility for this child, or None without it:
+        the link's creation when it had it from the start, or the later change that gave it
+        (the import, say). For a link older than this record, its last change: never earlier
+        than the truth. So a notice sent before this adult held responsibility is never theirs
+        (P2): the one rule for every notice "for those with responsibility"."""
+        if not self.parental_responsibility:
+            return None
+        return self.responsibility_from or self.updated_at or self.created_at
+
     @classmethod
     def has_responsibility(cls, user, student) -> bool:
         """True if ``user`` holds parental responsibility for ``student`` (P15, P24)."""
@@ -70,6 +138,13 @@ class ParentLink(ConfidentialModel):
         longer a carer): the parent or carer loses the child's portal at once, because the
         grants are re-derived when the link goes (``records.grants``). What was ended, by whom
         and why is kept, the reason encrypted (it often describes the family's circumstances)."""
+        if ParentLink.objects.is_own_child(by, self.student):
+            # A separated parent on the office staff must not end the other parent's link (P10).
+            raise ValidationError(
+                "This child is linked to your own parent account: another member of staff or the "
+                "DSL must end this link.",
+                code="own_child",
+            )
         reason = (reason or "").strip()
         if len(reason) < 10:
             raise ValidationError("Say why the link is ended (at least a sentence).")
@@ -84,6 +159,15 @@ class ParentLink(ConfidentialModel):
         ended.save()
         self.delete()
         return ended
+
+
+class EndedParentLinkQuerySet(models.QuerySet):
+    def between(self, parent, student):
+        """The ended links of this adult and this child not restored, most recent first: while
+        there is one, no import re-creates the link; only the DSL restores it (P12, P13)."""
+        return self.filter(parent=parent, student=student, restored_at__isnull=True).order_by(
+            "-created_at"
+        )
 
 
 class EndedParentLink(ConfidentialModel):
@@ -103,7 +187,18 @@ class EndedParentLink(ConfidentialModel):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The DSL's deliberate decision to give the link back (``restore``), with why.
+    restored_at = models.DateTimeField(null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    restore_reason = EncryptedTextField("why the link was restored")
 
+    objects = EndedParentLinkQuerySet.as_manager()
     permissions_from = "student"
 
     class Meta:
@@ -112,6 +207,42 @@ class EndedParentLink(ConfidentialModel):
     def __str__(self):
         # Named in the audit trail: who it was and why stay in the record (P6).
         return f"A family link of {self.student} ended"
+
+    @property
+    def is_restored(self) -> bool:
+        return self.restored_at is not None
+
+    def check_restorer(self, by) -> None:
+        """Only the DSL, signed in with a verified second factor, gives back a link the school
+        ended (it may have been a court order), and never for a child of their own parent
+        account (P10, P12, P13)."""
+        from confidentiality.roles import Role
+
+        verified = getattr(by, "is_verified", None)
+        if by is None or not by.is_active or not by.has_role(Role.DSL):
+            raise ValidationError("Only the DSL can restore a link the school ended.")
+        if not (callable(verified) and verified()):
+            raise ValidationError("Restoring a link needs a verified two-factor sign-in.")
+        if ParentLink.objects.is_own_child(by, self.student):
+            raise ValidationError(
+                "This child is linked to your own parent account: you cannot restore this link."
+            )
+        if self.is_restored:
+            raise ValidationError("This link has already been restored.")
+        if self.parent is None:
+            raise ValidationError("The account of this link has been deleted.")
+
+    def mark_restored(self, *, by, reason: str) -> None:
+        """Record that the DSL gave this link back, with why (encrypted): every ended link of
+        this adult and this child is settled by the decision."""
+        reason = (reason or "").strip()
+        if len(reason) < 10:
+            raise ValidationError("Say why the link is restored (at least a sentence).")
+        self.check_restorer(by)
+        now = timezone.now()
+        for ended in EndedParentLink.objects.between(self.parent, self.student):
+            ended.restored_at, ended.restored_by, ended.restore_reason = now, by, reason
+            ended.save()
 
     def audit_subject(self):
         return self.student
@@ -139,11 +270,10 @@ class FamilyNoticeQuerySet(models.QuerySet):
         link = ParentLink.objects.filter(parent=user, student=student).first()
         if link is None:
             return self.none()
-        if not link.parental_responsibility:
+        since = link.responsibility_since()
+        if since is None:
             return self.exclude(kind__in=FamilyNotice.RESPONSIBILITY_ONLY)
-        return self.exclude(
-            kind__in=FamilyNotice.RESPONSIBILITY_ONLY, created_at__lte=link.created_at
-        )
+        return self.exclude(kind__in=FamilyNotice.RESPONSIBILITY_ONLY, created_at__lte=since)
 
 
 class FamilyNotice(ConfidentialModel):

@@ -159,7 +159,7 @@ class SupportAssignment(models.Model):
         cls.check_decider(by)
         from .families import ParentLink
 
-        if ParentLink.objects.filter(parent=by, student=student).exists():
+        if ParentLink.objects.is_own_child(by, student):  # their own parent accounts (P10)
             raise ValidationError(
                 "You are linked to this child as a parent or carer; ask a colleague to do it."
             )

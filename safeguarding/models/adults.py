@@ -14,6 +14,8 @@ The person named never receives it and is refused (404) even if they are on the 
 team or are the head teacher.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -26,6 +28,8 @@ from confidentiality.models import ConfidentialModel
 from confidentiality.roles import Role
 
 from .concerns import Concern
+
+log = logging.getLogger(__name__)
 
 
 class ConcernAboutAdult(ConfidentialModel):
@@ -99,12 +103,27 @@ def handlers_for(person, level: int = 0) -> list:
     no deputy), the chair of governors is the last resort, so an allegation always reaches
     someone when anyone is left to receive it. ``level`` is how many times the concern has
     escalated unacknowledged: each time, the next person up the ladder joins (the DSL, the head
-    teacher, the chair of governors; the deputies only when the DSL is named)."""
+    teacher, the chair of governors; the deputies only when the DSL is named).
+
+    ``person`` None means the person named cannot be opened here (``ConcernAboutAdult.person``
+    of a key this server lacks): the routing fails closed to the chair of governors alone, as
+    anyone (the DSL, the head teacher) could be the one named, and an error is logged."""
     dsl = roles.current_dsl()
     heads, chair = _heads(), chair_of_governors()
-    if person is not None and person.has_role(Role.HEAD_TEACHER):
+    if person is None:
+        # Fail closed: who is named cannot be opened on this server (its key is missing or the
+        # value damaged), so it may be the DSL or the head teacher as much as anyone. Only the
+        # chair of governors, who stands above everyone the school's routing can name, receives
+        # it, and nobody at all if no chair is appointed, never the DSL and heads by default.
+        log.error(
+            "A concern about an adult names someone this server cannot open: it goes to the "
+            "chair of governors only (%s). Restore the key (rotate_keys --check).",
+            "appointed" if chair is not None else "none appointed, so nobody",
+        )
+        return _distinct([chair], None)
+    if person.has_role(Role.HEAD_TEACHER):
         first, ladder = [dsl, chair], [dsl, chair]
-    elif dsl is not None and person is not None and person.pk == dsl.pk:
+    elif dsl is not None and person.pk == dsl.pk:
         deputies = list(roles.deputies())
         first, ladder = [*heads, *deputies], [*heads, *deputies, chair]
     else:
@@ -119,11 +138,15 @@ def handlers_for(person, level: int = 0) -> list:
 
 
 def handlers_of(concern) -> list:
-    """Who handles this concern about an adult now: its adult's handlers at its level."""
+    """Who handles this concern about an adult now: its adult's handlers at its level (the
+    chair of governors alone when the person named cannot be opened: ``handlers_for``)."""
     adult = getattr(concern, "adult", None)
     if adult is None:
         return []
-    return handlers_for(adult.person, level=concern.escalation_level)
+    person = adult.person
+    if person is None:
+        log.error("Concern about an adult %s: the person named cannot be opened", concern.pk)
+    return handlers_for(person, level=concern.escalation_level)
 
 
 register_confidential(ConcernAboutAdult)

@@ -108,6 +108,11 @@ class ConcernQuerySet(AfterFetchQuerySet):
         refs = [ConcernSubject.ref_for(student) for student in students]
         return self.filter(subjects__student_ref__in=refs).distinct()
 
+    def naming_no_child(self):
+        """Concerns about a child that name no child yet (raised by someone yet to sign the
+        agreement, who named the child in words): the team must link the child (P3)."""
+        return self.about_children().filter(subjects__isnull=True)
+
     def with_children(self):
         """Lists that show each concern's children: one query for all the children."""
         return self.loading(load_children)
@@ -311,12 +316,60 @@ class Concern(ConfidentialModel):
         self.__dict__.pop("_named_children", None)
         self.__dict__["_children_to_index"] = True
 
+    def link_children(self, pairs, by) -> list:
+        """The safeguarding team links children to a concern after it was raised, typically one
+        from someone yet to sign the agreement, who named the child in words (P3: it then joins
+        the child's chronology, ``Concern.objects.about`` and the siblings' checks). The children
+        already named keep their parts; ``pairs`` ``[(student, part), ...]`` are added. A case
+        note records who linked whom; the index rows are in the change log. Returns the
+        children newly named."""
+        from .casework import CaseNote
+
+        if self.children_unreadable():
+            raise ValidationError(
+                "The children already named in this concern cannot be opened on this server, "
+                "so no child can be added now. Tell the IT administrator."
+            )
+        named = _named(self)
+        already = {entry["student"] for entry in named}
+        added = [(student, part) for student, part in pairs if str(student.pk) not in already]
+        if not added:
+            return []
+        to_key = Student._meta.pk.to_python
+        kept = [
+            (Student(pk=to_key(entry["student"])), entry.get("part") or ConcernSubject.Part.SUBJECT)
+            for entry in named
+        ]
+        self.name_children([*kept, *added])
+        self.save()
+        parts = dict(ConcernSubject.Part.choices)
+        CaseNote(
+            concern=self,
+            author=by,
+            text="Linked by the safeguarding team: "
+            + "; ".join(
+                f"{student} ({str(parts.get(part, part)).lower()})" for student, part in added
+            )
+            + ".",
+        ).save()
+        return [student for student, _part in added]
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         if self.__dict__.pop("_children_to_index", False):
             self._index_children()
 
-    def _index_children(self) -> None:
+    def children_unreadable(self) -> bool:
+        """The sealed list of children cannot be opened on this server (its key is missing, or
+        it is damaged): who the concern names is unknown here, which is not "nobody"."""
+        return bool(getattr(self.children, "unreadable", False))
+
+    def _index_children(self) -> bool:
+        """Make the blind index match the sealed list. Never when the list cannot be opened:
+        an unreadable list is not an empty one, and deleting the index would lose the concern
+        from every child's chronology (returns False, the index left as it was)."""
+        if self.children_unreadable():
+            return False
         to_key = Student._meta.pk.to_python
         wanted = {ConcernSubject.ref_for(Student(pk=to_key(pk))) for pk in self.student_pks()}
         have = set(self.subjects.values_list("student_ref", flat=True))
@@ -325,6 +378,7 @@ class Concern(ConfidentialModel):
         # One save per child (never bulk_create): each naming of a child is in the change log.
         for ref in sorted(wanted - have):
             ConcernSubject(concern=self, student_ref=ref).save()
+        return True
 
     # --- the DSL's verbs -----------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ The links are blind references, not foreign keys, so the database cannot refuse 
 itself as it did (PROTECT): these receivers do, with the same error.
 """
 
+import logging
+
 from django.conf import settings
 from django.db.models import ProtectedError
 from django.db.models.signals import pre_delete
@@ -15,6 +17,8 @@ from .adults import ConcernAboutAdult
 from .advice import AdviceRequest
 from .concerns import ConcernSubject
 from .sharing import InformationShare
+
+log = logging.getLogger(__name__)
 
 
 @receiver(pre_delete, sender=Student, dispatch_uid="safeguarding_keeps_children_named")
@@ -37,16 +41,28 @@ def _keep_adults_named(sender, instance, **kwargs):
 def rebuild_references() -> dict:
     """Compute every blind reference again from the sealed keys (after ``BLIND_INDEX_KEY`` was
     changed, e.g. because it may have leaked). Needs the field-encryption keys; returns how many
-    references of each kind were rewritten. The audit log's blind subject keys cannot be
-    rewritten (the log refuses changes): entries written under the old key are no longer found
-    by a filter on the person, though they stay in the trail."""
+    references of each kind were rewritten, and under ``"skipped"`` how many rows were left as
+    they were because their sealed key or list of children cannot be opened on this server.
+
+    A value that cannot be opened is never taken for "nobody": blanking its reference or
+    deleting its children's index would lose the concern from the child's chronology and
+    ``Concern.objects.about`` for good. Such rows keep their old references (still found with
+    the old key) until the missing key is back and the rebuild is run again.
+
+    The audit log's blind subject keys cannot be rewritten (the log refuses changes): entries
+    written under the old key are no longer found by a filter on the person, though they stay
+    in the trail."""
     from django.db import transaction
 
     from .concerns import Concern
 
-    counts = {"children": 0, "adults": 0, "shares": 0, "advice": 0}
+    counts = {"children": 0, "adults": 0, "shares": 0, "advice": 0, "skipped": 0}
     with transaction.atomic():
         for concern in Concern.objects.about_children().iterator():
+            if concern.children_unreadable():
+                log.error("Blind references: concern %s skipped (children not opened)", concern.pk)
+                counts["skipped"] += 1
+                continue
             before = set(concern.subjects.values_list("student_ref", flat=True))
             concern._index_children()
             if set(concern.subjects.values_list("student_ref", flat=True)) != before:
@@ -57,6 +73,10 @@ def rebuild_references() -> dict:
             ("advice", AdviceRequest, AdviceRequest.student),
         ):
             for row in model.objects.iterator():
+                if getattr(getattr(row, link.key_name), "unreadable", False):
+                    log.error("Blind references: %s %s skipped (key not opened)", name, row.pk)
+                    counts["skipped"] += 1
+                    continue
                 linked = link.stand_in(row)
                 ref = link.ref(linked) if linked is not None else ""
                 if getattr(row, link.ref_name) != ref:

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from confidentiality import access
+from confidentiality.audit import record_list_look
 
 from .. import adults
 from ..models import Concern
 from ..policy import ADULT_CASEWORK, may_handle_adult_concerns, may_log_concern
 from ..sharing_forms import AdultConcernForm
-from .team import record_list_look
 
 
 @login_required
@@ -76,7 +76,7 @@ def adult_concerns(request):
         raise Http404
     # Whoever handles them (a governor too): only with a verified second factor (M5).
     access.require_second_factor(request.user, always=True)
-    record_list_look(request)
+    record_list_look(request, "list of concerns about adults")
     concerns = (
         access.visible(
             request, Concern.objects.about_adults().not_about(request.user), ADULT_CASEWORK

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
+from confidentiality.audit import record_list_look
 
 from .. import advice as advice_service
 from ..models import AdviceRequest
@@ -43,6 +44,7 @@ def my_requests(request):
         .select_related("answered_by", "concern")
         .with_students()
     )
+    record_list_look(request, "my requests for advice")
     return render(request, "safeguarding/advice_mine.html", {"requests": requests})
 
 
@@ -62,6 +64,8 @@ def team_list(request):
     if not is_safeguarding_team(request.user):
         raise Http404
     requests = access.visible(request, AdviceRequest.objects.all(), ADVICE_ANSWER)
+    # The children named and the questions asked: a look at this list is audited (P5).
+    record_list_look(request, "requests for advice")
     return render(
         request,
         "safeguarding/advice_team.html",

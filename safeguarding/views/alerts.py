@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from confidentiality.audit import record_list_look
+
 from ..models import Alert
-from .team import record_list_look
 
 
 @login_required
 def alert_list(request):
-    record_list_look(request)
+    record_list_look(request, "alert list")
     alerts = Alert.objects.for_user(request.user).select_related("concern")[:200]
     return render(
         request,

@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from confidentiality import access
+
 from ..casework_forms import (
     ActionForm,
     CloseForm,
@@ -16,8 +18,10 @@ from ..casework_forms import (
     ReferralForm,
     ReferralUpdateForm,
     TriageForm,
+    link_children_formset,
 )
-from ..models import Action, CaseNote, ConcernAttachment, Referral
+from ..models import Action, CaseNote, Concern, ConcernAttachment, Referral
+from ..policy import CASEWORK
 from .team import render_concern, team_concern
 
 
@@ -61,6 +65,33 @@ def triage(request, pk):
             messages.success(request, "Triage saved.")
             return _back(concern, "#triage")
     return render_concern(request, concern, status=400, triage=form)
+
+
+@login_required
+@require_POST
+def link_children(request, pk):
+    """Link the child a concern names only in words (raised by someone yet to sign the
+    agreement) to their record, so it joins the child's chronology (P3). Team only."""
+    # The door for casework on a concern about a child: a concern about an adult names no child
+    # (404, and no access entry for it).
+    concern = access.open_object(
+        request,
+        Concern.objects.about_children().select_related("raised_by", "assigned_to"),
+        CASEWORK,
+        second_factor=True,
+        pk=pk,
+    )
+    formset = link_children_formset(request.POST, concern=concern)
+    if not formset.is_valid():
+        return render_concern(request, concern, status=400, link=formset)
+    try:
+        linked = concern.link_children(formset.entries(), by=request.user)
+    except ValidationError as error:
+        formset._non_form_errors = formset.error_class(error.messages)
+        return render_concern(request, concern, status=400, link=formset)
+    names = ", ".join(str(student) for student in linked)
+    messages.success(request, f"Linked to concern {concern.reference}: {names}.")
+    return _back(concern)
 
 
 @login_required

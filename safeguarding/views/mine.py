@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from confidentiality import access
+from confidentiality.audit import record_list_look
 
 from .. import body_map
 from ..models import Concern
@@ -16,6 +17,7 @@ def my_concerns(request):
     if not may_log_concern(request.user):
         raise Http404
     concerns = access.visible(request, Concern.objects.raised_by(request.user), SUMMARY)
+    record_list_look(request, "my concerns")
     return render(
         request,
         "safeguarding/my_concerns.html",

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from confidentiality import access
-from confidentiality.audit import record_access
+from confidentiality.audit import record_list_look
 
 from .. import body_map
 from ..casework_forms import (
@@ -22,6 +22,7 @@ from ..casework_forms import (
     ReferralForm,
     ReferralUpdateForm,
     TriageForm,
+    link_children_formset,
 )
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
 from ..policy import ADULT_CASEWORK, ADVICE_ANSWER, CASEWORK, is_safeguarding_team
@@ -53,12 +54,6 @@ def team_concern(request, pk, how="view"):
     )
 
 
-def record_list_look(request) -> None:
-    """One access entry for a look at a list page: its subject is the person looking, and its
-    address says which list (the trail hides it from readers who may not know of the work)."""
-    record_access(request, request.user, how="list")
-
-
 def _with_children(queryset):
     return queryset.select_related("raised_by", "assigned_to").with_children()
 
@@ -69,7 +64,7 @@ def dashboard(request):
     if not is_safeguarding_team(request.user):
         raise Http404
     concerns = access.visible(request, Concern.objects.about_children(), TEAM_VIEW)
-    record_list_look(request)
+    record_list_look(request, "safeguarding dashboard")
     now = timezone.now()
     year_ago = now - timezone.timedelta(days=365)
     by_category = dict(
@@ -102,6 +97,10 @@ def dashboard(request):
             "overdue_referrals": Referral.objects.overdue(now)
             .filter(concern__in=open_concerns)
             .select_related("concern"),
+            # P3: raised by someone yet to sign the agreement, the child named only in words.
+            "naming_no_child": concerns.naming_no_child()
+            .select_related("raised_by")
+            .order_by("created_at"),
             "in_progress": _with_children(
                 open_concerns.exclude(status=Concern.Status.NEW).order_by("-updated_at")
             ),
@@ -149,6 +148,9 @@ def render_concern(request, concern, status=200, **forms):
         "related": concern.related_concerns().exclude(pk__in=concern.linked_concerns.values("pk"))[
             :20
         ],
+        "link_form": None
+        if concern.is_about_adult
+        else forms.get("link") or link_children_formset(concern=concern),
         "triage_form": forms.get("triage") or TriageForm(concern=concern, prefix="triage"),
         "note_form": forms.get("note") or NoteForm(prefix="note"),
         "action_form": forms.get("action") or ActionForm(prefix="action"),

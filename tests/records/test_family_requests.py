@@ -61,7 +61,10 @@ def test_the_meeting_pages_ladder(client, teacher, other_teacher, office, parent
     for outsider in (other_teacher, office, parent):
         assert sign_in(client, outsider).get(url).status_code == 404
         assert "Ravi" not in sign_in(client, outsider).get("/records/meetings/").content.decode()
-    assert not access_entries().exists()
+    # A refused meeting is never audited; each staff look at the (for them, empty) list is,
+    # and the parent is refused the list itself.
+    assert not access_entries(meeting).exists()
+    assert access_entries(how="meeting requests").count() == 2
     assert sign_in(client, teacher).get(url).status_code == 200
     assert access_entries(meeting).count() == 1
     assert sign_in(client, dsl, verified=True).get(url).status_code == 200

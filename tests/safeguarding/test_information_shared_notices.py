@@ -119,3 +119,69 @@ def test_a_contact_without_responsibility_neither_reads_it_nor_is_emailed(
     # own meeting requests and how to reach the office).
     assert "Trip to the museum" not in page
     assert "We have shared information" not in page and "social care" not in page
+
+
+# --- reviewer: the notice reached carers linked after it was sent --------------------------------
+
+
+def portal(client, person, pupil) -> str:
+    response = sign_in(client, person).get(f"/portal/children/{pupil.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_carer_linked_after_the_share_does_not_read_it_one_linked_before_does(
+    client, shared, dsl, mother, pupil, make_user, django_capture_on_commit_callbacks
+):
+    from confidentiality.roles import Role
+    from records import family_links
+
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    later = make_user("foster", Role.PARENT)
+    family_links.link_parent(
+        parent=later, student=pupil, relationship="foster_carer", parental_responsibility=True
+    )
+    assert TITLE not in portal(client, later, pupil)
+    assert sharing.p2_notices(pupil, parent=later) == []
+    assert TITLE in portal(client, mother, pupil)  # linked before the share: told
+    assert [n.title for n in sharing.p2_notices(pupil, parent=mother)] == [TITLE]
+
+
+def test_a_contact_given_responsibility_after_the_share_does_not_read_it(
+    client, shared, dsl, contact, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    link = ParentLink.objects.get(parent=contact, student=pupil)
+    link.parental_responsibility = True  # as the contacts import gives it
+    link.save()
+    assert TITLE not in portal(client, contact, pupil)
+    assert sharing.p2_notices(pupil, parent=contact) == []
+
+
+def test_a_parent_who_held_responsibility_keeps_it_after_an_unrelated_change(
+    client, shared, dsl, mother, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    link = ParentLink.objects.get(parent=mother, student=pupil)
+    since = link.responsibility_since()
+    link.contact_priority = 2  # as the contacts import changes it
+    link.save()
+    assert link.responsibility_since() == since
+    assert TITLE in portal(client, mother, pupil)
+
+
+def test_the_schools_notices_and_the_p2_notice_follow_one_rule(
+    shared, dsl, contact, pupil, django_capture_on_commit_callbacks
+):
+    record(shared, dsl, django_capture_on_commit_callbacks)
+    FamilyNotice(
+        student=pupil, kind=FamilyNotice.Kind.INFORMATION_SHARED, title="Older", body="."
+    ).save()
+    link = ParentLink.objects.get(parent=contact, student=pupil)
+    assert link.responsibility_since() is None
+    link.parental_responsibility = True
+    link.save()
+    since = link.responsibility_since()
+    assert since is not None and since > shared.parents_notified_at
+    assert not FamilyNotice.objects.information_shared().for_parent(contact, pupil).exists()
+    assert sharing.p2_notices(pupil, parent=contact) == []

@@ -202,3 +202,173 @@ def test_parents_with_responsibility_are_told_when_a_new_carer_is_linked(
     assert list(FamilyNotice.objects.for_parent(contact, child)) == []
     assert [m.to for m in mailoutbox] == [["parent@school.test"]]
     assert child.first_name not in mailoutbox[0].body
+
+
+# --- attack: an ended link came back with the next contacts import -----------------------------
+
+CONTACTS = (
+    "Pupil UPN,Contact forename,Contact surname,Email,Telephone,Relationship,"
+    "Parental responsibility,Contact priority\n"
+)
+
+
+def contacts_row(child, email="parent@school.test"):
+    return CONTACTS + f"{child.upn},Parent,Tester,{email},,mother,Yes,1\n"
+
+
+def run_contacts(text, by=None):
+    from records.importing import IMPORTERS
+
+    return IMPORTERS["contacts"].run(text.encode(), filename="contacts.csv", by=by)
+
+
+@pytest.mark.parametrize("importer", [None, "office"])
+def test_an_ended_link_is_not_recreated_by_the_next_contacts_import(
+    client, request, importer, office, parent, child, link
+):
+    """The finding: the nightly ``import_mis contacts`` (no importer) or the office's browser
+    import re-created a link ended for a court order, and the portal showed the child again."""
+    sign_in(client, office).post(end_url(link), {"reason": REASON})
+    by = request.getfixturevalue(importer) if importer else None
+    report = run_contacts(contacts_row(child), by=by)
+    (row,) = report.rows
+    assert row.outcome == "needs a person", str(row)
+    assert "this link was ended on" in str(row) and "only the DSL can restore it" in str(row)
+    assert "Court order" not in str(row)
+    assert not ParentLink.objects.filter(parent=parent, student=child).exists()
+    assert sign_in(client, parent).get(portal(child)).status_code == 404
+
+
+def test_link_parent_refuses_an_ended_link(office, parent, child, link):
+    from records import family_links
+
+    family_links.end_link(link, by=office, reason=REASON)
+    with pytest.raises(family_links.LinkWasEnded):
+        family_links.link_parent(parent=parent, student=child, relationship="mother")
+
+
+def test_the_same_adult_is_still_linked_to_another_child(
+    client, office, parent, child, link, student_factory, oak
+):
+    sign_in(client, office).post(end_url(link), {"reason": REASON})
+    sibling = student_factory(group=oak, first_name="Ash", last_name="Patel")
+    (row,) = run_contacts(contacts_row(sibling)).rows
+    assert row.outcome == "created", str(row)
+    assert ParentLink.objects.filter(parent=parent, student=sibling).exists()
+
+
+# --- reviewer: a separated parent on the office staff ended the other parent's link --------------
+
+
+@pytest.fixture
+def jo(office):
+    """The office worker Jo Smith, whose own children are on roll."""
+    office.first_name, office.last_name = "Jo", "Smith"
+    office.save()
+    return office
+
+
+@pytest.fixture
+def jos_parent_account(make_user, child):
+    """Jo's separate parent account (staff accounts are never parents), linked to Ravi."""
+    account = make_user("j.smith@home.example", Role.PARENT)
+    account.email, account.first_name, account.last_name = "j.smith@home.example", "Jo", "Smith"
+    account.save()
+    ParentLink.objects.create(parent=account, student=child, relationship="mother")
+    return account
+
+
+def test_staff_may_not_end_a_link_of_a_child_of_their_own_parent_account(
+    client, jo, jos_parent_account, child, link
+):
+    sign_in(client, jo)
+    response = client.post(end_url(link), {"reason": REASON})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "your own parent account" in text and "another member of staff or the DSL" in text
+    assert REASON.split(";")[0] in text  # what was typed is kept
+    assert ParentLink.objects.filter(pk=link.pk).exists()
+    assert not EndedParentLink.objects.exists()
+
+
+def test_own_parent_account_found_by_mailbox_as_well_as_by_name(make_user, office, child):
+    account = make_user("mum", Role.PARENT)
+    account.email, account.first_name, account.last_name = "Office+Home@School.Test", "Mum", "X"
+    account.save()
+    ParentLink.objects.create(parent=account, student=child, relationship="mother")
+    assert ParentLink.objects.is_own_child(office, child)
+
+
+def test_another_member_of_staff_may_end_it(client, jo, jos_parent_account, child, link, make_user):
+    colleague = make_user("office2", Role.OFFICE_STAFF)
+    sign_in(client, colleague)
+    assert client.post(end_url(link), {"reason": REASON}).status_code == 302
+    assert not ParentLink.objects.filter(pk=link.pk).exists()
+
+
+def test_a_namesake_without_a_parent_account_link_may_end_it(client, jo, child, link):
+    """Only the person's *own* parent accounts count: an office worker with no child here may."""
+    sign_in(client, jo)
+    assert client.post(end_url(link), {"reason": REASON}).status_code == 302
+
+
+# --- the DSL restores an ended link deliberately -----------------------------------------------
+
+RESTORED = "The court order was discharged on 3 March; contact agreed with social care."
+
+
+def restore_url(ended):
+    return f"/records/students/{ended.student_id}/family/ended/{ended.pk}/restore/"
+
+
+@pytest.fixture
+def ended(office, link):
+    from records import family_links
+
+    return family_links.end_link(link, by=office, reason=REASON)
+
+
+def test_the_dsl_restores_an_ended_link_after_the_second_factor(
+    client, dsl, parent, child, ended, django_capture_on_commit_callbacks
+):
+    response = sign_in(client, dsl).get(restore_url(ended))
+    assert response.status_code == 302 and "/accounts/two-factor/verify/" in response["Location"]
+    sign_in(client, dsl, verified=True)
+    page = client.get(f"/records/students/{child.pk}/").content.decode()
+    assert restore_url(ended) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(restore_url(ended), {"reason": RESTORED})
+    assert response.status_code == 302
+    link = ParentLink.objects.get(parent=parent, student=child)
+    assert link.relationship == "mother" and link.parental_responsibility
+    ended.refresh_from_db()
+    assert ended.restored_by == dsl and ended.restore_reason == RESTORED
+    assert access_entries(child, how="family-link-restored").get().actor == dsl
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT restore_reason FROM records_endedparentlink")
+        (raw,) = cursor.fetchone()
+    assert "court order" not in raw.lower()
+    assert sign_in(client, parent).get(portal(child)).status_code == 200
+    # The next import leaves the restored link alone.
+    (row,) = run_contacts(contacts_row(child)).rows
+    assert row.outcome in {"unchanged", "updated"}, str(row)
+
+
+@pytest.mark.parametrize("persona", ["office", "deputy", "head", "teacher"])
+def test_nobody_but_the_dsl_restores_a_link(client, request, persona, parent, child, ended):
+    sign_in(client, request.getfixturevalue(persona), verified=True)
+    assert client.get(restore_url(ended)).status_code == 404
+    assert client.post(restore_url(ended), {"reason": RESTORED}).status_code == 404
+    assert not ParentLink.objects.filter(parent=parent, student=child).exists()
+    if persona == "office":
+        page = client.get(f"/records/students/{child.pk}/").content.decode()
+        assert restore_url(ended) not in page
+
+
+def test_restoring_needs_a_reason_and_keeps_what_was_typed(client, dsl, parent, child, ended):
+    sign_in(client, dsl, verified=True)
+    response = client.post(restore_url(ended), {"reason": "ok"})
+    assert (
+        response.status_code == 200 and "Say why the link is restored" in response.content.decode()
+    )
+    assert not ParentLink.objects.filter(parent=parent, student=child).exists()

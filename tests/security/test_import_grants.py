@@ -400,7 +400,9 @@ def test_the_migration_seals_names_stored_before_it(db, teacher, child):
 
     *_, work = add_learning(child, teacher)
     # As a row written before the migration: the name in plain text.
-    WorkItem.objects.filter(pk=work.pk).update(original_name=Sealed("Ravi page.png"), seal_version=0)
+    WorkItem.objects.filter(pk=work.pk).update(
+        original_name=Sealed("Ravi page.png"), seal_version=0
+    )
     assert raw_original_names() == ["Ravi page.png"]
     migration = importlib.import_module("records.migrations.0007_security_review")
     migration.seal_original_names(apps, None)
@@ -408,3 +410,116 @@ def test_the_migration_seals_names_stored_before_it(db, teacher, child):
     (raw,) = raw_original_names()
     assert "Ravi" not in raw
     assert WorkItem.objects.get().original_name == "Ravi page.png"
+
+
+def test_the_migration_seals_with_the_schools_recorded_key_not_the_newest(
+    db, settings, teacher, child
+):
+    """During a rotation a server may run the migration with the new ring (k2 first) while the
+    school still seals with k1: values sealed with k2 could not be opened by servers on the old
+    ring."""
+    from django.apps import apps
+
+    from confidentiality.crypto.keyring import Sealed, new_key_entry
+    from confidentiality.crypto.models import SealingKey
+    from confidentiality.crypto.sealing import record_sealing_key
+
+    *_, work = add_learning(child, teacher)
+    record_sealing_key("k1")  # the school seals with k1
+    WorkItem.objects.filter(pk=work.pk).update(
+        original_name=Sealed("Ravi page.png"), seal_version=0
+    )
+    old = settings.FIELD_ENCRYPTION_KEYS
+    settings.FIELD_ENCRYPTION_KEYS = f"{new_key_entry('k2')},{old}"
+    migration = importlib.import_module("records.migrations.0007_security_review")
+    migration.seal_original_names(apps, None)
+    (raw,) = raw_original_names()
+    assert Sealed(raw).key_id == "k1" and "Ravi" not in raw
+    settings.FIELD_ENCRYPTION_KEYS = old  # a server still on the old ring opens it
+    assert WorkItem.objects.get().original_name == "Ravi page.png"
+    # A ring without the school's key refuses rather than sealing with another.
+    SealingKey.objects.update(key_id="k9")
+    WorkItem.objects.filter(pk=work.pk).update(
+        original_name=Sealed("Ravi page.png"), seal_version=0
+    )
+    with pytest.raises(RuntimeError, match="lacks the school's sealing key"):
+        migration.seal_original_names(apps, None)
+
+
+def test_the_migration_waits_for_the_key_ring_table():
+    migration = importlib.import_module("records.migrations.0007_security_review")
+    assert ("confidentiality", "0004_field_key_ring") in migration.Migration.dependencies
+
+
+# --- reviewer: "a child you are linked to" guards compared the staff account itself -------------
+
+
+@pytest.fixture
+def jo(office):
+    """The office worker Jo Smith (staff account ``office``)."""
+    office.first_name, office.last_name = "Jo", "Smith"
+    office.save()
+    return office
+
+
+@pytest.fixture
+def jos_child(make_user, student_factory, oak):
+    """Jo's child, linked to Jo's separate parent account ``j.smith@home.example``."""
+    account = make_user("j.smith@home.example", Role.PARENT)
+    account.email, account.first_name, account.last_name = "j.smith@home.example", "Jo", "Smith"
+    account.save()
+    child = student_factory(group=oak, first_name="Finn", last_name="Smith")
+    ParentLink.objects.create(parent=account, student=child, relationship="mother")
+    return child
+
+
+STUDENTS = "UPN,Legal forename,Legal surname,Date of birth,Year group\n"
+
+
+def test_the_office_does_not_import_its_own_childs_record(db, jo, jos_child):
+    row = f"{jos_child.upn},Finn,Smythe,2018-03-01,3\n"
+    (result,) = run("students", STUDENTS + row, by=jo).rows
+    assert result.outcome == "rejected" and "linked to this child" in str(result), str(result)
+    jos_child.refresh_from_db()
+    assert jos_child.last_name == "Smith"
+
+
+def test_a_colleague_imports_the_same_childs_record(db, make_user, jo, jos_child):
+    colleague = make_user("office2", Role.OFFICE_STAFF)
+    row = f"{jos_child.upn},Finn,Smythe,2018-03-01,3\n"
+    (result,) = run("students", STUDENTS + row, by=colleague).rows
+    assert result.outcome == "updated", str(result)
+
+
+def test_the_office_does_not_import_a_class_with_its_own_child(db, jo, teacher, jos_child):
+    text = f"Class,Year group,Teachers,Pupil UPNs\n4 Elm,4,teacher,{jos_child.upn}\n"
+    (result,) = run("classes", text, by=jo).rows
+    assert result.outcome == "rejected" and "linked to as a parent" in str(result), str(result)
+    assert not TeachingGroup.objects.filter(name="4 Elm").exists()
+
+
+def test_the_office_does_not_link_another_adult_to_its_own_child(db, jo, jos_child):
+    row = f"{jos_child.upn},Sam,Smith,sam.smith@home.example,,father,Yes,1\n"
+    (result,) = run("contacts", CONTACTS + row, by=jo).rows
+    assert result.outcome == "rejected" and "linked to this child" in str(result), str(result)
+    assert not ParentLink.objects.filter(parent__email="sam.smith@home.example").exists()
+
+
+def test_the_head_does_not_assign_support_to_their_own_child(db, head, nurse, jos_child):
+    from django.core.exceptions import ValidationError
+
+    head.first_name, head.last_name = "Jo", "Smith"
+    head.save()
+    head.is_verified = lambda: True  # signed in with a verified second factor
+    text = ASSIGNMENTS + f"nurse,{jos_child.upn},health_professional\n"
+    (result,) = run("assignments", text, by=head).rows
+    assert result.outcome == "rejected" and "linked to this child" in str(result), str(result)
+    with pytest.raises(ValidationError, match="linked to this child"):
+        SupportAssignment.assign(student=jos_child, staff=nurse, kind=NURSE, by=head)
+    assert not SupportAssignment.objects.exists()
+
+
+def test_another_head_may_assign_support_to_that_child(db, head, nurse, jos_child):
+    head.is_verified = lambda: True
+    SupportAssignment.assign(student=jos_child, staff=nurse, kind=NURSE, by=head)
+    assert SupportAssignment.objects.filter(student=jos_child).exists()

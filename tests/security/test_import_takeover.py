@@ -318,7 +318,8 @@ def test_the_importer_cannot_import_someone_with_their_name(db, office):
 
 
 def test_the_importer_imports_a_colleague(db, office):
-    report = import_staff(office, "newbie,New,Bie,newbie@school.test,teacher,")
+    # The office gives only the office's own role (the head, DSL or deputies give the rest).
+    report = import_staff(office, "newbie,New,Bie,newbie@school.test,office,")
     assert only_row(report).outcome == "created"
 
 
@@ -357,8 +358,8 @@ def test_an_applied_import_audits_each_grant_and_emails_the_dsl_and_head(
     with django_capture_on_commit_callbacks(execute=True):
         report = import_staff(
             office,
-            "newbie,New,Bie,newbie@school.test,teacher,",
-            "nurse2,Nina,Two,nina@school.test,health_professional,",
+            "newbie,New,Bie,newbie@school.test,office,",
+            "clerk2,Nina,Two,nina@school.test,office,",
         )
     assert len(report.grants) == 2
     entries = list(grants())
@@ -375,13 +376,13 @@ def test_a_dry_run_gives_nothing_and_tells_nobody(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = import_staff(office, "newbie,New,Bie,newbie@school.test,teacher,", dry_run=True)
+        report = import_staff(office, "newbie,New,Bie,newbie@school.test,office,", dry_run=True)
     assert report.grants  # shown as what it would have given
     assert not grants().exists() and mail.outbox == []
 
 
 def test_the_panel_shows_recent_grants_to_the_dsl_and_head_only(client, office, dsl, head, teacher):
-    import_staff(office, "newbie,New,Bie,newbie@school.test,teacher,")
+    import_staff(office, "newbie,New,Bie,newbie@school.test,office,")
     for person in (dsl, head):
         sign_in(client, person, verified=True)
         text = client.get("/").content.decode()
@@ -395,7 +396,7 @@ def test_the_report_page_lists_what_the_import_gave(client, office):
     sign_in(client, office)
     response = client.post(
         "/records/import/staff/",
-        {"file": _upload(staff_file("newbie,New,Bie,newbie@school.test,teacher,")), "dry_run": ""},
+        {"file": _upload(staff_file("newbie,New,Bie,newbie@school.test,office,")), "dry_run": ""},
     )
     text = response.content.decode()
     assert "Access this import gave" in text and "new account newbie" in text
@@ -405,3 +406,106 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("staff.csv", data, content_type="text/csv")
+
+
+# --- attack: the office gave itself a teacher account through a +tag of its own address -------
+
+
+@pytest.mark.parametrize(
+    "email", ["Office+Supply@School.Test", "office+n2@school.test", "0ffice@school.test"]
+)
+def test_a_tag_or_lookalike_of_the_importers_address_is_their_own(db, office, email):
+    """The finding: ``Office+Supply@…`` reaches the office's mailbox (a password reset too)."""
+    report = import_staff(office, f"supply9,Sam,Supply,{email},office,Supply teacher")
+    row = only_row(report)
+    assert row.outcome == "rejected" and "your own email address" in str(row), str(row)
+    assert not get_user_model().objects.filter(username="supply9").exists()
+
+
+def test_a_tag_of_a_colleagues_address_is_refused_whoever_imports_it(db, head, office):
+    report = import_staff(head, "supply9,Sam,Supply,Office+Supply@School.Test,teacher,")
+    row = only_row(report)
+    assert row.outcome == "rejected" and "looks like" in str(row), str(row)
+    assert "office@school.test" in str(row)
+
+
+@pytest.mark.parametrize("role", ["teacher", "ta", "health_professional", "volunteer", "governor"])
+def test_the_office_cannot_give_a_role_that_it_cannot_give_by_hand(db, office, role):
+    """An import does only what the importer could do by hand: the office gives no role that
+    opens children's records (nor the governing body's)."""
+    report = import_staff(office, f"supply9,Sam,Supply,sam@supply.example,{role},")
+    row = only_row(report)
+    assert row.outcome == "rejected" and "cannot give" in str(row), str(row)
+    assert not get_user_model().objects.filter(username="supply9").exists()
+
+
+def test_the_office_cannot_turn_a_colleague_into_a_teacher(db, office, make_user):
+    clerk = make_user("clerk9", Role.OFFICE_STAFF)
+    clerk.set_unusable_password()
+    clerk.save()
+    report = import_staff(office, "clerk9,Clerk9,Tester,clerk9@school.test,office;teacher,")
+    assert only_row(report).outcome == "rejected"
+    clerk.refresh_roles()
+    assert clerk.roles == {Role.OFFICE_STAFF}
+
+
+def test_the_office_may_give_the_office_role(db, office):
+    report = import_staff(office, "clerk9,Cleo,Clark,cleo@school.test,office,")
+    assert only_row(report).outcome == "created"
+
+
+@pytest.mark.parametrize("persona", ["head", "dsl", "deputy"])
+def test_the_head_dsl_and_deputies_may_give_a_teacher_account(db, request, persona):
+    importer = request.getfixturevalue(persona)
+    report = import_staff(importer, "supply9,Sam,Supply,sam@supply.example,teacher,")
+    assert only_row(report).outcome == "created", str(only_row(report))
+
+
+# --- reviewer: identity._ASCII_FOLD did nothing for plain ASCII usernames ---------------------
+
+
+@pytest.mark.parametrize(("username", "imitated"), [("dsI", "dsl"), ("0ffice", "office")])
+def test_an_ascii_username_that_folds_to_another_is_a_lookalike(
+    db, head, dsl, office, username, imitated
+):
+    assert lookalike_of(username=username) == imitated
+    report = import_staff(head, f"{username},Dee,Ess,dee@elsewhere.example,office,")
+    row = only_row(report)
+    assert row.outcome == "rejected" and "looks like" in str(row), str(row)
+
+
+def test_ordinary_distinct_usernames_are_still_accepted(db, head, teacher):
+    assert lookalike_of(username="teacher2") is None
+    report = import_staff(head, "teacher2,Tia,Two,tia@school.test,teacher,")
+    assert only_row(report).outcome == "created"
+
+
+# --- reviewer: the staff import wrote old and new addresses into the audit log -----------------
+
+
+def test_the_audit_log_names_the_fields_an_import_changed_never_their_values(db, head):
+    import_staff(head, "newbie,Nadia,Bie,nadia.bie@school.test,office,")
+    import_staff(head, "newbie,Nadia,Bie-Jones,nadia.jones@school.test,office,")
+    entries = LogEntry.objects.filter(additional_data__how="mis-import")
+    assert entries.count() >= 2
+    changed = [e for e in entries if e.action == LogEntry.Action.UPDATE]
+    assert any({"email", "last_name"} <= set(e.changes_dict) for e in changed)
+    for entry in entries:
+        text = str(entry.changes) + str(entry.changes_text)
+        assert "nadia" not in text.lower() and "Bie" not in text
+
+
+# --- low: the report email described every grant as a link or a class ---------------------------
+
+
+def test_the_report_email_covers_new_accounts_and_roles_without_content(
+    db, head, dsl, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_staff(head, "gov9,Gwen,Ova,gwen@governors.example,governor,")
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "new accounts" in message.body and "roles given" in message.body
+        assert "parents linked to children, or staff placed" not in message.body
+        assert "Gwen" not in message.body and "gov9" not in message.body
