@@ -9,10 +9,10 @@ A link opens the child's portal, so the import is held to what its importer coul
 never a row about the importer (their mailbox, their name, a child of their own parent
 account), never an account that is not a parent's (a member of staff, the technician), never an
 address that looks like another account's or the school's (``confidentiality.identity``) or
-reaches a member of staff's mailbox. Every new link and every responsibility given is reported to the DSL and the
-head teacher (``Importer.grant``), and the child's parents with responsibility are told in the
-portal (``records.family_links``). The office ends a wrong link on the child's page, and no
-import re-creates a link the school ended: only the DSL restores it.
+reaches a member of staff's mailbox. Every new link and every responsibility given is reported
+to the DSL and the head teacher (``Importer.grant``), and the child's parents with
+responsibility are told in the portal (``records.family_links``). The office ends a wrong link
+on the child's page, and no import re-creates a link the school ended: only the DSL restores it.
 """
 
 from auditlog.models import LogEntry
