@@ -55,15 +55,56 @@ class LinkWasEnded(Exception):
         )
 
 
+class ChildHasEndedLink(LinkWasEnded):
+    """The school ended a link of this child's and has not restored it: the adult may come back
+    under a new name or address, so a new carer for this child is added by the DSL (P12, P13)."""
+
+    def __init__(self, ended: EndedParentLink):
+        self.ended = ended
+        Exception.__init__(
+            self,
+            "a link to this child was ended by the school; new carers for this child are added "
+            "by the DSL (who may run this import themselves, signed in with two-factor)",
+        )
+
+
+def may_add_carer_after_ended(by) -> bool:
+    """The DSL, signed in with a verified second factor: the one person who restores an ended
+    link, and who adds a new carer to a child one was ended for (the import run by them)."""
+    from confidentiality.roles import Role
+
+    verified = getattr(by, "is_verified", None)
+    return bool(
+        by is not None
+        and by.is_active
+        and by.has_role(Role.DSL)
+        and callable(verified)
+        and verified()
+    )
+
+
+def check_new_link(*, parent, student, by=None) -> None:
+    """Refuse a new link the school's ended links forbid: this adult's own ended link (only the
+    DSL restores it, ``LinkWasEnded``), and any new adult for a child with an ended link not
+    restored, unless the DSL adds them (``ChildHasEndedLink``). ``parent`` may be None: an
+    account not created yet."""
+    if parent is not None:
+        ended = EndedParentLink.objects.between(parent, student).first()
+        if ended is not None:
+            raise LinkWasEnded(ended)
+    ended = EndedParentLink.objects.standing(student).first()
+    if ended is not None and not may_add_carer_after_ended(by):
+        raise ChildHasEndedLink(ended)
+
+
 def link_parent(*, parent, student, by=None, **values) -> ParentLink:
     """Link ``parent`` to ``student`` (relationship, responsibility, contact priority) and tell
     the child's parents and carers with responsibility who were linked before: a notice in the
     portal (not naming the new adult, who may be a foster carer whose details stay with the
     school) and a content-free email each, after the commit. A link the school ended is never
-    re-created here (``LinkWasEnded``)."""
-    ended = EndedParentLink.objects.between(parent, student).first()
-    if ended is not None:
-        raise LinkWasEnded(ended)
+    re-created here, and while a child has one only the DSL links a new adult to them
+    (``check_new_link``)."""
+    check_new_link(parent=parent, student=student, by=by)
     link = ParentLink(parent=parent, student=student, **values)
     already = list(
         ParentLink.objects.with_responsibility()

@@ -48,8 +48,9 @@ def _holders(user_ids, role_set) -> set[int]:
 def desired_grants(student_ids) -> dict:
     """{(student_id, user_id): {codename, ...}} from the relationships that hold now.
 
-    A relationship gives access only to someone whose role fits it: a volunteer or governor
-    placed in a class, or a teacher recorded as a child's nurse, gains nothing (P11, P16, P25).
+    A relationship gives access only to someone whose role fits it: the office, a volunteer or
+    a governor placed in a class, or a teacher recorded as a child's nurse, gains nothing (P10,
+    P11, P16, P25; ``policy.TEACHES_IN_CLASS``).
     """
     wanted = defaultdict(set)
     through = TeachingGroup.students.through
@@ -68,16 +69,18 @@ def desired_grants(student_ids) -> dict:
         )
     )
     people = {u for ids in group_staff.values() for u in ids} | {u for _, u, _ in assignments}
-    staff = _holders(people, SCHOOL_STAFF)
+    teaches = _holders(people, policy.TEACHES_IN_CLASS)
+    assistants = _holders(people, {Role.TEACHING_ASSISTANT})
     health = _holders(people, {Role.HEALTH_PROFESSIONAL})
     for student_id, group_id in memberships:
         for user_id in group_staff[group_id]:
-            if user_id in staff:
+            # The office placed in a class (by its own import, say) gains nothing by it (P10).
+            if user_id in teaches:
                 wanted[(student_id, user_id)].update(policy.CLASSROOM)
     for student_id, user_id, kind in assignments:
         if kind == SupportAssignment.Kind.HEALTH_PROFESSIONAL and user_id in health:
             wanted[(student_id, user_id)].update(policy.HEALTH)
-        elif kind == SupportAssignment.Kind.TEACHING_ASSISTANT and user_id in staff:
+        elif kind == SupportAssignment.Kind.TEACHING_ASSISTANT and user_id in assistants:
             wanted[(student_id, user_id)].update(policy.CLASSROOM)
     # P12, P13: a parent or carer sees their own linked children, and no other.
     for student_id, user_id in ParentLink.objects.filter(student_id__in=student_ids).values_list(

@@ -17,6 +17,14 @@ CLASSROOM = (
     "record_learning",
     "work_with_family",
 )
+# Whose place in a class gives them CLASSROOM on its pupils: those who teach or support children
+# in class. The office, a volunteer or anyone else listed in a class gains nothing by it (P5,
+# P10, P11): the office imports the classes, so a class naming the office (or an account the
+# office created) must not open grades, SEN and medical detail. The head teacher and the
+# safeguarding team may teach a class; an appointed role is never given by import.
+TEACHES_IN_CLASS = frozenset(
+    {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.HEAD_TEACHER, Role.DSL, Role.DEPUTY_DSL}
+)
 # A health professional assigned to a child: that child's medical record, nothing else (P25);
 # they keep it up to date (conditions, medication, care plan).
 HEALTH = ("view_medical", "change_medical")

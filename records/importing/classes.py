@@ -4,10 +4,12 @@ The file is the truth about each class it names: staff and pupils not listed lea
 and the grants that came from it go with them (P5, through ``records.grants``). Import staff and
 students first; a class naming someone unknown is rejected, not half-applied.
 
-A member of staff placed in a class reads its pupils' allergies, emergency steps and SEN
-support, so a class that names the importer (or a child they are linked to as a parent) is
-refused: nobody gives themselves a class (P10). Everyone who joins a class is reported to the
-DSL and the head teacher (``Importer.grant``).
+A teacher or teaching assistant placed in a class reads its pupils' allergies, emergency steps
+and SEN support, so a class that names the importer (or a child they are linked to as a parent) is
+refused: nobody gives themselves a class (P10). The office, a volunteer or anyone else whose role
+does not teach gains nothing by a place in a class (``policy.TEACHES_IN_CLASS``): an office
+account the office created and put in a class reads nothing of its pupils. Everyone who joins a
+class is reported to the DSL and the head teacher (``Importer.grant``).
 """
 
 import re

@@ -13,6 +13,8 @@ reaches a member of staff's mailbox. Every new link and every responsibility giv
 to the DSL and the head teacher (``Importer.grant``), and the child's parents with
 responsibility are told in the portal (``records.family_links``). The office ends a wrong link
 on the child's page, and no import re-creates a link the school ended: only the DSL restores it.
+While a child has an ended link not restored, a new adult (a new email, a new name) is linked to
+them only by an import the DSL runs, signed in with two-factor; anyone else's row needs a person.
 """
 
 from auditlog.models import LogEntry
@@ -155,6 +157,9 @@ class ContactImporter(Importer):
         importer = importing_user.get()
         self._refuse_about_importer(importer, student, data)
         self._refuse_unsafe(data)
+        held_back = self._held_back(student, data, importer)
+        if held_back is not None:
+            return NEEDS_PERSON, [f"{NEEDS_PERSON}: {held_back}"]
         parent, account_change = self._parent(data)
         link_values = {
             "relationship": data["relationship"] or Relationship.OTHER,
@@ -196,6 +201,23 @@ class ContactImporter(Importer):
             )
         changed = (account_change or []) + changed
         return (UPDATED, [f"changed {', '.join(changed)}"]) if changed else (UNCHANGED, [])
+
+    def _held_back(self, student, data, importer):
+        """Before any account is made or changed: why a new link of this row may not be made
+        (an ended link, ``family_links.check_new_link``), or None. A contact already linked to
+        the child is updated as before."""
+        matches = find_by_email(data["email"])
+        parent = matches[0] if len(matches) == 1 else None
+        if (
+            parent is not None
+            and ParentLink.objects.filter(parent=parent, student=student).exists()
+        ):
+            return None
+        try:
+            family_links.check_new_link(parent=parent, student=student, by=importer)
+        except family_links.LinkWasEnded as refusal:
+            return refusal
+        return None
 
     def _refuse_about_importer(self, importer, student, data) -> None:
         """Nobody imports themselves as a parent, nor a child they are linked to (P10, P13)."""

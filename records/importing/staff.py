@@ -8,9 +8,11 @@ the application, never given or taken by a file: otherwise whoever may import co
 themselves a deputy DSL or remove the chair handling a concern about them (P8, P10).
 
 An import can never take over an account. It does not change the email or the roles of an
-account that is in use (signed in, or has a password) nor of an appointed person: it reports the
-difference for a person with the right to act. It never touches a parent's account (parents come
-from the contacts file), nor the importer's own account or anyone sharing their email or name.
+account that is in use (signed in, or has a password) nor of an appointed person, and it changes
+nothing of an account holding a role the importer could not give (the office never re-addresses
+a teacher's account): it reports the difference for a person with the right to act. It never
+touches a parent's account (parents come from the contacts file), nor the importer's own account
+or anyone sharing their email or name.
 Look-alike usernames and addresses (``confidentiality.identity``) are refused. New accounts,
 roles given and new sign-in addresses are reported to the DSL and the head teacher
 (``access_report``).
@@ -271,12 +273,17 @@ class StaffImporter(Importer):
 
     def _update(self, user, data, wanted, importer):
         appointed = bool(user.roles & APPOINTED_ROLES)
-        protected = appointed or in_use(user)
+        # P10: whoever could not give this account its roles does not change it either: a new
+        # email on a teacher's never-used account would let the office set its first password
+        # and sign in as a teacher.
+        beyond = (user.roles & MANAGED_ROLES) - givable_by(importer)
+        frozen = appointed or bool(beyond)
+        protected = frozen or in_use(user)
         needs = []
         values = {k: data[k] for k in ("first_name", "last_name")}
         if data.get("job_title"):
             values["job_title"] = data["job_title"]
-        if appointed:
+        if frozen:
             differ = [LABELS.get(k, k) for k, v in values.items() if getattr(user, k) != v]
             if differ:
                 needs.append(f"{', '.join(differ)} differ from the MIS")
@@ -317,6 +324,11 @@ class StaffImporter(Importer):
                 )
             role_changes = self._sync_roles(user, wanted)
         done = changes + role_changes
+        if needs and beyond and not appointed:
+            needs.append(
+                f"the account holds the role(s) {_labels(beyond)}, so the head teacher, the DSL "
+                "or a deputy DSL imports it"
+            )
         if needs:
             return NEEDS_PERSON, ([f"changed {', '.join(done)}"] if done else []) + [
                 f"{NEEDS_A_PERSON}: {'; '.join(needs)} (nothing else was changed)"

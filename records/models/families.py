@@ -165,9 +165,13 @@ class EndedParentLinkQuerySet(models.QuerySet):
     def between(self, parent, student):
         """The ended links of this adult and this child not restored, most recent first: while
         there is one, no import re-creates the link; only the DSL restores it (P12, P13)."""
-        return self.filter(parent=parent, student=student, restored_at__isnull=True).order_by(
-            "-created_at"
-        )
+        return self.standing(student).filter(parent=parent)
+
+    def standing(self, student):
+        """The ended links of this child not restored, whoever's account they were: while there
+        is one, a new adult is linked to the child only by the DSL. Matching by account alone
+        would let the same adult come back under a new email address (P12, P13)."""
+        return self.filter(student=student, restored_at__isnull=True).order_by("-created_at")
 
 
 class EndedParentLink(ConfidentialModel):

@@ -46,6 +46,9 @@ class NamedChild:
 
     student: Student
     part: str
+    # Linked by the safeguarding team after the concern was raised (``Concern.link_children``):
+    # the team's work, which the author's own view does not show (P3).
+    linked_by_team: bool = False
 
     @property
     def student_id(self):
@@ -71,7 +74,11 @@ def load_children(concerns) -> None:
     found = {str(pk): s for pk, s in Student.objects.in_bulk(wanted).items()} if wanted else {}
     for concern in pending:
         named = [
-            NamedChild(found[entry["student"]], entry.get("part") or "subject")
+            NamedChild(
+                found[entry["student"]],
+                entry.get("part") or "subject",
+                linked_by_team=bool(entry.get("linked_by_team")),
+            )
             for entry in _named(concern)
             if entry["student"] in found
         ]
@@ -299,19 +306,30 @@ class Concern(ConfidentialModel):
         load_children([self])
         return self.__dict__["_named_children"]
 
+    @property
+    def children_named_by_author(self) -> list[NamedChild]:
+        """The children the author named when they raised the concern: what their own view
+        shows. A child the team linked later is the team's work (P3), not the author's to know."""
+        return [named for named in self.named_children if not named.linked_by_team]
+
     def student_pks(self) -> list:
         return [entry["student"] for entry in _named(self)]
 
     def students(self):
         return Student.objects.filter(pk__in=self.student_pks())
 
-    def name_children(self, pairs) -> None:
+    def name_children(self, pairs, *, linked_by_team=()) -> None:
         """Name the children ``[(student, part), ...]`` this concern is about. Sealed in the
         concern; the blind index (``ConcernSubject``) follows when the concern is saved, one row
-        per child, each in the change log."""
+        per child, each in the change log. The children in ``linked_by_team`` (their pks) are
+        marked as linked by the team after the concern was raised, in the same sealed list."""
+        later = {str(pk) for pk in linked_by_team}
         children = {}
         for student, part in pairs:
-            children.setdefault(str(student.pk), {"student": str(student.pk), "part": part})
+            entry = {"student": str(student.pk), "part": part}
+            if entry["student"] in later:
+                entry["linked_by_team"] = True
+            children.setdefault(entry["student"], entry)
         self.children = list(children.values())
         self.__dict__.pop("_named_children", None)
         self.__dict__["_children_to_index"] = True
@@ -340,7 +358,10 @@ class Concern(ConfidentialModel):
             (Student(pk=to_key(entry["student"])), entry.get("part") or ConcernSubject.Part.SUBJECT)
             for entry in named
         ]
-        self.name_children([*kept, *added])
+        earlier = {entry["student"] for entry in named if entry.get("linked_by_team")}
+        self.name_children(
+            [*kept, *added], linked_by_team=earlier | {str(s.pk) for s, _part in added}
+        )
         self.save()
         parts = dict(ConcernSubject.Part.choices)
         CaseNote(

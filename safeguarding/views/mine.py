@@ -1,4 +1,8 @@
-""" "My concerns": the author follows what they logged — its status, never the DSL's work."""
+""" "My concerns": the author follows what they logged — its status, never the DSL's work.
+
+The children shown are those the author named (``Concern.children_named_by_author``): a child
+the safeguarding team linked later is the team's work, and would tell the author whom the team
+connected to what they reported (P3)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -38,6 +42,7 @@ def my_concern(request, pk):
         "safeguarding/my_concern.html",
         {
             "concern": concern,
+            "children": concern.children_named_by_author,
             "marks": body_map.describe(concern.body_map or []),
             "attachment_count": concern.attachments.count(),
         },

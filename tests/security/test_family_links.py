@@ -257,6 +257,113 @@ def test_the_same_adult_is_still_linked_to_another_child(
     assert ParentLink.objects.filter(parent=parent, student=sibling).exists()
 
 
+# --- retest: an ended link came back through a new account (same adult, new email) ------------
+
+WALSH = "paul.walsh@work.example"
+
+
+def walsh_row(child, email=WALSH):
+    return CONTACTS + f"{child.upn},Paul,Walsh,{email},,father,Yes,1\n"
+
+
+@pytest.fixture
+def walsh_ended(client, dsl, other_parent, other_child):
+    """The DSL ended Paul Walsh's (``other_parent``'s) link to Ella."""
+    from records import family_links
+
+    link = ParentLink.objects.get(parent=other_parent, student=other_child)
+    return family_links.end_link(link, by=dsl, reason=REASON)
+
+
+def import_in_browser(client, user, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("contacts.csv", text.encode(), content_type="text/csv")
+    return client.post("/records/import/contacts/", {"file": upload, "dry_run": ""})
+
+
+@pytest.mark.parametrize("importer", [None, "office", "deputy", "head"])
+def test_a_new_account_for_a_child_with_an_ended_link_needs_the_dsl(
+    client, request, importer, other_child, walsh_ended
+):
+    """The finding: the office imported the same name and child with a new email; a new parent
+    account was linked with parental responsibility and its portal showed the child."""
+    by = request.getfixturevalue(importer) if importer else None
+    (row,) = run_contacts(walsh_row(other_child), by=by).rows
+    assert row.outcome == "needs a person", str(row)
+    assert "a link to this child was ended by the school" in str(row)
+    assert "new carers for this child are added by the DSL" in str(row)
+    assert "Court order" not in str(row)
+    assert not ParentLink.objects.filter(student=other_child).exists()
+    # Nothing was made for the attacker to use later: no account for the new address.
+    assert not type(walsh_ended.parent).objects.filter(email__iexact=WALSH).exists()
+
+
+def test_an_existing_parent_account_is_not_linked_either(
+    client, make_user, other_child, walsh_ended
+):
+    someone = make_user("walsh2", Role.PARENT)
+    someone.email = WALSH
+    someone.save()
+    (row,) = run_contacts(walsh_row(other_child)).rows
+    assert row.outcome == "needs a person", str(row)
+    assert not ParentLink.objects.filter(parent=someone, student=other_child).exists()
+    assert sign_in(client, someone).get(portal(other_child)).status_code == 404
+
+
+def test_link_parent_refuses_a_new_adult_for_a_child_with_an_ended_link(
+    make_user, office, other_child, walsh_ended
+):
+    from records import family_links
+
+    newcomer = make_user("newcomer", Role.PARENT)
+    with pytest.raises(family_links.ChildHasEndedLink):
+        family_links.link_parent(parent=newcomer, student=other_child, by=office)
+    assert not ParentLink.objects.filter(student=other_child).exists()
+
+
+def test_the_dsl_verified_may_add_a_new_carer_by_running_the_import(
+    client, dsl, other_child, walsh_ended
+):
+    sign_in(client, dsl, verified=True)
+    response = import_in_browser(client, dsl, walsh_row(other_child, "ella.foster@home.example"))
+    assert response.status_code == 200
+    link = ParentLink.objects.get(student=other_child)
+    assert link.parent.email == "ella.foster@home.example"
+
+
+def test_the_dsl_without_the_second_factor_may_not(client, dsl, other_child, walsh_ended):
+    sign_in(client, dsl)
+    import_in_browser(client, dsl, walsh_row(other_child, "ella.foster@home.example"))
+    assert not ParentLink.objects.filter(student=other_child).exists()
+
+
+def test_a_restored_link_lifts_the_hold(client, dsl, other_parent, other_child, walsh_ended):
+    from records import family_links
+
+    dsl.is_verified = lambda: True
+    family_links.restore_link(walsh_ended, by=dsl, reason=RESTORED)
+    (row,) = run_contacts(walsh_row(other_child, "ella.foster@home.example")).rows
+    assert row.outcome == "created", str(row)
+
+
+def test_other_children_are_linked_as_before(client, office, child, walsh_ended):
+    (row,) = run_contacts(walsh_row(child, "ella.foster@home.example"), by=office).rows
+    assert row.outcome == "created", str(row)
+
+
+def test_a_carer_still_linked_to_the_child_is_updated_as_before(
+    office, make_user, other_child, walsh_ended
+):
+    grandma = make_user("grandma", Role.PARENT)
+    grandma.email = "gran@home.example"
+    grandma.save()
+    ParentLink.objects.create(parent=grandma, student=other_child, relationship="grandparent")
+    text = CONTACTS + f"{other_child.upn},Gran,Walsh,gran@home.example,,grandparent,No,2\n"
+    (row,) = run_contacts(text, by=office).rows
+    assert row.outcome == "updated", str(row)
+
+
 # --- reviewer: a separated parent on the office staff ended the other parent's link --------------
 
 

@@ -332,3 +332,65 @@ def test_the_dashboard_costs_the_same_however_many_concerns_name_no_child(
     for _ in range(3):
         raise_concern(signed(volunteer), [])
     assert cost() == one
+
+
+# --- retest: the author learnt which children the team linked to their concern ----------------
+
+
+@pytest.fixture
+def linked_later(client, raise_concern, teacher, deputy, pupil, student_factory):
+    """``teacher`` raised a concern about ``pupil``; the deputy then linked a child of another
+    class to it (a sibling)."""
+    concern = raise_concern(teacher, [pupil])
+    other = student_factory(first_name="Zara", last_name="Linked")
+    sign_in(client, deputy, verified=True)
+    assert client.post(link_url(concern), link_data((other, "sibling"))).status_code == 302
+    client.logout()
+    return concern, other
+
+
+def test_the_authors_own_view_shows_only_the_children_they_named(
+    client, linked_later, teacher, pupil
+):
+    concern, other = linked_later
+    sign_in(client, teacher)
+    page = client.get(f"/safeguarding/mine/{concern.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert str(pupil) in text and "Zara" not in text
+    listing = client.get("/safeguarding/mine/").content.decode()
+    assert str(pupil) in listing and "Zara" not in listing
+
+
+def test_the_team_still_sees_every_child(client, linked_later, dsl, pupil):
+    concern, other = linked_later
+    assert {n.student for n in Concern.objects.get(pk=concern.pk).named_children} == {pupil, other}
+    sign_in(client, dsl, verified=True)
+    text = client.get(f"/safeguarding/concerns/{concern.pk}/").content.decode()
+    assert str(pupil) in text and "Zara" in text
+    assert list(Concern.objects.about(other)) == [concern]
+
+
+def test_a_second_link_keeps_the_first_one_marked_as_the_teams(
+    client, linked_later, deputy, teacher, pupil, student_factory
+):
+    concern, other = linked_later
+    third = student_factory(first_name="Yusuf", last_name="Later")
+    Concern.objects.get(pk=concern.pk).link_children([(third, "witness")], by=deputy)
+    fresh = Concern.objects.get(pk=concern.pk)
+    assert [n.student for n in fresh.children_named_by_author] == [pupil]
+    assert {n.student for n in fresh.named_children if n.linked_by_team} == {other, third}
+    sign_in(client, teacher)
+    text = client.get(f"/safeguarding/mine/{concern.pk}/").content.decode()
+    assert "Zara" not in text and "Yusuf" not in text
+
+
+def test_a_child_linked_to_a_concern_that_named_none_is_not_shown_to_its_author(
+    client, unlinked, volunteer, dsl, pupil
+):
+    sign_in(client, dsl, verified=True)
+    assert client.post(link_url(unlinked), link_data((pupil, "subject"))).status_code == 302
+    client.logout()
+    sign_in(client, volunteer)
+    text = client.get(f"/safeguarding/mine/{unlinked.pk}/").content.decode()
+    assert str(pupil) not in text
