@@ -8,6 +8,8 @@ audit entry and an email to the DSL and the head teacher, whoever of them is not
 The email says who and when, never anything about a case. Everyone else's changes are audited
 too, without an email, except what the IT administrator does in the admin (a new sign-in
 address, a password set), which the DSL and the head teacher hear of whoever the account is.
+A person who changes their own sign-in address is told at the address they had (so a stolen
+session cannot move the account quietly), and the team is told if the account is watched.
 """
 
 import logging
@@ -26,6 +28,7 @@ EVENTS = {
     "recovery-codes-issued": "new recovery codes were issued",
     "appointed-from-the-server": "an appointed role was given from the server's command line",
     "email-changed-in-admin": "the sign-in email address was changed in the admin",
+    "email-changed-by-owner": "the sign-in email address was changed from the account itself",
     "admin-password-set": "a password was set by the IT administrator in the admin",
 }
 
@@ -55,11 +58,12 @@ def _send(person, facts) -> None:
         log.error("Account alert email failed: %s", type(error).__name__)
 
 
-def account_changed(user, how: str) -> None:
-    """Audit ``how`` (one of ``EVENTS``) on ``user``'s account; alert if the account is watched."""
+def account_changed(user, how: str, **data) -> None:
+    """Audit ``how`` (one of ``EVENTS``) on ``user``'s account, with ``data`` (field names,
+    never values); alert if the account is watched."""
     watched = is_watched(user)
     name = user.get_full_name() or user.username
-    team.record_account_change(user, how, f"{name}: {EVENTS[how]}")
+    team.record_account_change(user, how, f"{name}: {EVENTS[how]}", **data)
     if not watched:
         return
     facts = _facts(user, how)
@@ -89,10 +93,13 @@ def password_set_in_admin(user) -> None:
 
 
 def email_changed_in_admin(user, old_email: str) -> None:
-    """The administrator changed the sign-in address of an account someone already uses: the
-    step before a password reset takes an account over. Audited; the person is told at the
-    address they had, and the DSL and head teacher are told whoever the account belongs to."""
-    account_changed(user, "email-changed-in-admin")  # the audit entry (and, if watched, the team)
+    """The administrator changed the sign-in address of an account (the admin allows it only
+    for one nobody uses yet): the step before a password reset takes an account over. Audited;
+    the person is told at the address they had, and the DSL and head teacher are told whoever
+    the account belongs to."""
+    account_changed(
+        user, "email-changed-in-admin", fields=["email"]
+    )  # the audit entry (and, if watched, the team)
     name = user.get_full_name() or user.username
     facts = _facts(user, "email-changed-in-admin")
     if old_email:
@@ -102,8 +109,22 @@ def email_changed_in_admin(user, old_email: str) -> None:
             transaction.on_commit(lambda person=person: _send(person, facts))
 
 
-def _send_to_address(address, facts) -> None:
+def email_changed_by_owner(user, old_email: str) -> None:
+    """``user`` changed their own sign-in address (with their password). Audited as
+    "email-changed-by-owner" (the field name only); the address they had is told, in case it
+    was not them (a session left open); the DSL and head teacher are told if the account holds
+    an appointed role."""
+    account_changed(user, "email-changed-by-owner", fields=["email"])
+    if old_email:
+        facts = {
+            "recipient": user.get_full_name() or user.username,
+            "when": f"{timezone.localtime():%d %B %Y %H:%M}",
+        }
+        transaction.on_commit(lambda: _send_to_address(old_email, facts, template="email_changed"))
+
+
+def _send_to_address(address, facts, template: str = "account_alert") -> None:
     try:
-        notifications.send_templated("account_alert", [address], facts)
+        notifications.send_templated(template, [address], facts)
     except Exception as error:  # a failing mail server must not undo the change itself
         log.error("Account alert email failed: %s", type(error).__name__)

@@ -9,8 +9,12 @@ cannot have its email or password changed, be closed or be deleted from here: th
 accounts a stolen admin login would most want to take over. No account someone already uses
 (``team.in_use``) has its password set here either: the person resets it from the sign-in page;
 the admin sets only the first password of an account nobody has used, audited and told to the
-DSL and the head teacher. An account named in safeguarding records is never deleted (it is
-closed instead). Every change saved here is an audit entry.
+DSL and the head teacher. Nor does an account in use have its email address changed here
+(whoever sets it can reset the password from their own mailbox): the person changes it on their
+own "Change my email address" page, with their password. Any email change made here (of an
+account nobody uses yet) is audited and told to the DSL and the head teacher. An account named
+in safeguarding records is never deleted (it is closed instead). Every change saved here is an
+audit entry.
 """
 
 from django.contrib import admin, messages
@@ -87,6 +91,10 @@ class SchoolUserAdmin(UserAdmin):
             # An appointed person stands down through the application's pages, never by an
             # administrator closing their account (concerns would route around them).
             fields += ["username", "email", "is_active"]
+        elif obj is not None and team.in_use(obj):
+            # Whoever sets the address of an account in use resets its password from their own
+            # mailbox: the person changes it themselves ("Change my email address").
+            fields += ["email"]
         return fields
 
     def has_delete_permission(self, request, obj=None):
@@ -135,11 +143,14 @@ class SchoolUserAdmin(UserAdmin):
     def save_model(self, request, obj, form, change):
         old_email = form.initial.get("email", "") if change else ""
         super().save_model(request, obj, form, change)
-        if change and "email" in form.changed_data and team.in_use(obj):
+        if change and "email" in form.changed_data:
+            # Any account: one nobody uses yet is taken over by the first reset just the same.
             account_alerts.email_changed_in_admin(obj, old_email)
         # Field names only, never values (an email address is personal data too).
-        changed = ", ".join(sorted(form.changed_data)) or "nothing"
+        fields = sorted(form.changed_data)
+        changed = ", ".join(fields) or "nothing"
         reason = f"in the admin: {'changed ' + changed if change else 'account created'}"
-        team.record_account_change(obj, "admin-change", reason)
+        # ``fields`` and ``created`` say who shaped the account (``team.accounts_shaped_by``).
+        team.record_account_change(obj, "admin-change", reason, fields=fields, created=not change)
         if not change and obj.has_usable_password():  # a first password chosen on the add form
             account_alerts.password_set_in_admin(obj)

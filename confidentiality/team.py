@@ -12,7 +12,12 @@ Nobody appoints themselves, and nobody named in an open concern about an adult c
 it. Each change is written to the audit trail with who made it (and, whatever the route, every
 change of a role is a sealed "role-change" entry, see ``record_role_change``); a holder who is
 replaced is told by email that the role has passed (who and when, nothing more), and the DSL is
-told of every new chair or clerk the DSL did not appoint. The admin changes none of this."""
+told of every new chair or clerk the DSL did not appoint, and the chair of governors of every
+new DSL. The admin changes none of this.
+
+Nobody appoints an account they could be signing in with themselves (``may_be_appointed_by``):
+one they created or whose sign-in address or everyday roles they changed (by an import, in the
+admin or otherwise), or one nobody has ever signed in with."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -114,19 +119,126 @@ def school_staff():
     )
 
 
+# --- who may be appointed by whom -------------------------------------------------------------
+
+# Audit entries on an account that say its actor made the account, or changed how it signs in:
+# whoever wrote one may know (or have chosen) the mailbox its password is reset from. An import's
+# "import-grant" entries are not read: every account an import creates, or whose address or roles
+# it changes, has its own "mis-import" and "role-change" entries, while a grant also records a
+# teacher put in a class, which puts no account in the importer's hands.
+MADE_OR_CHANGED = frozenset(
+    {
+        "mis-import",  # created or changed by an import (records/importing/accounts.py)
+        "admin-change",  # created or changed in the admin
+        "email-changed-in-admin",
+        "admin-password-set",
+    }
+)
+# Field names that, changed, make an account someone else's to sign in with or make it staff.
+SIGN_IN_FIELDS = frozenset({"username", "email", "password", "is_active", "roles"})
+NOT_APPOINTABLE = (
+    "{person} cannot be appointed by you. Nobody appoints an account they created or whose "
+    "email address or roles they changed (by an import or in the admin), or an account nobody "
+    "has signed in with yet. Ask the person to sign in first, or ask someone else who may make "
+    "this appointment."
+)
+
+
+class NotAppointable(Exception):
+    """``may_be_appointed_by`` refused: the view shows ``NOT_APPOINTABLE``."""
+
+
+def _changes_sign_in(entry) -> bool:
+    """True when ``entry`` (one of ``MADE_OR_CHANGED``) created the account or changed one of
+    ``SIGN_IN_FIELDS``. An entry that does not say which fields counts as changing them all."""
+    from auditlog.models import LogEntry
+
+    if entry.action == LogEntry.Action.CREATE:
+        return True
+    data = entry.additional_data or {}
+    if data.get("created"):
+        return True
+    fields = data.get("fields")
+    if fields is None and isinstance(entry.changes, dict) and entry.changes:
+        fields = list(entry.changes)
+    if fields is None:
+        return True
+    return bool(SIGN_IN_FIELDS & set(fields))
+
+
+def accounts_shaped_by(actor) -> set[int]:
+    """The accounts ``actor`` created or whose sign-in (address, password, username) or
+    everyday roles ``actor`` changed, by any route that leaves an entry in the audit trail: an
+    import, the admin, a shell run in their name. Giving or taking an appointed role on the
+    application's own pages does not count: that is the appointment itself."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if actor is None or actor.pk is None:
+        return set()
+    appointed = {role.group_name for role in roles.APPOINTED_ROLES}
+    entries = LogEntry.objects.filter(
+        actor_id=actor.pk, content_type=ContentType.objects.get_for_model(get_user_model())
+    ).filter(additional_data__how__in=[*MADE_OR_CHANGED, "role-change"])
+    shaped = set()
+    for entry in entries.only("object_pk", "action", "changes", "additional_data").iterator():
+        data = entry.additional_data or {}
+        if data.get("how") == "role-change":
+            names = set(data.get("added") or []) | set(data.get("removed") or [])
+            if not names <= appointed:  # an everyday role (a teacher's, say) given or taken
+                shaped.add(entry.object_pk)
+        elif _changes_sign_in(entry):
+            shaped.add(entry.object_pk)
+    return {int(pk) for pk in shaped if str(pk).isdigit()}
+
+
+def may_be_appointed_by(person, actor, *, shaped=None) -> bool:
+    """The one rule for every appointment (the DSL, deputies, the chair, the clerk, the head
+    teacher): ``actor`` may appoint ``person`` only if it is someone else's account in real use.
+    Never themselves; never an account nobody has signed in with; never an account ``actor``
+    created or whose sign-in address or roles ``actor`` changed (``accounts_shaped_by``): whoever
+    did that may hold its mailbox, reset its password and sign in as the person they appointed,
+    reading what the role reads (an allegation about themselves, say). ``shaped`` is
+    ``accounts_shaped_by(actor)`` when the caller already has it."""
+    if person is None or actor is None or person.pk is None or actor.pk is None:
+        return False
+    if person.pk == actor.pk or person.last_login is None:
+        return False
+    if shaped is None:
+        shaped = accounts_shaped_by(actor)
+    return person.pk not in shaped
+
+
+def appointable_by(people, actor):
+    """``people`` (a queryset) narrowed to those ``actor`` may appoint (``may_be_appointed_by``),
+    for the lists the appointment pages offer. Without an actor (the server's ``appoint_first``
+    command, which has no appointer) only who may hold the role: the pages always pass one, and
+    the verbs below check ``may_be_appointed_by`` again whatever the list said."""
+    if actor is None:
+        return people
+    shaped = accounts_shaped_by(actor)
+    allowed = [p.pk for p in people if may_be_appointed_by(p, actor, shaped=shaped)]
+    return people.filter(pk__in=allowed)
+
+
+def _check_appointable(request, person) -> None:
+    if not may_be_appointed_by(person, getattr(request, "user", None)):
+        raise NotAppointable(NOT_APPOINTABLE.format(person=_full_name(person)))
+
+
 def dsl_candidates(actor=None):
-    """Who the DSL role can be handed to: any active member of staff but the current DSL and
-    the person making the change (nobody appoints themselves to read every concern)."""
-    people = school_staff().exclude(groups__name=Role.DSL.group_name)  # lazy: no query yet
-    return people.exclude(pk=actor.pk) if actor is not None else people
+    """Who the DSL role can be handed to: any active member of staff but the current DSL, whom
+    ``actor`` may appoint (never themselves: nobody appoints themselves to read every
+    concern)."""
+    people = school_staff().exclude(groups__name=Role.DSL.group_name)
+    return appointable_by(people, actor)
 
 
 def deputy_candidates(actor=None):
-    """Who can become a deputy: active staff who are neither the DSL nor a deputy already, and
-    not the person making the change."""
+    """Who can become a deputy: active staff who are neither the DSL nor a deputy already, whom
+    ``actor`` may appoint."""
     team = [role.group_name for role in roles.SAFEGUARDING_TEAM]
-    people = school_staff().exclude(groups__name__in=team)
-    return people.exclude(pk=actor.pk) if actor is not None else people
+    return appointable_by(school_staff().exclude(groups__name__in=team), actor)
 
 
 def _full_name(user) -> str:
@@ -138,6 +250,7 @@ def hand_over_dsl(request, new_dsl, keep_previous_as_deputy: bool = False):
     asked, stays on the team as a deputy) and is emailed that the role has passed; the change is
     audited as "appoint-dsl". A new DSL who was a deputy is no longer listed as one. Returns the
     previous DSL, or None if there was none."""
+    _check_appointable(request, new_dsl)
     previous = roles.current_dsl()
     if previous is not None and previous.pk == new_dsl.pk:
         return None
@@ -162,14 +275,36 @@ def hand_over_dsl(request, new_dsl, keep_previous_as_deputy: bool = False):
             transaction.on_commit(
                 lambda: notifications.send_templated("dsl_handover", [previous.email], facts)
             )
+        _tell_the_chair(request, new_dsl, previous)
     for person in (new_dsl, previous):
         if person is not None:
             person.refresh_roles()
     return previous
 
 
+def _tell_the_chair(request, new_dsl, previous) -> None:
+    """The chair of governors hears of every new DSL (who, by whom, when; nothing of any
+    case): someone outside the head teacher's line management who can question it."""
+    people = {new_dsl.pk, request.user.pk} | ({previous.pk} if previous is not None else set())
+    facts = {
+        "new_dsl": _full_name(new_dsl),
+        "previous": _full_name(previous) if previous is not None else "",
+        "by": _full_name(request.user),
+        "when": f"{timezone.localtime():%d %B %Y %H:%M}",
+    }
+    for chair in holders(Role.CHAIR_OF_GOVERNORS):
+        if chair.email and chair.pk not in people:
+            transaction.on_commit(
+                lambda chair=chair: notifications.send_templated(
+                    "dsl_handover_notice", [chair.email], {**facts, "recipient": _full_name(chair)}
+                )
+            )
+
+
 def add_deputy(request, person) -> None:
-    """Appoint ``person`` a deputy DSL (audited as "appoint-deputy")."""
+    """Appoint ``person`` a deputy DSL (audited as "appoint-deputy"), if the person making the
+    change may appoint them (``may_be_appointed_by``; else ``NotAppointable``)."""
+    _check_appointable(request, person)
     with transaction.atomic():
         person.groups.add(roles.group_for(Role.DEPUTY_DSL))
         record_access(
@@ -239,7 +374,8 @@ def holders(role: Role):
 
 def chair_candidates(actor=None):
     """Active governors who are not on the school's staff (the chair is independent of those
-    whose conduct the chair may judge), other than the current chair and the person choosing."""
+    whose conduct the chair may judge), other than the current chair, whom ``actor`` may appoint
+    (``may_be_appointed_by``)."""
     staff = [role.group_name for role in SCHOOL_STAFF]
     people = (
         get_user_model()
@@ -249,14 +385,14 @@ def chair_candidates(actor=None):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
-    return people.exclude(pk=actor.pk) if actor is not None else people
+    return appointable_by(people, actor)
 
 
 def clerk_candidates(actor=None):
     """Active members of staff or governors, or an account with no role yet (a clerk from
     outside the school), other than the current clerk, the head teacher (the clerk appoints
     the head's appraiser), the chair (who appoints the clerk), the technician's superuser
-    accounts and the person choosing."""
+    accounts, whom ``actor`` may appoint (``may_be_appointed_by``)."""
     from django.db.models import Q
 
     everyday = [role.group_name for role in SCHOOL_STAFF | {Role.GOVERNOR}]
@@ -269,13 +405,13 @@ def clerk_candidates(actor=None):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
-    return people.exclude(pk=actor.pk) if actor is not None else people
+    return appointable_by(people, actor)
 
 
 def head_candidates(actor=None):
-    """Active members of staff other than the current head teacher and the person choosing."""
-    people = school_staff().exclude(groups__name=Role.HEAD_TEACHER.group_name)
-    return people.exclude(pk=actor.pk) if actor is not None else people
+    """Active members of staff other than the current head teacher, whom ``actor`` may appoint
+    (``may_be_appointed_by``)."""
+    return appointable_by(school_staff().exclude(groups__name=Role.HEAD_TEACHER.group_name), actor)
 
 
 HANDOVER_HOW = {
@@ -295,6 +431,7 @@ def hand_over(request, role: Role, person):
     as "appoint-chair" / "appoint-clerk" / "appoint-head" (and each role change as
     "role-change"). Returns the people who held it before."""
     role = Role(role)
+    _check_appointable(request, person)
     group = roles.group_for(role)
     with transaction.atomic():
         previous = list(group.user_set.exclude(pk=person.pk))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/two-factor/", include(two_factor_urls)),
+    path("accounts/email/", accounts.change_email, name="change_email"),
     # Forgotten passwords (and the first password of an imported account)
     path(
         "accounts/password-reset/",

@@ -1,22 +1,29 @@
-"""Signing in and out, and forgotten passwords. Django's own views; axes watches every attempt."""
+"""Signing in and out, forgotten passwords (Django's own views; axes watches every attempt), and
+"Change my email address", the one way an account in use changes its sign-in address."""
 
 import hashlib
 import time
 import unicodedata
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
-from confidentiality import account_alerts
+from confidentiality import access, account_alerts
+from confidentiality.identity import is_mixed_script_lookalike, lookalike_of, same_mailbox
 
 
 class SignInView(auth_views.LoginView):
@@ -186,3 +193,101 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"
+
+
+# --- "Change my email address" -------------------------------------------------------------------
+# The admin never changes the address of an account in use (whoever sets it can reset the
+# password from their own mailbox); the person does, here, with their password. The address
+# they had is told, so a session left open cannot move the account quietly.
+
+# Wrong passwords on this page per account in a window, before even the right one is refused.
+EMAIL_CHANGE_PASSWORD_LIMIT = 5
+EMAIL_CHANGE_WINDOW_SECONDS = 60 * 60
+ADDRESS_REFUSED = (
+    "This address cannot be used: it belongs to another account, or looks like another "
+    "account's or the school's own address, so it could pass for someone else. Use your own "
+    "address."
+)
+
+
+class ChangeEmailForm(forms.Form):
+    current_password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="The address you will sign in with and get password reset emails at.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        key = f"change-email:wrong-password:{self.user.pk}"
+        if (cache.get(key) or 0) >= EMAIL_CHANGE_PASSWORD_LIMIT:
+            raise forms.ValidationError(
+                "Too many wrong passwords. Wait an hour and try again, or ask the IT technician."
+            )
+        if not self.user.check_password(password):
+            _count(key, EMAIL_CHANGE_WINDOW_SECONDS)
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if _folded(email) == _folded(self.user.email or ""):
+            raise forms.ValidationError("That is already your sign-in address.")
+        taken = (
+            get_user_model().objects.exclude(pk=self.user.pk).filter(email__iexact=email).exists()
+        )
+        schools = (  # "School <office@...>" names the address in angle brackets
+            parseaddr(getattr(settings, name, "") or "")[1]
+            for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
+        )
+        if (
+            taken
+            or any(same_mailbox(email, address) for address in schools)
+            or is_mixed_script_lookalike(email)
+            or lookalike_of(email=email, exclude_pk=self.user.pk) is not None
+        ):
+            raise forms.ValidationError(ADDRESS_REFUSED)
+        return email
+
+
+@login_required
+def change_email(request):
+    """Any signed-in person changes their own sign-in address, with their password (and their
+    confirmed second factor if they have an app). Audited as "email-changed-by-owner" (the
+    field name only); the old address is told; the DSL and the head teacher too if the account
+    holds an appointed role."""
+    user = request.user
+    access.require_second_factor(user)
+    if user_has_device(user) and not user.is_verified():
+        # A stolen password alone does not move the account.
+        return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.path})}")
+    form = ChangeEmailForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        old_email = user.email or ""
+        user.email = form.cleaned_data["email"]
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email"])
+                account_alerts.email_changed_by_owner(user, old_email)
+        except IntegrityError:  # taken meanwhile (one_account_per_email)
+            user.email = old_email
+            form.add_error("email", ADDRESS_REFUSED)
+        else:
+            messages.success(
+                request,
+                "Your sign-in email address has been changed."
+                + (" We have told your previous address." if old_email else ""),
+            )
+            return redirect("two_factor:manage")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/change_email.html", {"form": form}, status=status)

@@ -17,6 +17,15 @@ from confidentiality.roles import Role
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    """The people the person appointing may choose (``team.may_be_appointed_by``); anyone else
+    posted is refused with the reason in plain words."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose someone from the list. Nobody appoints an account they "
+        "created or whose email address or roles they changed (by an import or in the admin), "
+        "or an account nobody has signed in with yet, so those people are not listed."
+    }
+
     def label_from_instance(self, user):
         name = user.get_full_name() or user.username
         return f"{name} – {user.job_title}" if user.job_title else name
@@ -27,7 +36,10 @@ class AppointDSLForm(forms.Form):
         queryset=team.dsl_candidates(),
         label="New DSL",
         empty_label="Choose a member of staff",
-        help_text="Only active members of staff can be appointed.",
+        help_text=(
+            "Only active members of staff who have signed in before can be appointed, and "
+            "never an account you created or changed."
+        ),
     )
     keep_previous_as_deputy = forms.BooleanField(
         required=False, label="Keep the current DSL on the team as a deputy DSL"
@@ -105,7 +117,11 @@ def appoint_dsl(request):
             "team/confirm_dsl.html",
             {"form": form, "person": person, "keep": keep, "current": roles.current_dsl()},
         )
-    previous = team.hand_over_dsl(request, person, keep_previous_as_deputy=keep)
+    try:
+        previous = team.hand_over_dsl(request, person, keep_previous_as_deputy=keep)
+    except team.NotAppointable as refusal:
+        messages.error(request, str(refusal))
+        return redirect("team")
     messages.success(
         request,
         f"{person} is now the DSL."
@@ -126,7 +142,11 @@ def add_deputy(request):
     form = AddDeputyForm(request.POST, actor=request.user)
     if not form.is_valid():
         return _render(request, deputy_form=form, status=400)
-    team.add_deputy(request, form.cleaned_data["person"])
+    try:
+        team.add_deputy(request, form.cleaned_data["person"])
+    except team.NotAppointable as refusal:
+        messages.error(request, str(refusal))
+        return redirect("team")
     messages.success(request, f"{form.cleaned_data['person']} is now a deputy DSL.")
     return redirect("team")
 
@@ -151,7 +171,10 @@ class AppointChairForm(forms.Form):
         queryset=team.chair_candidates(),
         label="New chair of governors",
         empty_label="Choose a governor",
-        help_text="Only active governors who are not members of staff can be appointed.",
+        help_text=(
+            "Only active governors who are not members of staff and have signed in before can "
+            "be appointed, and never an account you created or changed."
+        ),
     )
 
     def __init__(self, *args, actor=None, **kwargs):
@@ -166,7 +189,8 @@ class AppointClerkForm(forms.Form):
         empty_label="Choose a person",
         help_text=(
             "Members of staff (not the head teacher), governors (not the chair), or an account "
-            "with no role yet, made by the IT technician for a clerk from outside the school."
+            "with no role yet, made by the IT technician for a clerk from outside the school, "
+            "once they have signed in. Never an account you created or changed."
         ),
     )
 
@@ -180,7 +204,10 @@ class AppointHeadForm(forms.Form):
         queryset=team.head_candidates(),
         label="New head teacher",
         empty_label="Choose a member of staff",
-        help_text="Only active members of staff can be appointed.",
+        help_text=(
+            "Only active members of staff who have signed in before can be appointed, and "
+            "never an account you created or changed."
+        ),
     )
 
     def __init__(self, *args, actor=None, **kwargs):
@@ -273,7 +300,11 @@ def appoint(request, role):
                 "what_it_means": WHAT_IT_MEANS[role],
             },
         )
-    previous = team.hand_over(request, role, person)
+    try:
+        previous = team.hand_over(request, role, person)
+    except team.NotAppointable as refusal:
+        messages.error(request, str(refusal))
+        return redirect("team_appointments")
     told = ", ".join(str(p) for p in previous if p.is_active and p.email)
     messages.success(
         request,

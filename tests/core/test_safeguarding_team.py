@@ -20,6 +20,21 @@ APPOINT = "/team/appoint-dsl/"
 ADD_DEPUTY = "/team/deputies/"
 
 
+@pytest.fixture
+def make_user(make_user):
+    """Everyone here has signed in before: an account nobody has used is never appointed
+    (tests/security/test_appointments.py, the made-up account)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def make(username, role=None, **extra):
+        extra.setdefault("last_login", timezone.now() - timedelta(days=400))
+        return make_user(username, role, **extra)
+
+    return make
+
+
 def remove_url(person):
     return f"/team/deputies/{person.pk}/remove/"
 
@@ -168,7 +183,7 @@ def test_only_school_staff_can_be_appointed(client, request, head, dsl, persona)
     sign_in(client, head, verified=True)
     response = client.post(APPOINT, {"person": outsider.pk, "confirm": "yes"})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose someone from the list" in response.content.decode()
     assert roles.current_dsl() == dsl
 
 

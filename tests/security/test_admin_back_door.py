@@ -134,7 +134,17 @@ def test_the_admin_index_still_works_for_the_technician(client, itadmin):
     assert "/admin/auth/group/" not in page and "otp_totp" not in page
 
 
-def test_an_admin_save_is_audited_with_field_names_only(client, itadmin, teacher):
+@pytest.fixture
+def unused(make_user):
+    """An account nobody has signed in with yet (as an import makes one): no password."""
+    person = make_user("unused", Role.TEACHER)
+    person.set_unusable_password()
+    person.save()
+    return person
+
+
+def test_an_admin_save_is_audited_with_field_names_only(client, itadmin, unused):
+    teacher = unused
     sign_in(client, itadmin, verified=True)
     url = f"/admin/confidentiality/user/{teacher.pk}/change/"
     client.post(
@@ -152,6 +162,7 @@ def test_an_admin_save_is_audited_with_field_names_only(client, itadmin, teacher
     (entry,) = LogEntry.objects.filter(additional_data__how="admin-change")
     assert entry.actor == itadmin and entry.object_pk == str(teacher.pk)
     assert "email" in entry.additional_data["reason"]
+    assert entry.additional_data["fields"] == ["email"]
     assert "new.address" not in str(entry.additional_data)
 
 
@@ -396,6 +407,8 @@ def test_deleting_an_account_records_the_roles_it_held(deputy):
 
 
 def test_a_role_change_in_a_request_names_who_made_it(client, head, dsl, teacher):
+    teacher.last_login = teacher.date_joined  # a colleague who signs in (appointable)
+    teacher.save()
     sign_in(client, head, verified=True)
     client.post("/team/deputies/", {"person": teacher.pk})
     entry = role_changes(teacher).last()
@@ -447,12 +460,14 @@ def test_the_technician_can_still_add_an_account_without_any_role(client, itadmi
 
 
 def test_an_email_changed_in_the_admin_tells_the_person_and_the_team(
-    client, itadmin, teacher, dsl, head, django_capture_on_commit_callbacks
+    client, itadmin, unused, dsl, head, django_capture_on_commit_callbacks
 ):
-    """The step before a reset takes over an account: the old address, the DSL and the head
-    hear of it (who and when only), and it is in the audit trail."""
+    """The step before a reset takes over an account, even one nobody has used yet (an
+    imported account, say): the old address, the DSL and the head hear of it (who and when
+    only), and it is in the audit trail."""
     from django.core import mail
 
+    teacher = unused
     sign_in(client, itadmin, verified=True)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -465,10 +480,80 @@ def test_an_email_changed_in_the_admin_tells_the_person_and_the_team(
                 "is_active": "on",
             },
         )
+    teacher.refresh_from_db()
+    assert teacher.email == "mallory@attacker.example"
     told = sorted(address for message in mail.outbox for address in message.to)
-    assert told == sorted(["teacher@school.test", dsl.email, head.email])
+    assert told == sorted(["unused@school.test", dsl.email, head.email])
     assert all("mallory" not in message.body for message in mail.outbox)
     assert LogEntry.objects.filter(additional_data__how="email-changed-in-admin").exists()
+
+
+def test_an_account_created_by_an_import_is_reported_when_the_admin_moves_its_email(
+    client, itadmin, head, dsl, django_capture_on_commit_callbacks
+):
+    """Third review, 2: a never-used imported account's address changed in the admin raised no
+    alert; the first reset from the new address would have signed its sender in."""
+    from auditlog.context import set_actor
+    from django.core import mail
+
+    from records.importing import IMPORTERS
+
+    header = "Username,First name,Last name,Email,Role,Job title\n"
+    row = "newstaff,New,Staff,new.staff@school.test,teacher,Teacher\n"
+    with set_actor(head):
+        IMPORTERS["staff"].run((header + row).encode(), filename="s.csv", dry_run=False, by=head)
+    person = type(head).objects.get(username="newstaff")
+    sign_in(client, itadmin, verified=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/confidentiality/user/{person.pk}/change/",
+            {
+                "username": "newstaff",
+                "first_name": "New",
+                "last_name": "Staff",
+                "email": "it.admin.home@mailbox.example",
+                "is_active": "on",
+            },
+        )
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted(["new.staff@school.test", dsl.email, head.email])
+    assert LogEntry.objects.filter(
+        additional_data__how="email-changed-in-admin", object_pk=str(person.pk)
+    ).exists()
+
+
+def test_the_email_of_an_account_in_use_cannot_be_changed_in_the_admin(
+    client, itadmin, teacher, other_teacher
+):
+    """Third review, 2: the administrator set a teacher's address to their own mailbox, then
+    reset the password from it and signed in as the teacher. The address is read-only now; the
+    teacher changes it on their own page, with their password."""
+    from django.core import mail
+
+    other_teacher.last_login = other_teacher.date_joined  # signed in before
+    other_teacher.save()
+    sign_in(client, itadmin, verified=True)
+    url = f"/admin/confidentiality/user/{other_teacher.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert "email" not in form.fields
+    client.post(
+        url,
+        {
+            "username": other_teacher.username,
+            "first_name": other_teacher.first_name,
+            "last_name": other_teacher.last_name,
+            "email": "it.admin@mailbox.example",
+            "is_active": "on",
+        },
+    )
+    other_teacher.refresh_from_db()
+    assert other_teacher.email == "other_teacher@school.test"
+    mail.outbox.clear()
+    client.post("/accounts/password-reset/", {"email": "it.admin@mailbox.example"})
+    assert mail.outbox == []
+    # Other details of the account are still the technician's to correct.
+    assert "first_name" in form.fields and "job_title" in form.fields
 
 
 def test_an_appointed_person_cannot_be_closed_in_the_admin(client, itadmin, dsl):

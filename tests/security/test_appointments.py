@@ -10,8 +10,10 @@ anything; audited; the outgoing holder is told by email, and the DSL of any new 
 the DSL did not appoint; there is always at most one chair and one clerk."""
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core import mail
+from django.utils import timezone
 
 from confidentiality import roles, team
 from confidentiality.roles import Role
@@ -22,6 +24,21 @@ PAGE = "/appointments/"
 CHAIR = "/appointments/chair_of_governors/"
 CLERK = "/appointments/clerk/"
 HEAD = "/appointments/head_teacher/"
+
+
+@pytest.fixture
+def make_user(make_user):
+    """Everyone here has signed in before: an account nobody has used is never appointed
+    (tests/security/test_appointments.py, the made-up account)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def make(username, role=None, **extra):
+        extra.setdefault("last_login", timezone.now() - timedelta(days=400))
+        return make_user(username, role, **extra)
+
+    return make
 
 
 def entries(how):
@@ -166,7 +183,7 @@ def test_only_governors_outside_the_staff_can_be_chair(client, request, dsl, per
     sign_in(client, dsl, verified=True)
     response = client.post(CHAIR, {"person": person.pk, "confirm": "yes"})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose someone from the list" in response.content.decode()
     assert chair_of_governors() is None
 
 
@@ -517,3 +534,202 @@ def test_the_first_clerk_can_be_appointed_from_the_server_but_never_replaced(
     other = make_user("otherclerk", Role.GOVERNOR)
     with pytest.raises(CommandError, match="hand over in the application"):
         call_command("appoint_first", "clerk", other.username)
+
+
+# --- third review, 1: nobody appoints an account they could be signing in with --------------
+# The head imported a made-up "supply teacher" with their own mailbox, reset its password from
+# it, signed in as it, handed it the DSL role and read the allegation about themselves.
+
+SOCK_ROW = "sock,Sam,Kerr,sam.kerr@mailbox.example,teacher,Supply teacher"
+STAFF_HEADER = "Username,First name,Last name,Email,Role,Job title\n"
+
+
+def import_as(actor, *rows):
+    """Run a staff import as ``actor`` does in the browser (the audit trail names them)."""
+    from records.importing import IMPORTERS
+
+    with set_actor(actor):
+        return IMPORTERS["staff"].run(
+            (STAFF_HEADER + "".join(f"{row}\n" for row in rows)).encode(),
+            filename="staff.csv",
+            dry_run=False,
+            by=actor,
+        )
+
+
+def take_over_by_reset(client, address, password="a sock puppet passphrase 1"):
+    """Ask for a reset link at ``address`` and set a password with it, as its owner would."""
+    import re
+
+    mail.outbox.clear()
+    client.post("/accounts/password-reset/", {"email": address})
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/password-reset/\S+/\S+/)", message.body)[1]
+    form_url = client.get(link)["Location"]
+    response = client.post(form_url, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+
+
+def test_the_replayed_chain_is_refused_at_the_appointment(client, head, dsl):
+    """The attacker's chain, step by step, in the browser: it stops at the appointment."""
+    from django.test import Client
+
+    import_as(head, SOCK_ROW)
+    sock = type(head).objects.get(username="sock")
+    take_over_by_reset(Client(), "sam.kerr@mailbox.example")  # the head's own mailbox
+    sign_in(Client(), sock)  # the head signs in as the supply teacher once
+    sock.refresh_from_db()
+    assert sock.last_login is not None and sock.has_usable_password()
+
+    sign_in(client, head, verified=True)
+    assert f'value="{sock.pk}"' not in client.get("/team/").content.decode()
+    mail.outbox.clear()
+    response = client.post("/team/appoint-dsl/", {"person": sock.pk, "confirm": "yes"})
+    assert response.status_code == 400
+    assert "Choose someone from the list" in response.content.decode()
+    assert roles.current_dsl() == dsl
+    assert not sock.groups.filter(name=Role.DSL.group_name).exists()
+    assert not LogEntry.objects.filter(additional_data__how="appoint-dsl").exists()
+    # Nor as a deputy, who also reads concerns about adults.
+    response = client.post("/team/deputies/", {"person": sock.pk})
+    assert response.status_code == 400
+    assert sock not in roles.deputies()
+
+
+def test_the_verbs_refuse_too_whatever_the_form_said(rf, head, dsl):
+    """The rule lives in the verbs as well as the lists: a new page cannot forget it."""
+    import_as(head, SOCK_ROW)
+    sock = type(head).objects.get(username="sock")
+    sock.last_login = timezone.now()
+    sock.save()
+    request = rf.post("/team/appoint-dsl/")
+    request.user = head
+    for appoint in (
+        lambda: team.hand_over_dsl(request, sock),
+        lambda: team.add_deputy(request, sock),
+        lambda: team.hand_over(request, Role.HEAD_TEACHER, sock),
+    ):
+        with pytest.raises(team.NotAppointable, match="cannot be appointed by you"):
+            appoint()
+    assert roles.current_dsl() == dsl
+    assert set(sock.groups.values_list("name", flat=True)) == {Role.TEACHER.group_name}
+
+
+def test_a_colleague_in_use_for_long_can_still_be_appointed_and_the_chair_is_told(
+    client, head, dsl, chair, teacher, django_capture_on_commit_callbacks
+):
+    """The other side: a real colleague (signed in for a year, made by someone else) is
+    appointed as before; the chair of governors hears of the new DSL, content-free."""
+    import_as(dsl, SOCK_ROW)  # someone else's import does not bar the head from anyone else
+    assert team.may_be_appointed_by(teacher, head)
+    sign_in(client, head, verified=True)
+    assert f'value="{teacher.pk}"' in client.get("/team/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/team/appoint-dsl/", {"person": teacher.pk, "confirm": "yes"})
+    assert response.status_code == 302
+    assert roles.current_dsl() == teacher
+    to_chair = [m for m in mail.outbox if m.to == [chair.email]]
+    assert len(to_chair) == 1
+    assert "Teacher Tester is now the Designated Safeguarding Lead" in to_chair[0].body
+    assert "concern" not in to_chair[0].subject.lower()
+
+
+def test_the_chair_is_not_told_when_there_is_no_chair(
+    client, head, dsl, teacher, django_capture_on_commit_callbacks
+):
+    sign_in(client, head, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/team/appoint-dsl/", {"person": teacher.pk, "confirm": "yes"})
+    assert roles.current_dsl() == teacher
+    assert sorted(a for m in mail.outbox for a in m.to) == [dsl.email]
+
+
+def test_an_account_nobody_has_signed_in_with_is_never_appointed(client, head, dsl, make_user):
+    never = make_user("never", Role.TEACHER, last_login=None)
+    assert not team.may_be_appointed_by(never, head)
+    sign_in(client, head, verified=True)
+    assert f'value="{never.pk}"' not in client.get("/team/").content.decode()
+    assert client.post("/team/appoint-dsl/", {"person": never.pk, "confirm": "yes"}).status_code
+    assert roles.current_dsl() == dsl
+    never.last_login = timezone.now()  # once they sign in, they can be
+    never.save()
+    assert team.may_be_appointed_by(never, head)
+
+
+def test_an_account_whose_roles_the_actor_imported_is_refused(head, make_user):
+    """An account someone else made (with no role) that the head's import made staff."""
+    blank = make_user("blank", None, last_login=None)
+    blank.set_unusable_password()
+    blank.save()
+    import_as(head, "blank,Blank,Tester,blank@school.test,teacher,Supply teacher")
+    blank.refresh_from_db()
+    blank.last_login = timezone.now()
+    blank.save()
+    assert blank.has_role(Role.TEACHER)
+    assert not team.may_be_appointed_by(blank, head)
+
+
+def test_an_account_whose_email_the_actor_changed_in_the_admin_is_refused(client, make_user):
+    """A small school's head who is also the IT administrator."""
+    head = make_user("ithead", Role.HEAD_TEACHER, is_superuser=True, is_staff=True)
+    fresh = make_user("fresh", Role.TEACHER, last_login=None)
+    fresh.set_unusable_password()
+    fresh.save()
+    sign_in(client, head, verified=True)
+    client.post(
+        f"/admin/confidentiality/user/{fresh.pk}/change/",
+        {
+            "username": "fresh",
+            "first_name": "Fresh",
+            "last_name": "Tester",
+            "email": "itheads.other@mailbox.example",
+            "is_active": "on",
+        },
+    )
+    fresh.refresh_from_db()
+    assert fresh.email == "itheads.other@mailbox.example"
+    fresh.last_login = timezone.now()
+    fresh.save()
+    assert not team.may_be_appointed_by(fresh, head)
+    # A change of a phone number only does not make the account the administrator's.
+    other = make_user("other", Role.TEACHER)
+    with set_actor(head):
+        team.record_account_change(other, "admin-change", "changed phone", fields=["phone"])
+    assert team.may_be_appointed_by(other, head)
+
+
+@pytest.mark.parametrize(
+    ("actor", "url", "row"),
+    [
+        ("head", "/team/deputies/", SOCK_ROW),
+        ("dsl", "/team/appoint-dsl/", SOCK_ROW),
+        ("dsl", CHAIR, "sock,Sam,Kerr,sam.kerr@mailbox.example,governor,Parent governor"),
+        ("dsl", CLERK, SOCK_ROW),
+        ("chair", HEAD, SOCK_ROW),
+    ],
+)
+def test_every_appointment_refuses_an_account_the_actor_made(
+    client, request, dsl, head, chair, actor, url, row
+):
+    """One rule (``team.may_be_appointed_by``) for the DSL, deputies, chair, clerk and head."""
+    person = request.getfixturevalue(actor)
+    if actor == "chair":  # the chair may not import: the DSL's import, a chair's admin edit
+        import_as(dsl, row)
+        sock = type(person).objects.get(username="sock")
+        with set_actor(person):
+            team.record_account_change(sock, "admin-change", "changed email", fields=["email"])
+    else:
+        import_as(person, row)
+        sock = type(person).objects.get(username="sock")
+    sock.last_login = timezone.now()
+    sock.save()
+    assert not team.may_be_appointed_by(sock, person)
+    sign_in(client, person, verified=True)
+    response = client.post(url, {"person": sock.pk, "confirm": "yes"})
+    assert response.status_code == 400
+    assert "Choose someone from the list" in response.content.decode()
+    sock.refresh_from_db()
+    assert set(sock.groups.values_list("name", flat=True)) <= {
+        Role.TEACHER.group_name,
+        Role.GOVERNOR.group_name,
+    }
