@@ -291,8 +291,8 @@ class StaffImporter(Importer):
         email_changes = (user.email or "").casefold() != data["email"].casefold()
         if email_changes and protected:
             needs.append(
-                f"email differs from the MIS ({data['email']}); change it on the account "
-                "page if the MIS is right"
+                f"email differs from the MIS ({data['email']}); if the MIS is right, the "
+                "person changes it on their “Change my email address” page"
             )
         elif email_changes:
             values["email"] = data["email"]
