@@ -1,10 +1,11 @@
 """The demo school: believable people and records, created idempotently by ``seed_demo``."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from confidentiality import roles
 from confidentiality.roles import Role
@@ -129,6 +130,9 @@ def seed(password: str, reset_passwords: bool = False) -> dict:
         )
         if created or reset_passwords:
             user.set_password(password)
+            # A school in use: everyone has signed in before, so the team and appointments pages
+            # offer them (an account nobody has used is never appointed).
+            user.last_login = user.last_login or timezone.now() - timedelta(days=7)
             user.save()
         if role == Role.DSL:
             roles.appoint_dsl(user)

@@ -9,9 +9,11 @@ Set ``BROWSER_SHOTS=/some/dir`` to keep a screenshot of each page at desktop (12
 (390 px) width."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
@@ -100,8 +102,13 @@ def chair(make_user):
 def test_the_dsl_appoints_a_new_chair_of_governors(
     transactional_db, live_server, page, dsl, head, chair, make_user
 ):
+    # A governor who has signed in before: an account nobody has used is never appointed.
     candidate = named(
-        make_user("newchair", Role.GOVERNOR), "Noor", "Ahmed", job_title="Parent governor"
+        make_user("newchair", Role.GOVERNOR),
+        "Noor",
+        "Ahmed",
+        job_title="Parent governor",
+        last_login=timezone.now() - timedelta(days=30),
     )
     device = TOTPDevice.objects.create(user=dsl, name="Phone", confirmed=True)
 
