@@ -169,16 +169,30 @@ def _changes_sign_in(entry) -> bool:
 def accounts_shaped_by(actor) -> set[int]:
     """The accounts ``actor`` created or whose sign-in (address, password, username) or
     everyday roles ``actor`` changed, by any route that leaves an entry in the audit trail: an
-    import, the admin, a shell run in their name. Giving or taking an appointed role on the
-    application's own pages does not count: that is the appointment itself."""
+    import, the admin, a shell run in their name — and, in turn, the accounts those accounts
+    shaped, however many steps away (a head who imports an office account, signs in as it and
+    imports a third account from there still shaped the third). Giving or taking an appointed
+    role on the application's own pages does not count: that is the appointment itself."""
+    if actor is None or actor.pk is None:
+        return set()
+    shaped: set[int] = set()
+    frontier, asked = {actor.pk}, set()
+    while frontier:  # each round follows one more step; it ends when no new account appears
+        asked |= frontier
+        found = _shaped_directly_by(frontier)
+        frontier = found - asked - shaped
+        shaped |= found
+    shaped.discard(actor.pk)
+    return shaped
+
+
+def _shaped_directly_by(actor_ids) -> set[int]:
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    if actor is None or actor.pk is None:
-        return set()
     appointed = {role.group_name for role in roles.APPOINTED_ROLES}
     entries = LogEntry.objects.filter(
-        actor_id=actor.pk, content_type=ContentType.objects.get_for_model(get_user_model())
+        actor_id__in=actor_ids, content_type=ContentType.objects.get_for_model(get_user_model())
     ).filter(additional_data__how__in=[*MADE_OR_CHANGED, "role-change"])
     shaped = set()
     for entry in entries.only("object_pk", "action", "changes", "additional_data").iterator():
@@ -282,17 +296,22 @@ def hand_over_dsl(request, new_dsl, keep_previous_as_deputy: bool = False):
     return previous
 
 
-def _tell_the_chair(request, new_dsl, previous) -> None:
-    """The chair of governors hears of every new DSL (who, by whom, when; nothing of any
-    case): someone outside the head teacher's line management who can question it."""
+def _tell_the_chair(request, new_dsl, previous, role="the Designated Safeguarding Lead") -> None:
+    """The chair of governors hears of every new DSL or deputy (who, by whom, when; nothing of
+    any case): someone outside the head teacher's line management who can question it. For a
+    deputy, the DSL is told too."""
     people = {new_dsl.pk, request.user.pk} | ({previous.pk} if previous is not None else set())
     facts = {
         "new_dsl": _full_name(new_dsl),
+        "role": role,
         "previous": _full_name(previous) if previous is not None else "",
         "by": _full_name(request.user),
         "when": f"{timezone.localtime():%d %B %Y %H:%M}",
     }
-    for chair in holders(Role.CHAIR_OF_GOVERNORS):
+    told = list(holders(Role.CHAIR_OF_GOVERNORS))
+    if role != "the Designated Safeguarding Lead":
+        told += [dsl for dsl in [roles.current_dsl()] if dsl is not None]
+    for chair in told:
         if chair.email and chair.pk not in people:
             transaction.on_commit(
                 lambda chair=chair: notifications.send_templated(
@@ -310,6 +329,8 @@ def add_deputy(request, person) -> None:
         record_access(
             request, person, how="appoint-deputy", reason=f"{_full_name(person)} made deputy DSL"
         )
+        # A deputy reads every concern too: the chair and the DSL hear of it.
+        _tell_the_chair(request, person, None, role="a deputy Designated Safeguarding Lead")
     person.refresh_roles()
 
 

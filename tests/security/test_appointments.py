@@ -9,6 +9,8 @@ factor; nobody appoints themselves; nobody named in an open concern about an adu
 anything; audited; the outgoing holder is told by email, and the DSL of any new chair or clerk
 the DSL did not appoint; there is always at most one chair and one clerk."""
 
+from datetime import timedelta
+
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
@@ -733,3 +735,37 @@ def test_every_appointment_refuses_an_account_the_actor_made(
         Role.TEACHER.group_name,
         Role.GOVERNOR.group_name,
     }
+
+
+def test_an_account_made_two_steps_away_is_refused_too(client, head, dsl):
+    """Round three's chain: the head imports an office account, signs in as it, imports a third
+    account from there and offers that one to the team. Shaped is shaped, however many steps."""
+    import_as(head, "poffice,Pat,Office,pat.office@mail.example,office_staff,Office")
+    poffice = type(head).objects.get(username="poffice")
+    poffice.last_login = timezone.now()
+    poffice.save()
+    import_as(poffice, "qoffice,Quinn,Admin,quinn.admin@other.example,office_staff,Office")
+    qoffice = type(head).objects.get(username="qoffice")
+    qoffice.last_login = timezone.now()
+    qoffice.save()
+    assert qoffice.pk in team.accounts_shaped_by(head)
+    assert not team.may_be_appointed_by(qoffice, head)
+    sign_in(client, head, verified=True)
+    assert f'value="{qoffice.pk}"' not in client.get("/team/").content.decode()
+    assert client.post("/team/deputies/", {"person": qoffice.pk}).status_code == 400
+    assert qoffice not in roles.deputies()
+
+
+def test_the_chair_and_the_dsl_hear_of_a_new_deputy(
+    client, head, dsl, chair, teacher, django_capture_on_commit_callbacks
+):
+    teacher.last_login = timezone.now() - timedelta(days=365)
+    teacher.save()
+    sign_in(client, head, verified=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/team/deputies/", {"person": teacher.pk})
+    assert response.status_code == 302 and teacher in roles.deputies()
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert chair.email in told and dsl.email in told
+    assert all("deputy" in message.body for message in mail.outbox if chair.email in message.to)
