@@ -34,6 +34,11 @@ urlpatterns = [
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/two-factor/", include(two_factor_urls)),
     path("accounts/email/", accounts.change_email, name="change_email"),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        accounts.confirm_email_change,
+        name="change_email_confirm",
+    ),
     # Forgotten passwords (and the first password of an imported account)
     path(
         "accounts/password-reset/",

@@ -2,6 +2,7 @@
 "Change my email address", the one way an account in use changes its sign-in address."""
 
 import hashlib
+import logging
 import time
 import unicodedata
 from email.utils import parseaddr
@@ -14,6 +15,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
@@ -22,8 +24,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
-from confidentiality import access, account_alerts
-from confidentiality.identity import is_mixed_script_lookalike, lookalike_of, same_mailbox
+from confidentiality import access, account_alerts, notifications
+from confidentiality.identity import (
+    is_mixed_script_lookalike,
+    lookalike_of,
+    same_mailbox,
+    skeleton,
+)
+
+log = logging.getLogger(__name__)
 
 
 class SignInView(auth_views.LoginView):
@@ -197,17 +206,73 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 # --- "Change my email address" -------------------------------------------------------------------
 # The admin never changes the address of an account in use (whoever sets it can reset the
-# password from their own mailbox); the person does, here, with their password. The address
-# they had is told, so a session left open cannot move the account quietly.
+# password from their own mailbox); the person does, here, with their password. The new address
+# must be proven first: a link is sent to it, and only following that link, signed in as the same
+# person, changes the account (an address someone merely typed could be another family's, which
+# a later contacts import would then match). The address they had is told, so a session left
+# open cannot move the account quietly.
 
 # Wrong passwords on this page per account in a window, before even the right one is refused.
 EMAIL_CHANGE_PASSWORD_LIMIT = 5
 EMAIL_CHANGE_WINDOW_SECONDS = 60 * 60
+# Confirmation links per account in the same window: enough for a typo, too few to flood a mailbox.
+EMAIL_CHANGE_LINK_LIMIT = 5
+# How long a confirmation link works.
+EMAIL_CHANGE_LINK_MAX_AGE = 24 * 60 * 60
+EMAIL_CHANGE_SALT = "confidentiality.accounts.change-email"
 ADDRESS_REFUSED = (
     "This address cannot be used: it belongs to another account, or looks like another "
     "account's or the school's own address, so it could pass for someone else. Use your own "
     "address."
 )
+SCHOOL_DOMAIN_REFUSED = (
+    "Only school staff may use an address at the school's own email domain. Use your own address."
+)
+LINK_DEAD = (
+    "This link does not work any more. It may be more than 24 hours old, your sign-in address "
+    "may have changed since it was sent, or it was sent for another account. Ask for a new link "
+    "on the Change my email address page."
+)
+
+
+def _school_addresses() -> list[str]:
+    # "School <office@...>" names the address in angle brackets
+    return [
+        parseaddr(getattr(settings, name, "") or "")[1]
+        for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
+    ]
+
+
+def _at_school_domain(email: str) -> bool:
+    """At the school's own domain (the one ``DEFAULT_FROM_EMAIL`` is sent from), one of its
+    subdomains, or a domain that looks like it."""
+    school = parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].rpartition("@")[2]
+    if not school:
+        return False
+    domain = email.rpartition("@")[2]
+    school, domain = skeleton(school), skeleton(domain)
+    return domain == school or domain.endswith("." + school)
+
+
+def address_refusal(user, email: str) -> str | None:
+    """Why ``user`` may not take ``email`` as their sign-in address, or None. Asked when the
+    link is requested and again when it is followed (the world may have changed in between)."""
+    if _folded(email) == _folded(user.email or ""):
+        return "That is already your sign-in address."
+    taken = get_user_model().objects.exclude(pk=user.pk).filter(email__iexact=email).exists()
+    if (
+        taken
+        or any(same_mailbox(email, address) for address in _school_addresses())
+        or is_mixed_script_lookalike(email)
+        or lookalike_of(email=email, exclude_pk=user.pk) is not None
+    ):
+        return ADDRESS_REFUSED
+    # A parent, governor or volunteer with a school-domain address would pass for staff, and
+    # would squat an address a later staff import needs.
+    # (The IT technician, ``is_staff`` in the admin, works for the school too.)
+    if not (user.is_school_staff or user.is_staff) and _at_school_domain(email):
+        return SCHOOL_DOMAIN_REFUSED
+    return None
 
 
 class ChangeEmailForm(forms.Form):
@@ -241,53 +306,127 @@ class ChangeEmailForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if _folded(email) == _folded(self.user.email or ""):
-            raise forms.ValidationError("That is already your sign-in address.")
-        taken = (
-            get_user_model().objects.exclude(pk=self.user.pk).filter(email__iexact=email).exists()
-        )
-        schools = (  # "School <office@...>" names the address in angle brackets
-            parseaddr(getattr(settings, name, "") or "")[1]
-            for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
-        )
-        if (
-            taken
-            or any(same_mailbox(email, address) for address in schools)
-            or is_mixed_script_lookalike(email)
-            or lookalike_of(email=email, exclude_pk=self.user.pk) is not None
-        ):
-            raise forms.ValidationError(ADDRESS_REFUSED)
+        refusal = address_refusal(self.user, email)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return email
+
+
+def email_change_token(user, new_email: str) -> str:
+    """A signed, timestamped token binding the account, the new address and the address it has
+    now: it stops working once either address changes, so it works once."""
+    return signing.dumps(
+        {"user": user.pk, "new": new_email, "current": user.email or ""}, salt=EMAIL_CHANGE_SALT
+    )
+
+
+def _address_from_token(user, token: str) -> str | None:
+    """The new address ``token`` proves for ``user`` now, or None (forged, older than 24 hours,
+    for another account, or the account's address changed since it was sent)."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_LINK_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("user") != user.pk:
+        return None
+    if not isinstance(data.get("new"), str) or data.get("current") != (user.email or ""):
+        return None
+    return data["new"]
+
+
+def _confirmation_link(token: str) -> str:
+    # Built from the configured address, never from the request's Host header.
+    path = reverse("change_email_confirm", args=[token])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _second_factor_first(request):
+    """For someone with an app, a redirect to confirm it first (a stolen password alone does not
+    move the account), else None."""
+    user = request.user
+    access.require_second_factor(user)
+    if user_has_device(user) and not user.is_verified():
+        return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.path})}")
+    return None
 
 
 @login_required
 def change_email(request):
-    """Any signed-in person changes their own sign-in address, with their password (and their
-    confirmed second factor if they have an app). Audited as "email-changed-by-owner" (the
-    field name only); the old address is told; the DSL and the head teacher too if the account
-    holds an appointed role."""
+    """Any signed-in person asks to change their own sign-in address, with their password (and
+    their confirmed second factor if they have an app). A link is sent to the new address
+    (content-free); nothing changes until it is followed (``confirm_email_change``)."""
     user = request.user
-    access.require_second_factor(user)
-    if user_has_device(user) and not user.is_verified():
-        # A stolen password alone does not move the account.
-        return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.path})}")
+    first = _second_factor_first(request)
+    if first is not None:
+        return first
     form = ChangeEmailForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        key = f"change-email:links:{user.pk}"
+        if _count(key, EMAIL_CHANGE_WINDOW_SECONDS) > EMAIL_CHANGE_LINK_LIMIT:
+            form.add_error(
+                "email", "We have sent several links already. Wait an hour and try again."
+            )
+        else:
+            try:
+                notifications.send_templated(
+                    "email_confirm",
+                    [email],
+                    {
+                        "link": _confirmation_link(email_change_token(user, email)),
+                        "hours": EMAIL_CHANGE_LINK_MAX_AGE // 3600,
+                    },
+                )
+            except Exception as error:  # the mail server: say so, keep what was typed
+                log.error("Email change confirmation failed: %s", type(error).__name__)
+                form.add_error(
+                    "email", "We could not send the link just now. Please try again later."
+                )
+            else:
+                messages.success(
+                    request,
+                    f"We have sent a link to {email}; your address changes when you follow it.",
+                )
+                return redirect("two_factor:manage")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/change_email.html", {"form": form}, status=status)
+
+
+@login_required
+def confirm_email_change(request, token):
+    """The link from the new address: shown on GET (a mail scanner following it changes
+    nothing), applied on POST, only for the account it was sent for and only while that account
+    still has the address it had then. Audited as "email-changed-by-owner" (the field name
+    only); the old address is told; the DSL and the head teacher too if the account holds an
+    appointed role."""
+    user = request.user
+    first = _second_factor_first(request)
+    if first is not None:
+        return first
+    new_email = _address_from_token(user, token)
+    if new_email is None:
+        return render(
+            request, "accounts/change_email_confirm.html", {"dead": LINK_DEAD}, status=400
+        )
+    refusal = address_refusal(user, new_email)
+    if refusal:
+        return render(request, "accounts/change_email_confirm.html", {"dead": refusal}, status=400)
+    if request.method == "POST":
         old_email = user.email or ""
-        user.email = form.cleaned_data["email"]
+        user.email = new_email
         try:
             with transaction.atomic():
                 user.save(update_fields=["email"])
                 account_alerts.email_changed_by_owner(user, old_email)
         except IntegrityError:  # taken meanwhile (one_account_per_email)
             user.email = old_email
-            form.add_error("email", ADDRESS_REFUSED)
-        else:
-            messages.success(
-                request,
-                "Your sign-in email address has been changed."
-                + (" We have told your previous address." if old_email else ""),
+            return render(
+                request, "accounts/change_email_confirm.html", {"dead": ADDRESS_REFUSED}, status=400
             )
-            return redirect("two_factor:manage")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/change_email.html", {"form": form}, status=status)
+        messages.success(
+            request,
+            "Your sign-in email address has been changed."
+            + (" We have told your previous address." if old_email else ""),
+        )
+        return redirect("two_factor:manage")
+    return render(request, "accounts/change_email_confirm.html", {"new_email": new_email})

@@ -3,7 +3,9 @@
 One row per contact and child: the contact's name, email (their sign-in), phone, relationship,
 parental responsibility and contact priority, and the child's UPN. A contact is matched by email;
 the link by contact and child. A parent account is created when the email is new; it has no
-password until the school gives them one.
+password until the school gives them one. An address that matches an account in another name
+needs a person (the account's owner may have put another family's address on it): the import
+never links or renames it.
 
 A link opens the child's portal, so the import is held to what its importer could do by hand:
 never a row about the importer (their mailbox, their name, a child of their own parent
@@ -157,6 +159,9 @@ class ContactImporter(Importer):
         importer = importing_user.get()
         self._refuse_about_importer(importer, student, data)
         self._refuse_unsafe(data)
+        other_name = self._account_with_another_name(data)
+        if other_name is not None:
+            return NEEDS_PERSON, [f"{NEEDS_PERSON}: {other_name}"]
         held_back = self._held_back(student, data, importer)
         if held_back is not None:
             return NEEDS_PERSON, [f"{NEEDS_PERSON}: {held_back}"]
@@ -189,8 +194,11 @@ class ContactImporter(Importer):
                 person=parent,
                 student=student,
             )
-            details = ["new parent account"] if account_change == "new" else []
-            return CREATED, details
+            if account_change == "new":
+                return CREATED, ["new parent account"]
+            # An account that already existed: the report never calls it "created".
+            changed = ["changed " + ", ".join(account_change)] if account_change else []
+            return UPDATED, [f"linked the existing account {who} to this child", *changed]
         given = link_values["parental_responsibility"] and not link.parental_responsibility
         changed = changed_fields(link, link_values, LINK_LABELS)
         if changed:
@@ -201,6 +209,22 @@ class ContactImporter(Importer):
             )
         changed = (account_change or []) + changed
         return (UPDATED, [f"changed {', '.join(changed)}"]) if changed else (UNCHANGED, [])
+
+    def _account_with_another_name(self, data) -> str | None:
+        """Before anything is made, linked or renamed: an address matched to an account in
+        someone else's name is no proof the account is this contact's (a parent may have put
+        another family's address on their own account), so a person checks it."""
+        matches = find_by_email(data["email"])
+        if len(matches) != 1:
+            return None
+        account = matches[0]
+        if not _is_parents(account):
+            return None  # refused outright in ``_parent``: never a parent's link
+        if _same_name(account.first_name, data["first_name"]) and _same_name(
+            account.last_name, data["last_name"]
+        ):
+            return None
+        return "the address belongs to an account with another name"
 
     def _held_back(self, student, data, importer):
         """Before any account is made or changed: why a new link of this row may not be made
@@ -303,6 +327,11 @@ class ContactImporter(Importer):
                 parent, LogEntry.Action.UPDATE, [k for k in values if before[k] != values[k]]
             )
         return parent, changed
+
+
+def _same_name(first: str | None, second: str | None) -> bool:
+    """The same name, case and extra spaces ignored."""
+    return " ".join((first or "").split()).casefold() == " ".join((second or "").split()).casefold()
 
 
 def _is_parents(account) -> bool:

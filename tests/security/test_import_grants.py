@@ -24,7 +24,7 @@ from records.models import (
     TeachingGroup,
     WorkItem,
 )
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, sign_in
 from tests.records.conftest import access_entries, add_learning
 from tests.records.test_import import upload
 
@@ -523,3 +523,58 @@ def test_another_head_may_assign_support_to_that_child(db, head, nurse, jos_chil
     head.is_verified = lambda: True
     SupportAssignment.assign(student=jos_child, staff=nurse, kind=NURSE, by=head)
     assert SupportAssignment.objects.filter(student=jos_child).exists()
+
+
+# --- attack review: a parent puts another family's address on their own account ----------------
+
+HUGHES = "{upn},Nina,Hughes,newmum.hughes@family.example,,mother,yes,1\n"
+
+
+@pytest.fixture
+def aisha(student_factory, oak):
+    return student_factory(group=oak, first_name="Aisha", last_name="Hughes")
+
+
+def test_the_address_chain_is_refused_at_the_page(client, office, other_parent, aisha):
+    """parent2 asks for the other family's address: nothing changes until a link sent to that
+    address is followed, so the import makes Nina her own account."""
+    sign_in(client, other_parent)
+    response = client.post(
+        "/accounts/email/",
+        {"current_password": PASSWORD, "email": "newmum.hughes@family.example"},
+    )
+    assert response.status_code == 302
+    other_parent.refresh_from_db()
+    assert other_parent.email == "other_parent@school.test"
+    report = run("contacts", CONTACTS + HUGHES.format(upn=aisha.upn), by=office)
+    assert report.rows[0].outcome == "created"
+    assert not ParentLink.objects.filter(parent=other_parent, student=aisha).exists()
+    nina = ParentLink.objects.get(student=aisha).parent
+    assert nina.pk != other_parent.pk and nina.get_full_name() == "Nina Hughes"
+
+
+def test_an_address_on_an_account_in_another_name_needs_a_person(db, office, other_parent, aisha):
+    """Even if the address got onto parent2's account (an older page, the admin), the import
+    never links it to Aisha nor renames it."""
+    other_parent.email = "newmum.hughes@family.example"
+    other_parent.save(update_fields=["email"])
+    report = run("contacts", CONTACTS + HUGHES.format(upn=aisha.upn), by=office)
+    (row,) = report.rows
+    assert row.outcome == "needs a person"
+    assert "the address belongs to an account with another name" in str(row)
+    assert not ParentLink.objects.filter(student=aisha).exists()
+    other_parent.refresh_from_db()
+    assert (other_parent.first_name, other_parent.last_name) == ("Other_Parent", "Tester")
+    assert not grants().exists()
+
+
+def test_the_same_name_in_other_case_and_spacing_links_the_existing_account(
+    db, office, other_parent, aisha
+):
+    row = f"{aisha.upn},  other_parent , TESTER,other_parent@school.test,,father,yes,1\n"
+    report = run("contacts", CONTACTS + row, by=office)
+    (line,) = report.rows
+    assert line.outcome == "updated" and line.outcome != "created"
+    assert "linked the existing account" in str(line)
+    assert ParentLink.objects.filter(parent=other_parent, student=aisha).exists()
+    assert grants().count() == 1
