@@ -14,7 +14,9 @@ from confidentiality import roles
 log = logging.getLogger(__name__)
 
 
-def _team_addresses() -> list[str]:
+def team_addresses() -> list[str]:
+    """The DSL's and deputies' addresses, each once: who hears of an emergency access or of a
+    family link ended."""
     people = [roles.current_dsl(), *roles.deputies()]
     return sorted({p.email for p in people if p is not None and p.email})
 
@@ -82,7 +84,7 @@ def break_glass_facts(grant) -> dict:
 
 def tell_safeguarding_team_of_break_glass(grant) -> int:
     """P10: the DSL hears at once that someone opened a record without a grant."""
-    return send_templated("break_glass", _team_addresses(), break_glass_facts(grant))
+    return send_templated("break_glass", team_addresses(), break_glass_facts(grant))
 
 
 def tell_safeguarding_team_of_break_glass_safely(grant) -> int:

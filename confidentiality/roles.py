@@ -77,6 +77,18 @@ def role_from_group_name(name: str) -> Role | None:
     return None
 
 
+def holders(role: Role):
+    """The active people holding ``role``, by name: every "who is the head teacher" or "who
+    chairs the governors" asks here."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role(role).group_name, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def current_dsl():
     from django.contrib.auth import get_user_model
 

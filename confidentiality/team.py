@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from confidentiality import notifications, roles
 from confidentiality.audit import record_access
-from confidentiality.roles import SCHOOL_STAFF, Role
+from confidentiality.roles import SCHOOL_STAFF, Role, holders
 
 # Apps add checks that can stop a person changing the team, each ``fn(user) -> bool`` (True:
 # refuse). Safeguarding adds "is the subject of an open concern about an adult", so nobody can
@@ -383,14 +383,6 @@ def may_appoint_head(user) -> bool:
 
 def may_use_appointments(user) -> bool:
     return may_appoint_chair(user) or may_appoint_clerk(user) or may_appoint_head(user)
-
-
-def holders(role: Role):
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role(role).group_name, is_active=True)
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 def chair_candidates(actor=None):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from confidentiality import notifications, roles
+from confidentiality import notifications
 
 from .models import FamilyNotice, ParentLink
 from .models.families import EndedParentLink
@@ -158,12 +158,10 @@ def end_link(link: ParentLink, *, by, reason: str) -> EndedParentLink:
         "when": f"{timezone.localtime(ended.created_at):%d %B %Y %H:%M}",
         "link": settings.SITE_URL.rstrip("/") + reverse("dashboard"),
     }
-    transaction.on_commit(lambda: tell_each(team_addresses(), "family_link_ended", facts))
+    transaction.on_commit(
+        lambda: tell_each(notifications.team_addresses(), "family_link_ended", facts)
+    )
     return ended
-
-
-def team_addresses() -> list[str]:
-    return _addresses(p for p in (roles.current_dsl(), *roles.deputies()) if p is not None)
 
 
 def recently_ended(days: int = RECENT_DAYS):

@@ -13,7 +13,6 @@ function takes ``now`` so the clock can be moved in tests.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
@@ -53,9 +52,7 @@ def people_to_tell(concern) -> list:
 
 
 def head_teachers() -> list:
-    return list(
-        get_user_model().objects.filter(groups__name=Role.HEAD_TEACHER.group_name, is_active=True)
-    )
+    return list(roles.holders(Role.HEAD_TEACHER))
 
 
 def _when(moment) -> str:

@@ -17,7 +17,6 @@ team or are the head teacher.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
 
 from confidentiality import roles
@@ -71,19 +70,9 @@ class ConcernAboutAdult(ConfidentialModel):
 
 
 def chair_of_governors():
-    """The governor appointed chair in the application (never by import), or None."""
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.CHAIR_OF_GOVERNORS.group_name, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-def _heads():
-    return list(
-        get_user_model().objects.filter(groups__name=Role.HEAD_TEACHER.group_name, is_active=True)
-    )
+    """The governor appointed chair in the application (never by import; one at a time), or
+    None."""
+    return roles.holders(Role.CHAIR_OF_GOVERNORS).first()
 
 
 def _distinct(people, person) -> list:
@@ -109,7 +98,7 @@ def handlers_for(person, level: int = 0) -> list:
     of a key this server lacks): the routing fails closed to the chair of governors alone, as
     anyone (the DSL, the head teacher) could be the one named, and an error is logged."""
     dsl = roles.current_dsl()
-    heads, chair = _heads(), chair_of_governors()
+    heads, chair = list(roles.holders(Role.HEAD_TEACHER)), chair_of_governors()
     if person is None:
         # Fail closed: who is named cannot be opened on this server (its key is missing or the
         # value damaged), so it may be the DSL or the head teacher as much as anyone. Only the
