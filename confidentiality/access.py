@@ -11,14 +11,21 @@ Who may do what to which object is answered here and nowhere else:
   a written reason, that the DSL is told about.
 
 Superuser status opens nothing here: the technician who runs the server is not entitled to read
-children's records (deny by default). Views use ``visible`` for lists and ``open_object`` for one
-object: a refusal is a 404, because even the existence of a
-record is confidential, and every opening writes one audit entry.
+children's records (deny by default).
+
+Every view declares what it needs with ``requires`` (or ``public`` for the few pages anyone may
+reach, such as signing in); a test walks every URL and fails on a view that does not. Inside,
+views use ``visible`` for lists and ``open_object`` for one object: a refusal is a 404, because
+even the existence of a record is confidential, and every opening writes one audit entry.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -32,7 +39,7 @@ from confidentiality import signals
 from confidentiality.audit import record_access
 from confidentiality.models import BreakGlassAccess
 from confidentiality.models.break_glass import BREAK_GLASS_PER_DAY, clean_reason
-from confidentiality.roles import SAFEGUARDING_TEAM, Role
+from confidentiality.roles import SAFEGUARDING_TEAM, SAFEGUARDING_TEAM_OR_HEAD
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +79,77 @@ def require_second_factor(user, always: bool = False) -> None:
 
 
 def may_read_audit_trail(user) -> bool:
-    return _active(user) and user.has_role(*SAFEGUARDING_TEAM, Role.HEAD_TEACHER)
+    return _active(user) and user.has_role(*SAFEGUARDING_TEAM_OR_HEAD)
+
+
+def signed_in(user) -> bool:
+    """The rule of pages for anyone signed in (each shows only that person's own things)."""
+    return _active(user)
+
+
+# --- the door: what a view needs before it runs at all ------------------------------------------
+
+BY_ROLE = "by role"  # the second factor of the roles that always need one (the default)
+
+
+@dataclass(frozen=True)
+class Door:
+    """What a view declared it needs; read by the URL-walk test and by nothing else."""
+
+    rule: Callable | None  # fn(user) -> bool; None for a public page
+    second_factor: bool | str  # True: everyone; BY_ROLE: the roles that need one; False: never
+
+    @property
+    def public(self) -> bool:
+        return self.rule is None
+
+
+def requires(rule: Callable = signed_in, *, second_factor: bool | str = BY_ROLE):
+    """Declare what a view needs: a signed-in, active person whom ``rule(user)`` admits.
+
+    Anyone else gets a 404 (an anonymous visitor is sent to sign in), the same answer for
+    every id in the URL, because the check runs before any object is looked up. Then the
+    second factor: by default the safeguarding team and the head teacher must have confirmed
+    theirs (``second_factor=True``: everyone must; ``False``: nobody, for the pages that must
+    never wait on one, such as logging a concern, P3, and setting up the second factor itself).
+    Objects inside are still opened with ``open_object`` or listed with ``visible``.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not _active(user) or not rule(user):
+                raise Http404
+            if second_factor:
+                require_second_factor(user, always=second_factor is True)
+            return view(request, *args, **kwargs)
+
+        guarded.door = Door(rule, second_factor)
+        return guarded
+
+    return decorate
+
+
+def public(view):
+    """Declare a page anyone may reach, signed in or not (signing in, a password reset, the
+    health check). It must show nothing confidential."""
+    view.door = Door(None, False)
+    return view
+
+
+class RequiresMixin:
+    """``requires`` for a class-based view: set ``rule`` (and ``second_factor``) on the class."""
+
+    rule: Callable = staticmethod(signed_in)
+    second_factor: bool | str = BY_ROLE
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        return requires(cls.rule, second_factor=cls.second_factor)(view)
 
 
 # --- one object --------------------------------------------------------------------------------
@@ -158,8 +235,9 @@ def open_object(
 # --- many objects ------------------------------------------------------------------------------
 
 
-def restrict(queryset, user, perms):
-    """The objects of ``queryset`` the user holds ``perms`` on (any of them), as one query."""
+def _restrict(queryset, user, perms):
+    """The objects of ``queryset`` the user holds ``perms`` on (any of them), as one query.
+    Internal: pages and panels use ``visible``, which checks the second factor first."""
     perms = _as_tuple(perms)
     if not _active(user):
         return queryset.none()
@@ -168,7 +246,7 @@ def restrict(queryset, user, perms):
     path = getattr(queryset.model, "permissions_from", None)
     if path:  # e.g. grades: those of the students the user may open
         holders = queryset.model._meta.get_field(path).related_model._default_manager.all()
-        return queryset.filter(**{f"{path}__in": restrict(holders, user, perms).values("pk")})
+        return queryset.filter(**{f"{path}__in": _restrict(holders, user, perms).values("pk")})
     granted = get_objects_for_user(
         user,
         list(perms),
@@ -191,10 +269,41 @@ def restrict(queryset, user, perms):
     return queryset.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=pks))
 
 
-def visible(request, queryset, perm):
-    """For list pages: what this person may open, after the second-factor check."""
-    require_second_factor(request.user)
-    return restrict(queryset, request.user, perm)
+def visible(who, queryset, perm):
+    """What this person (a request, or a user outside a request) may open of ``queryset``, as
+    one query, after the second-factor check: for list pages, dashboard panels and counts."""
+    user = getattr(who, "user", who)
+    require_second_factor(user)
+    return _restrict(queryset, user, perm)
+
+
+# --- who holds a permission ----------------------------------------------------------------------
+
+
+def holders_of(obj, perm):
+    """The active people who may do ``perm`` (``app.codename``) on ``obj``: through their role
+    (a group's model permission), an object grant to them or to a group of theirs, or a running
+    emergency access. For telling people about an object, never for opening it."""
+    obj = permission_holder(obj)
+    app, codename = perm.split(".", 1)
+    ct = ContentType.objects.get_for_model(obj)
+    user_model = get_user_obj_perms_model(obj)
+    group_model = get_group_obj_perms_model(obj)
+    by_role = Q(groups__permissions__codename=codename, groups__permissions__content_type=ct) | Q(
+        user_permissions__codename=codename, user_permissions__content_type=ct
+    )
+    granted = user_model.objects.filter(content_object=obj, permission__codename=codename).values(
+        "user_id"
+    )
+    group_granted = group_model.objects.filter(
+        content_object=obj, permission__codename=codename
+    ).values("group__user")
+    condition = by_role | Q(pk__in=granted) | Q(pk__in=group_granted)
+    if codename in _break_glass_codenames(type(obj)):
+        running = BreakGlassAccess.objects.active().for_object(obj).values("user_id")
+        condition |= Q(pk__in=running)
+    people = get_user_model()._default_manager.filter(condition, is_active=True)
+    return get_user_model()._default_manager.filter(pk__in=people.values("pk"))
 
 
 # --- break-glass (P10) ---------------------------------------------------------------------------

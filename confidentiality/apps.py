@@ -11,7 +11,7 @@ class ConfidentialityConfig(AppConfig):
     def ready(self):
         from auditlog.models import LogEntry
 
-        from . import panels, roles  # noqa: F401  (panels register themselves)
+        from . import navigation, panels, roles  # noqa: F401  (the menu and panels register)
         from .audit.chain import seal_entry
 
         User = self.get_model("User")

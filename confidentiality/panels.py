@@ -3,11 +3,11 @@
 from django.urls import reverse
 
 from confidentiality import access
-from confidentiality.dashboard_panels import register
+from confidentiality.extensions import dashboard_panel
 from confidentiality.roles import GOVERNANCE
 
 
-@register(order=90)
+@dashboard_panel(order=90)
 def account(request):
     user = request.user
     links = []
@@ -20,7 +20,7 @@ def account(request):
     }
 
 
-@register(order=80)
+@dashboard_panel(order=80)
 def audit_trail(request):
     if not access.may_read_audit_trail(request.user):
         return None
@@ -31,7 +31,7 @@ def audit_trail(request):
     }
 
 
-@register(order=60)
+@dashboard_panel(order=60)
 def governance(request):
     if not request.user.has_role(*GOVERNANCE):
         return None
@@ -42,7 +42,7 @@ def governance(request):
     }
 
 
-@register(order=70)
+@dashboard_panel(order=70)
 def agreement_signatures(request):
     """P11, P16, P25: the head teacher and the safeguarding team see who has yet to sign."""
     from confidentiality.models.agreements import people_yet_to_sign

@@ -32,6 +32,8 @@ class Role(models.TextChoices):
 
 
 SAFEGUARDING_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL})
+# Those who read the audit trail, the agreement signatures and the import access report.
+SAFEGUARDING_TEAM_OR_HEAD = SAFEGUARDING_TEAM | {Role.HEAD_TEACHER}
 SCHOOL_STAFF = frozenset(
     {
         Role.DSL,
@@ -82,27 +84,15 @@ def holders(role: Role):
     chairs the governors" asks here."""
     from django.contrib.auth import get_user_model
 
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role(role).group_name, is_active=True)
-        .order_by("last_name", "first_name", "username")
-    )
+    return get_user_model().objects.with_roles(role)
 
 
 def current_dsl():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(groups__name=Role.DSL.group_name, is_active=True).first()
+    return holders(Role.DSL).first()
 
 
 def deputies():
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.DEPUTY_DSL.group_name, is_active=True)
-        .order_by("last_name", "first_name")
-    )
+    return holders(Role.DEPUTY_DSL)
 
 
 def safeguarding_team_contacts() -> tuple:

@@ -23,14 +23,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from confidentiality import notifications, roles
+from confidentiality import extensions, notifications, roles
 from confidentiality.audit import record_access
 from confidentiality.roles import SCHOOL_STAFF, Role, holders
 
-# Apps add checks that can stop a person changing the team, each ``fn(user) -> bool`` (True:
-# refuse). Safeguarding adds "is the subject of an open concern about an adult", so nobody can
-# take a concern about themselves away from the people handling it (P10).
-CHANGE_GUARDS: list = []
 # Says nothing of why: the person refused may not know of a concern about them.
 REFUSAL = (
     "This change cannot be made from your account at the moment. Please ask someone else who "
@@ -40,7 +36,10 @@ REFUSAL = (
 
 
 def refused(user) -> bool:
-    return any(guard(user) for guard in CHANGE_GUARDS)
+    """True if any app's guard (``extensions.team_change_guard``) stops this person changing
+    the team now: safeguarding's is "is named in an open concern about an adult", so nobody can
+    take a concern about themselves away from the people handling it (P10)."""
+    return any(guard(user) for guard in extensions.team_change_guards)
 
 
 def holds_protected_account(user) -> bool:

@@ -1,12 +1,12 @@
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from confidentiality.dashboard_panels import register
+from confidentiality.extensions import dashboard_panel
 
 from .policy import may_list_students
 
 
-@register(order=20)
+@dashboard_panel(order=20)
 def my_students(request):
     user = request.user
     if not may_list_students(user):
@@ -30,7 +30,7 @@ def my_students(request):
     }
 
 
-@register(order=22)
+@dashboard_panel(order=22)
 def talk_requests(request):
     """P7: the pupils who asked to talk to this member of staff and are still waiting."""
     from confidentiality import access
@@ -42,8 +42,8 @@ def talk_requests(request):
     if not user.is_school_staff:
         return None
     waiting = list(
-        access.restrict(
-            TalkRequest.objects.open().for_person(user), user, VIEW_TALK_REQUEST
+        access.visible(
+            request, TalkRequest.objects.open().for_person(user), VIEW_TALK_REQUEST
         ).select_related("student", "recorded_by")
     )
     return {
@@ -63,7 +63,7 @@ def talk_requests(request):
     }
 
 
-@register(order=15)
+@dashboard_panel(order=15)
 def my_children(request):
     """For parents and carers: their own children, each a link into the portal (P12)."""
     from confidentiality import access
@@ -73,7 +73,7 @@ def my_children(request):
 
     if not is_parent(request.user):
         return None
-    children = access.restrict(Student.objects.all(), request.user, AS_PARENT)
+    children = access.visible(request, Student.objects.all(), AS_PARENT)
     return {
         "title": "My children",
         "body": "Grades, progress, work, messages and the decisions that are yours to make.",
@@ -85,7 +85,7 @@ def my_children(request):
     }
 
 
-@register(order=25)
+@dashboard_panel(order=25)
 def families(request):
     """For staff: parents waiting for a reply (P7) and photograph consent by class (P15)."""
     from confidentiality import access
@@ -96,7 +96,7 @@ def families(request):
     user = request.user
     if not user.is_school_staff:
         return None
-    waiting = access.restrict(MeetingRequest.objects.open(), user, FAMILY_CONTACT).count()
+    waiting = access.visible(request, MeetingRequest.objects.open(), FAMILY_CONTACT).count()
     links = [{"label": "Meeting requests", "url": reverse("records:meeting_list")}]
     links += [
         {
@@ -112,7 +112,7 @@ def families(request):
     }
 
 
-@register(order=76)
+@dashboard_panel(order=76)
 def ended_family_links(request):
     """For the safeguarding team: the parent or carer links the office or the team ended
     recently, who ended them and when (P12, P13); the reason is on the child's page."""
@@ -137,7 +137,7 @@ def ended_family_links(request):
     }
 
 
-@register(order=18)
+@dashboard_panel(order=18)
 def emergency_access(request):
     """For the DSL and deputies: who is using emergency (break-glass) access now (P10)."""
     from confidentiality import access

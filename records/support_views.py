@@ -49,8 +49,8 @@ def support_page_extras(student, user) -> dict:
     may_record_talk = user.is_school_staff and access.has_permission(
         user, RECORD_TALK_REQUEST, student
     )
-    talk_requests = access.restrict(
-        TalkRequest.objects.filter(student=student), user, VIEW_TALK_REQUEST
+    talk_requests = access.visible(
+        user, TalkRequest.objects.filter(student=student), VIEW_TALK_REQUEST
     ).select_related("wants_to_talk_to", "recorded_by")
     return {
         "support": {

@@ -7,8 +7,7 @@ class SafeguardingConfig(AppConfig):
     name = "safeguarding"
 
     def ready(self):
-        from confidentiality import navigation, team
-        from confidentiality.views.audit_trail import HIDDEN_FROM_READER
+        from confidentiality import extensions
         from records import notices
 
         from . import checks, grants, panels, routing, sharing  # noqa: F401  (signals, panels)
@@ -17,34 +16,19 @@ class SafeguardingConfig(AppConfig):
             may_handle_adult_concerns,
             may_log_concern,
         )
-
-        team.CHANGE_GUARDS.append(_subject_of_an_open_adult_concern)
-        notices.register(sharing.p2_notices)  # H3: P2 notices are kept with the share
-        navigation.register(
-            navigation.Entry(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
-        )
-        navigation.register(
-            navigation.Entry(5, "My concerns", "safeguarding:my_concerns", may_log_concern)
-        )
-        navigation.register(
-            navigation.Entry(6, "Safeguarding", "safeguarding:dashboard", is_safeguarding_team)
-        )
-        navigation.register(
-            navigation.Entry(7, "Ask for advice", "safeguarding:my_advice_list", may_log_concern)
-        )
-        navigation.register(
-            navigation.Entry(
-                8, "Concerns about adults", "safeguarding:adult_concerns", may_handle_adult_concerns
-            )
-        )
-        # One entry: each person's own training page links on to everyone's for the DSL/head.
-        navigation.register(
-            navigation.Entry(60, "Training", "safeguarding:my_training", may_log_concern)
-        )
         from .trail import hide_safeguarding_from_trail
 
-        if hide_safeguarding_from_trail not in HIDDEN_FROM_READER:
-            HIDDEN_FROM_READER.append(hide_safeguarding_from_trail)
+        extensions.team_change_guard(_subject_of_an_open_adult_concern)
+        extensions.audit_trail_filter(hide_safeguarding_from_trail)
+        notices.register(sharing.p2_notices)  # H3: P2 notices are kept with the share
+        menu = extensions.add_menu_entry
+        menu(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
+        menu(5, "My concerns", "safeguarding:my_concerns", may_log_concern)
+        menu(6, "Safeguarding", "safeguarding:dashboard", is_safeguarding_team)
+        menu(7, "Ask for advice", "safeguarding:my_advice_list", may_log_concern)
+        menu(8, "Concerns about adults", "safeguarding:adult_concerns", may_handle_adult_concerns)
+        # One entry: each person's own training page links on to everyone's for the DSL/head.
+        menu(60, "Training", "safeguarding:my_training", may_log_concern)
 
 
 def _subject_of_an_open_adult_concern(user) -> bool:

@@ -5,13 +5,13 @@ Panels show counts and who/when only: no concern's content appears outside the d
 
 from django.urls import reverse
 
-from confidentiality.dashboard_panels import register
+from confidentiality.extensions import dashboard_panel
 
 from .models import Action, Alert, Concern, Notification, Referral
 from .policy import is_safeguarding_team, may_log_concern
 
 
-@register(order=5)
+@dashboard_panel(order=5)
 def safeguarding_team(request):
     user = request.user
     if not is_safeguarding_team(user):
@@ -44,7 +44,7 @@ def safeguarding_team(request):
     }
 
 
-@register(order=6)
+@dashboard_panel(order=6)
 def my_concerns(request):
     user = request.user
     if not may_log_concern(user):
@@ -65,7 +65,7 @@ def my_concerns(request):
     return {"title": "Concerns about children", "body": body, "links": links}
 
 
-@register(order=7)
+@dashboard_panel(order=7)
 def alerts(request):
     user = request.user
     if is_safeguarding_team(user):
@@ -80,7 +80,7 @@ def alerts(request):
     }
 
 
-@register(order=8)
+@dashboard_panel(order=8)
 def my_training(request):
     """P9: each person sees when their own training or policy reading needs attention."""
     from django.utils import timezone

@@ -85,12 +85,12 @@ def _safeguarding_entries() -> Q:
 
 
 def hide_safeguarding_from_trail(entries, user):
-    """``HIDDEN_FROM_READER`` hook of the audit trail: drop what this reader may not know of."""
+    """The audit trail filter (``extensions.audit_trail_filter``): drop what this reader may not know of."""
     from .models import Concern
 
     adults = Concern.objects.about_adults()
     routed = set(
-        access.restrict(adults.not_about(user), user, ADULT_CASEWORK).values_list("pk", flat=True)
+        access.visible(user, adults.not_about(user), ADULT_CASEWORK).values_list("pk", flat=True)
     )
     if CASEWORK in access.role_permissions(user):
         # The team: everything about children; a concern about an adult only if routed to them.

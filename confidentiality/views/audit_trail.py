@@ -10,13 +10,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
-from confidentiality import access
+from confidentiality import access, extensions
 from confidentiality.audit import subject_keys
 
-# Apps may hide entries from some readers: ``hide(entries, user) -> entries``. Safeguarding hides
-# a concern about an adult from everyone it was not routed to, above all the adult named. A hook
-# hides with ``without`` below, never ``entries.exclude(...)`` on a JSON key (see there).
-HIDDEN_FROM_READER: list = []
+# Apps hide entries from some readers through ``extensions.audit_trail_filter``: safeguarding
+# hides a concern about an adult from everyone it was not routed to, above all the adult named.
+# A filter hides with ``without`` below, never ``entries.exclude(...)`` on a JSON key (see there).
 
 
 def without(entries, condition: Q):
@@ -120,7 +119,7 @@ def trail(request):
     access.require_second_factor(request.user)
     form = TrailFilter(request.GET or None)
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
-    for hide in HIDDEN_FROM_READER:
+    for hide in extensions.audit_trail_filters:
         entries = hide(entries, request.user)
     if form.is_valid():
         entries = form.apply(entries)

@@ -4,8 +4,26 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
-from confidentiality import access, roles, team
-from confidentiality.dashboard_panels import panels_for
+from confidentiality import access, extensions, roles, team
+
+
+def panels_for(request) -> list[dict]:
+    """Every registered panel this person sees. A panel that lists confidential objects goes
+    through ``access.visible``; without a confirmed second factor it is left out, and the
+    dashboard says once, at the top, how to confirm it."""
+    panels = []
+    for _, build in extensions.dashboard_panels:
+        try:
+            panel = build(request)
+        except access.SecondFactorRequired:
+            continue
+        if panel:
+            panel.setdefault("links", [])
+            panel.setdefault("items", [])
+            panel.setdefault("body", "")
+            panel.setdefault("empty_text", "")
+            panels.append(panel)
+    return panels
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from confidentiality import notifications
 from confidentiality.audit import subject_key
-from confidentiality.dashboard_panels import register
+from confidentiality.extensions import dashboard_panel
 from confidentiality.roles import Role
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def recent_grants(days: int = RECENT_DAYS):
     )
 
 
-@register(order=75)
+@dashboard_panel(order=75)
 def import_grants_panel(request):
     """For the DSL and the head teacher: the access imports gave recently, who ran them, when."""
     if not may_see_import_grants(request.user):

@@ -83,9 +83,9 @@ class NotificationQuerySet(models.QuerySet):
         from confidentiality import access
         from safeguarding.policy import ADULT_CASEWORK, CASEWORK
 
-        children = access.restrict(Concern.objects.about_children(), user, CASEWORK)
-        adults = access.restrict(
-            Concern.objects.about_adults().not_about(user), user, ADULT_CASEWORK
+        children = access.visible(user, Concern.objects.about_children(), CASEWORK)
+        adults = access.visible(
+            user, Concern.objects.about_adults().not_about(user), ADULT_CASEWORK
         )
         return self.filter(
             models.Q(concern__isnull=True)

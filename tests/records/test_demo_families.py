@@ -20,8 +20,8 @@ def test_seed_demo_gives_every_child_a_family_and_a_learning_record(db):
 
     users = get_user_model().objects
     parent, parent2 = users.get(username="parent"), users.get(username="parent2")
-    mine = access.restrict(Student.objects.all(), parent, "records.view_as_parent")
-    theirs = access.restrict(Student.objects.all(), parent2, "records.view_as_parent")
+    mine = access.visible(parent, Student.objects.all(), "records.view_as_parent")
+    theirs = access.visible(parent2, Student.objects.all(), "records.view_as_parent")
     assert mine.count() == 2 and theirs.count() == 2
     assert not set(mine) & set(theirs)
     assert mine.filter(teaching_groups__name="3 Oak").exists()
