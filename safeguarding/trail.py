@@ -85,7 +85,8 @@ def _safeguarding_entries() -> Q:
 
 
 def hide_safeguarding_from_trail(entries, user):
-    """The audit trail filter (``extensions.audit_trail_filter``): drop what this reader may not know of."""
+    """The audit trail's filter (``extensions.audit_trail_filter``): drop what this reader may
+    not know of."""
     from .models import Concern
 
     adults = Concern.objects.about_adults()

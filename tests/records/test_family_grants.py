@@ -1,7 +1,7 @@
-import pytest
-
 """P12, P13: the family link is what gives a parent their child — created and removed with the
 link, never more than the portal's permission, never another child."""
+
+import pytest
 
 from confidentiality import access
 from records.models import Grade, ParentLink, Student, StudentUserObjectPermission
