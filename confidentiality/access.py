@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django_otp import user_has_device
 from guardian.shortcuts import get_objects_for_user
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
@@ -92,6 +93,9 @@ def signed_in(user) -> bool:
 # --- the door: what a view needs before it runs at all ------------------------------------------
 
 BY_ROLE = "by role"  # the second factor of the roles that always need one (the default)
+# As BY_ROLE, and anyone else who has set one up must use it: pages that change how an account
+# signs in, where a stolen password alone must not be enough.
+IF_SET_UP = "by role, and anyone who has set one up"
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ class Door:
     """What a view declared it needs; read by the URL-walk test and by nothing else."""
 
     rule: Callable | None  # fn(user) -> bool; None for a public page
-    second_factor: bool | str  # True: everyone; BY_ROLE: the roles that need one; False: never
+    second_factor: bool | str  # True: everyone; BY_ROLE: the roles that need one; IF_SET_UP:
+    # those roles and anyone with a second factor set up; False: never
 
     @property
     def public(self) -> bool:
@@ -112,8 +117,9 @@ def requires(rule: Callable = signed_in, *, second_factor: bool | str = BY_ROLE)
     Anyone else gets a 404 (an anonymous visitor is sent to sign in), the same answer for
     every id in the URL, because the check runs before any object is looked up. Then the
     second factor: by default the safeguarding team and the head teacher must have confirmed
-    theirs (``second_factor=True``: everyone must; ``False``: nobody, for the pages that must
-    never wait on one, such as logging a concern, P3, and setting up the second factor itself).
+    theirs (``second_factor=True``: everyone must; ``IF_SET_UP``: also anyone who has set one
+    up; ``False``: nobody, for the pages that must never wait on one, such as logging a concern,
+    P3, and setting up the second factor itself).
     Objects inside are still opened with ``open_object`` or listed with ``visible``.
     """
 
@@ -126,7 +132,10 @@ def requires(rule: Callable = signed_in, *, second_factor: bool | str = BY_ROLE)
             if not _active(user) or not rule(user):
                 raise Http404
             if second_factor:
-                require_second_factor(user, always=second_factor is True)
+                always = second_factor is True or (
+                    second_factor == IF_SET_UP and user_has_device(user)
+                )
+                require_second_factor(user, always=always)
             return view(request, *args, **kwargs)
 
         guarded.door = Door(rule, second_factor)
@@ -282,10 +291,13 @@ def visible(who, queryset, perm):
 # --- who holds a permission ----------------------------------------------------------------------
 
 
-def holders_of(obj, perm):
+def holders_of(obj, perm, *, through_role: bool = True):
     """The active people who may do ``perm`` (``app.codename``) on ``obj``: through their role
     (a group's model permission), an object grant to them or to a group of theirs, or a running
-    emergency access. For telling people about an object, never for opening it."""
+    emergency access. For telling people about an object, never for opening it.
+
+    ``through_role=False``: only those given it on this very object (the teachers of a child,
+    not the whole safeguarding team that holds it on every child)."""
     obj = permission_holder(obj)
     app, codename = perm.split(".", 1)
     ct = ContentType.objects.get_for_model(obj)
@@ -300,7 +312,9 @@ def holders_of(obj, perm):
     group_granted = group_model.objects.filter(
         content_object=obj, permission__codename=codename
     ).values("group__user")
-    condition = by_role | Q(pk__in=granted) | Q(pk__in=group_granted)
+    condition = Q(pk__in=granted) | Q(pk__in=group_granted)
+    if through_role:
+        condition |= by_role
     if codename in _break_glass_codenames(type(obj)):
         running = BreakGlassAccess.objects.active().for_object(obj).values("user_id")
         condition |= Q(pk__in=running)

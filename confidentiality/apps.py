@@ -11,7 +11,8 @@ class ConfidentialityConfig(AppConfig):
     def ready(self):
         from auditlog.models import LogEntry
 
-        from . import navigation, panels, roles  # noqa: F401  (the menu and panels register)
+        # The menu and panels register; the start-up checks too.
+        from . import checks, navigation, panels, roles  # noqa: F401
         from .audit.chain import seal_entry
 
         User = self.get_model("User")

@@ -158,8 +158,8 @@ class AgreementRequiredMiddleware:
 
     Let through: the agreement page itself, signing in and out, the health check, static files
     and every URL name in ``settings.AGREEMENT_EXEMPT_URL_NAMES`` — above all logging a
-    safeguarding concern, because reporting must never be blocked (P3). A name listed there that
-    no app defines is simply never matched.
+    safeguarding concern, because reporting must never be blocked (P3). Every name listed there
+    must be one the site defines (a start-up check, ``confidentiality/checks.py``).
     """
 
     def __init__(self, get_response):

@@ -44,12 +44,14 @@ def governance(request):
 
 @dashboard_panel(order=70)
 def agreement_signatures(request):
-    """P11, P16, P25: the head teacher and the safeguarding team see who has yet to sign."""
+    """P11, P16, P25: the head teacher and the safeguarding team see who has yet to sign, with
+    their second factor confirmed, as on the signatures page (without it the panel is left out)."""
     from confidentiality.models.agreements import people_yet_to_sign
-    from confidentiality.views.agreement import may_manage_agreement
+    from confidentiality.roles import may_manage_agreement
 
     if not may_manage_agreement(request.user):
         return None
+    access.require_second_factor(request.user)
     waiting = list(people_yet_to_sign()[:20])
     return {
         "title": "Confidentiality agreement",

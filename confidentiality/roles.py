@@ -61,6 +61,17 @@ MUST_SIGN_AGREEMENT = frozenset(
 SECOND_FACTOR_REQUIRED = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER})
 
 
+def may_manage_agreement(user) -> bool:
+    """The head teacher and the safeguarding team publish the confidentiality agreement and see
+    who has yet to sign it (P11, P16, P25)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_role(*SAFEGUARDING_TEAM_OR_HEAD)
+    )
+
+
 def group_for(role: Role) -> Group:
     group, _ = Group.objects.get_or_create(name=Role(role).group_name)
     return group
@@ -98,18 +109,15 @@ def deputies():
 def safeguarding_team_contacts() -> tuple:
     """(the DSL or None, [deputies]) in one query, for the card on every staff page (P8)."""
     from django.contrib.auth import get_user_model
-    from django.db.models import F
+    from django.db.models import Exists, OuterRef
 
-    names = {Role.DSL.group_name: Role.DSL, Role.DEPUTY_DSL.group_name: Role.DEPUTY_DSL}
-    people = (
-        get_user_model()
-        .objects.filter(groups__name__in=names, is_active=True)
-        .annotate(team_role=F("groups__name"))
-        .order_by("last_name", "first_name")
+    people = get_user_model().objects
+    team = people.with_roles(*SAFEGUARDING_TEAM).annotate(
+        is_dsl=Exists(people.with_roles(Role.DSL).filter(pk=OuterRef("pk")))
     )
     dsl, deputies = None, []
-    for person in people:
-        if names[person.team_role] == Role.DSL:
+    for person in team:
+        if person.is_dsl:
             dsl = person
         else:
             deputies.append(person)

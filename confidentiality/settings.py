@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "confidentiality",
     "records",
     "safeguarding",
+    # Last: the demo school (``seed_demo``) is composed from every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +81,8 @@ MIDDLEWARE = [
 ]
 
 # Pages people who must sign the confidentiality agreement may use before signing it. Logging a
-# safeguarding concern is here because reporting is never blocked (P3); a name no app defines is
-# never matched, so the list may name pages before they exist.
+# safeguarding concern is here because reporting is never blocked (P3). Every name must be one the
+# site defines: a misspelt one fails the start-up check (confidentiality/checks.py).
 AGREEMENT_EXEMPT_URL_NAMES = frozenset(
     {
         "agreement",

@@ -109,13 +109,7 @@ def may_manage_team(user) -> bool:
 
 def school_staff():
     """Active members of staff: only they may join the safeguarding team."""
-    names = [role.group_name for role in SCHOOL_STAFF]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=names)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return get_user_model().objects.with_roles(*SCHOOL_STAFF)
 
 
 # --- who may be appointed by whom -------------------------------------------------------------
@@ -243,15 +237,13 @@ def dsl_candidates(actor=None):
     """Who the DSL role can be handed to: any active member of staff but the current DSL, whom
     ``actor`` may appoint (never themselves: nobody appoints themselves to read every
     concern)."""
-    people = school_staff().exclude(groups__name=Role.DSL.group_name)
-    return appointable_by(people, actor)
+    return appointable_by(school_staff().without_roles(Role.DSL), actor)
 
 
 def deputy_candidates(actor=None):
     """Who can become a deputy: active staff who are neither the DSL nor a deputy already, whom
     ``actor`` may appoint."""
-    team = [role.group_name for role in roles.SAFEGUARDING_TEAM]
-    return appointable_by(school_staff().exclude(groups__name__in=team), actor)
+    return appointable_by(school_staff().without_roles(*roles.SAFEGUARDING_TEAM), actor)
 
 
 def _full_name(user) -> str:
@@ -388,14 +380,10 @@ def chair_candidates(actor=None):
     """Active governors who are not on the school's staff (the chair is independent of those
     whose conduct the chair may judge), other than the current chair, whom ``actor`` may appoint
     (``may_be_appointed_by``)."""
-    staff = [role.group_name for role in SCHOOL_STAFF]
     people = (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.GOVERNOR.group_name)
-        .exclude(groups__name__in=staff)
-        .exclude(groups__name=Role.CHAIR_OF_GOVERNORS.group_name)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
+        .objects.with_roles(Role.GOVERNOR)
+        .without_roles(*SCHOOL_STAFF, Role.CHAIR_OF_GOVERNORS)
     )
     return appointable_by(people, actor)
 
@@ -407,23 +395,22 @@ def clerk_candidates(actor=None):
     accounts, whom ``actor`` may appoint (``may_be_appointed_by``)."""
     from django.db.models import Q
 
-    everyday = [role.group_name for role in SCHOOL_STAFF | {Role.GOVERNOR}]
-    barred = [r.group_name for r in (Role.CLERK, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS)]
-    people = (
-        get_user_model()
-        .objects.filter(is_active=True, is_superuser=False)
-        .filter(Q(groups__name__in=everyday) | Q(groups=None))
-        .exclude(groups__name__in=barred)
-        .distinct()
+    people = get_user_model().objects
+    in_everyday_role = people.with_roles(*SCHOOL_STAFF, Role.GOVERNOR).values("pk")
+    with_no_role = people.without_any_role().values("pk")
+    candidates = (
+        people.filter(is_active=True, is_superuser=False)
+        .filter(Q(pk__in=in_everyday_role) | Q(pk__in=with_no_role))
+        .without_roles(Role.CLERK, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS)
         .order_by("last_name", "first_name", "username")
     )
-    return appointable_by(people, actor)
+    return appointable_by(candidates, actor)
 
 
 def head_candidates(actor=None):
     """Active members of staff other than the current head teacher, whom ``actor`` may appoint
     (``may_be_appointed_by``)."""
-    return appointable_by(school_staff().exclude(groups__name=Role.HEAD_TEACHER.group_name), actor)
+    return appointable_by(school_staff().without_roles(Role.HEAD_TEACHER), actor)
 
 
 HANDOVER_HOW = {

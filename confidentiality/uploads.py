@@ -1,10 +1,14 @@
-"""Checking uploaded files before anything of them is kept.
+"""Checking uploaded files before anything of them is kept, and handing a kept file back.
 
 A file is recognised by its first bytes (what it is), never by its name or the type the browser
 claims, so a renamed script or an HTML page cannot be stored and later served as a "photo".
 """
 
+import io
+
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 
 # First bytes -> (content type, the extension a download gets, what people call it)
 SIGNATURES = {
@@ -56,3 +60,15 @@ def check_upload(
         message = f"{name} is not {what or 'a ' + describe(allowed)}."
         raise ValidationError(f"{message} {hint}".strip())
     return content_type
+
+
+def download(data: bytes, *, content_type: str, filename: str) -> FileResponse:
+    """A confidential file for the browser to save, never to show or keep: sent as an attachment
+    under ``filename`` (quoted, or encoded when it is not plain ASCII), never sniffed as another
+    type, never cached. The view has opened (and audited) what it belongs to first."""
+    response = FileResponse(
+        io.BytesIO(bytes(data)), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response

@@ -1,7 +1,12 @@
+"""The site's addresses. Every view is declared through the access policy's door
+(``access.requires`` or ``access.public``, see ``confidentiality/access.py``); the admin is
+Django's own, behind its second factor (``OTPAdminSite``)."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from confidentiality import access
 from confidentiality.views import (
     accounts,
     agreement,
@@ -30,8 +35,8 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
-    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/login/", access.public(accounts.SignInView.as_view()), name="login"),
+    path("accounts/logout/", access.public(accounts.SignOutView.as_view()), name="logout"),
     path("accounts/two-factor/", include(two_factor_urls)),
     path("accounts/email/", accounts.change_email, name="change_email"),
     path(
@@ -42,22 +47,22 @@ urlpatterns = [
     # Forgotten passwords (and the first password of an imported account)
     path(
         "accounts/password-reset/",
-        accounts.PasswordResetView.as_view(),
+        access.public(accounts.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(
         "accounts/password-reset/sent/",
-        accounts.PasswordResetDoneView.as_view(),
+        access.public(accounts.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "accounts/password-reset/<uidb64>/<token>/",
-        accounts.PasswordResetConfirmView.as_view(),
+        access.public(accounts.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "accounts/password-reset/done/",
-        accounts.PasswordResetCompleteView.as_view(),
+        access.public(accounts.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path("agreement/", agreement.sign, name="agreement"),

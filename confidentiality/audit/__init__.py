@@ -3,7 +3,13 @@
 django-auditlog records changes of every model registered with ``register_confidential``; its
 encrypted fields are masked whole (auditlog's own mask leaves half the string readable).
 ``record_access`` writes the ACCESS entry for a view, download, print or export, at most once per
-request and object. The access policy's view mixin calls it, so a view cannot forget.
+request and object. The access policy's door (``access.open_object``) calls it, so a view cannot
+forget.
+
+An access entry may carry an ``area`` (e.g. ``"safeguarding"``): what kind of work the look was
+part of, when the object alone does not say it (a child opened for their chronology, a look at a
+list of concerns). Apps hide entries by it (``extensions.audit_trail_filter``), never by the
+address the look came from.
 """
 
 from auditlog.models import LogEntry
@@ -72,14 +78,29 @@ def _client_address(request) -> str | None:
     return client_address(request)
 
 
+def mark_area(request, area: str) -> None:
+    """Every access entry this request writes from now on is part of ``area``'s work: for a look
+    the core writes on an app's behalf (``access.open_object``) at an object that is not the
+    app's own, such as the child whose safeguarding chronology is opened."""
+    request.__dict__["_audit_area"] = area
+
+
 def record_access(
-    request, obj, how: str = "view", reason: str = "", blind: bool = False, extra=None
+    request,
+    obj,
+    how: str = "view",
+    reason: str = "",
+    blind: bool = False,
+    extra=None,
+    area: str = "",
 ) -> LogEntry | None:
     """Write one ACCESS entry for ``obj`` in this request (P5, P10): who, when, from where, how.
 
     ``blind``: the look itself is confidential (the safeguarding team opening a child's
     chronology says the child has a safeguarding file), so the entry names ``obj`` only by its
     blind reference: in the object's key, its label, the subject and the address.
+    ``area``: the kind of work the look is part of (or the one ``mark_area`` set for this
+    request), kept in the entry as ``area``.
     """
     done = request.__dict__.setdefault("_audited_access", set())
     key = (ContentType.objects.get_for_model(obj).pk, str(obj.pk), how)
@@ -99,6 +120,9 @@ def record_access(
         }
     if reason:
         data["reason"] = reason
+    area = area or request.__dict__.get("_audit_area", "")
+    if area:
+        data["area"] = area
     data.update(extra or {})  # ids only (e.g. the emergency-access grant), never content
     return LogEntry.objects.log_create(
         obj,
@@ -113,11 +137,16 @@ def record_access(
     )
 
 
-def record_list_look(request, how: str, query: str = "") -> LogEntry | None:
+def record_list_look(request, how: str, query: str = "", area: str = "") -> LogEntry | None:
     """One ACCESS entry for a look at a list page (P5, P10): a list has no single object, so the
     entry's subject is the person looking, ``how`` says which list and the address is kept; a
     search keeps what was searched for. The one helper every list page calls (records and
-    safeguarding alike), so a look at a list of children or concerns is never left out."""
+    safeguarding alike), so a look at a list of children or concerns is never left out.
+    ``area`` as for ``record_access``."""
     return record_access(
-        request, request.user, how=how, reason=f"searched for “{query}”" if query else ""
+        request,
+        request.user,
+        how=how,
+        reason=f"searched for “{query}”" if query else "",
+        area=area,
     )

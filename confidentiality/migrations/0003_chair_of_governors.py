@@ -1,5 +1,7 @@
 """The chair of governors becomes an appointed role (a group) instead of a job title that any
-import could write; a governor whose job title already says "chair" keeps the appointment.
+import could write; the one governor whose job title is exactly "Chair of governors" (or "Chair")
+keeps the appointment. Anything else (a vice-chair, two such titles, none) appoints nobody: the
+clerk appoints the chair on the Appointments page.
 An email address belongs to one account (case-insensitively), so a reset reaches one person."""
 
 import django.db.models.functions.text
@@ -9,18 +11,32 @@ from django.db.models.functions import Lower
 
 CHAIR = "Chair of governors"
 GOVERNOR = "Governor"
+# Job titles that say a governor chairs the governing body, compared without case or spacing.
+CHAIR_TITLES = frozenset({"chair of governors", "chair"})
+
+
+def chair_by_job_title(governors):
+    """The one governor of ``governors`` whose job title is a chair's (``CHAIR_TITLES``), or
+    None. A title that merely contains "chair" ("Vice-chair", "Chair of the finance committee")
+    is not the chair's, and two governors with the title leave the choice to the clerk."""
+    chairs = [
+        governor
+        for governor in governors
+        if " ".join((governor.job_title or "").split()).casefold() in CHAIR_TITLES
+    ]
+    return chairs[0] if len(chairs) == 1 else None
 
 
 def appoint_existing_chair(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     User = apps.get_model("confidentiality", "User")
     chair, _ = Group.objects.get_or_create(name=CHAIR)
-    existing = (
-        User.objects.filter(groups__name=GOVERNOR, is_active=True, job_title__icontains="chair")
-        .order_by("pk")
-        .first()
+    if chair.user_set.exists():
+        return
+    existing = chair_by_job_title(
+        User.objects.filter(groups__name=GOVERNOR, is_active=True).distinct().order_by("pk")
     )
-    if existing is not None and not chair.user_set.exists():
+    if existing is not None:
         existing.groups.add(chair)
 
 

@@ -173,13 +173,7 @@ def people_yet_to_sign():
 
     from confidentiality.roles import MUST_SIGN_AGREEMENT
 
-    must_sign = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name__in=[r.group_name for r in MUST_SIGN_AGREEMENT]
-        )
-        .distinct()
-    )
+    must_sign = get_user_model().objects.with_roles(*MUST_SIGN_AGREEMENT)
     current = ConfidentialityAgreement.objects.current()
     if current is None:
         return must_sign

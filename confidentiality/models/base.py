@@ -18,6 +18,11 @@ class ConfidentialModel(models.Model):
     # as "cannot be opened" and is logged) instead of silently replacing the current one.
     seal_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
+    # A model that is part of another's record (a grade is part of a student's record) names the
+    # relation here, e.g. ``"student"``: it is opened exactly when that object may be
+    # (``access.permission_holder``) and its audit entries are about what that object is about.
+    permissions_from: str | None = None
+
     class Meta:
         abstract = True
 
@@ -51,7 +56,11 @@ class ConfidentialModel(models.Model):
 
     def audit_subject(self):
         """The person this object is about (a student, a member of staff), for "who has seen
-        this". Sections override it to point at their student."""
+        this": for a part of another's record (``permissions_from``), what that one is about;
+        otherwise the object itself. A model about someone by another relation overrides it."""
+        if self.permissions_from:
+            holder = getattr(self, self.permissions_from)
+            return holder.audit_subject() if hasattr(holder, "audit_subject") else holder
         return self
 
     def get_additional_data(self):

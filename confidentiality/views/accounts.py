@@ -3,20 +3,12 @@
 
 import hashlib
 import logging
-import time
-import unicodedata
-from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -25,11 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
 from confidentiality import access, account_alerts, notifications
-from confidentiality.identity import (
-    is_mixed_script_lookalike,
-    lookalike_of,
-    same_mailbox,
-    skeleton,
+from confidentiality.attempts import count_in_window
+from confidentiality.forms.accounts import (
+    ADDRESS_REFUSED,
+    EMAIL_CHANGE_WINDOW_SECONDS,
+    ChangeEmailForm,
+    SetFirstOrNewPasswordForm,
+    address_refusal,
+    folded,
 )
 
 log = logging.getLogger(__name__)
@@ -53,6 +48,7 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+@access.public
 def csrf_failure(request, reason=""):
     """``CSRF_FAILURE_VIEW``: our own page in plain words, never Django's (which names the
     mechanism and, with DEBUG, the settings). ``reason`` is not shown."""
@@ -72,28 +68,6 @@ def safe_next(request, default: str) -> str:
 # Django's own reset views: the answer is the same whether or not an account has that email (so
 # the page reveals nothing), and the link in the email works once and expires
 # (PASSWORD_RESET_TIMEOUT). The email carries the link and nothing else.
-
-
-class SetFirstOrNewPasswordForm(auth_forms.PasswordResetForm):
-    """Django's reset form also reaches accounts with no password yet: the MIS import creates
-    staff and parent accounts without one (it never invents a password), and this is how those
-    people choose their first. The link still goes only to the account's own email."""
-
-    def get_users(self, email):
-        email_field = get_user_model().get_email_field_name()
-        wanted = _folded(email)
-        return (
-            user
-            for user in get_user_model()._default_manager.filter(
-                **{f"{email_field}__iexact": email, "is_active": True}
-            )
-            # As Django does: __iexact alone would match some different Unicode addresses.
-            if _folded(getattr(user, email_field) or "") == wanted
-        )
-
-
-def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -142,43 +116,15 @@ def _reset_throttled(request, email: str) -> bool:
     from confidentiality.middleware import client_address
 
     per_email, per_client, window = _reset_limits()
-    digest = hashlib.sha256(_folded(email).encode()).hexdigest()  # no address in the cache
+    digest = hashlib.sha256(folded(email).encode()).hexdigest()  # no address in the cache
     counters = (
         (f"password-reset:email:{digest}", per_email),
         (f"password-reset:client:{client_address(request) or '-'}", per_client),
     )
     throttled = False
     for key, limit in counters:
-        throttled = _count(key, window) > limit or throttled
+        throttled = count_in_window(key, window) > limit or throttled
     return throttled
-
-
-def _count(key: str, window: int) -> int:
-    """Count one request against ``key``; return the count in the window begun by the first.
-
-    The file cache is neither atomic nor kind to timeouts: two requests can race between ``add``
-    and ``incr``, and its ``incr`` writes the value back with the default timeout (five
-    minutes), which would shorten the window. So the window's end is kept beside the count and
-    put back after each increment, and a request that loses a race is still counted, never
-    reset to one over a higher count."""
-    now = time.time()
-    ends_key = f"{key}:ends"
-    if cache.add(key, 1, window):
-        cache.set(ends_key, now + window, window)
-        return 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # gone between add and incr (expired, culled): a new window
-        if cache.add(key, 1, window):
-            cache.set(ends_key, now + window, window)
-            return 1
-        try:
-            count = cache.incr(key)  # another request began it meanwhile
-        except ValueError:
-            return 1
-    ends = cache.get(ends_key) or now + window
-    cache.touch(key, max(1, int(ends - now)))
-    return count
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -212,104 +158,16 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # a later contacts import would then match). The address they had is told, so a session left
 # open cannot move the account quietly.
 
-# Wrong passwords on this page per account in a window, before even the right one is refused.
-EMAIL_CHANGE_PASSWORD_LIMIT = 5
-EMAIL_CHANGE_WINDOW_SECONDS = 60 * 60
 # Confirmation links per account in the same window: enough for a typo, too few to flood a mailbox.
 EMAIL_CHANGE_LINK_LIMIT = 5
 # How long a confirmation link works.
 EMAIL_CHANGE_LINK_MAX_AGE = 24 * 60 * 60
 EMAIL_CHANGE_SALT = "confidentiality.accounts.change-email"
-ADDRESS_REFUSED = (
-    "This address cannot be used: it belongs to another account, or looks like another "
-    "account's or the school's own address, so it could pass for someone else. Use your own "
-    "address."
-)
-SCHOOL_DOMAIN_REFUSED = (
-    "Only school staff may use an address at the school's own email domain. Use your own address."
-)
 LINK_DEAD = (
     "This link does not work any more. It may be more than 24 hours old, your sign-in address "
     "may have changed since it was sent, or it was sent for another account. Ask for a new link "
     "on the Change my email address page."
 )
-
-
-def _school_addresses() -> list[str]:
-    # "School <office@...>" names the address in angle brackets
-    return [
-        parseaddr(getattr(settings, name, "") or "")[1]
-        for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
-    ]
-
-
-def _at_school_domain(email: str) -> bool:
-    """At the school's own domain (the one ``DEFAULT_FROM_EMAIL`` is sent from), one of its
-    subdomains, or a domain that looks like it."""
-    school = parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].rpartition("@")[2]
-    if not school:
-        return False
-    domain = email.rpartition("@")[2]
-    school, domain = skeleton(school), skeleton(domain)
-    return domain == school or domain.endswith("." + school)
-
-
-def address_refusal(user, email: str) -> str | None:
-    """Why ``user`` may not take ``email`` as their sign-in address, or None. Asked when the
-    link is requested and again when it is followed (the world may have changed in between)."""
-    if _folded(email) == _folded(user.email or ""):
-        return "That is already your sign-in address."
-    taken = get_user_model().objects.exclude(pk=user.pk).filter(email__iexact=email).exists()
-    if (
-        taken
-        or any(same_mailbox(email, address) for address in _school_addresses())
-        or is_mixed_script_lookalike(email)
-        or lookalike_of(email=email, exclude_pk=user.pk) is not None
-    ):
-        return ADDRESS_REFUSED
-    # A parent, governor or volunteer with a school-domain address would pass for staff, and
-    # would squat an address a later staff import needs.
-    # (The IT technician, ``is_staff`` in the admin, works for the school too.)
-    if not (user.is_school_staff or user.is_staff) and _at_school_domain(email):
-        return SCHOOL_DOMAIN_REFUSED
-    return None
-
-
-class ChangeEmailForm(forms.Form):
-    current_password = forms.CharField(
-        label="Your current password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    email = forms.EmailField(
-        label="New email address",
-        max_length=254,
-        help_text="The address you will sign in with and get password reset emails at.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_current_password(self):
-        password = self.cleaned_data["current_password"]
-        key = f"change-email:wrong-password:{self.user.pk}"
-        if (cache.get(key) or 0) >= EMAIL_CHANGE_PASSWORD_LIMIT:
-            raise forms.ValidationError(
-                "Too many wrong passwords. Wait an hour and try again, or ask the IT technician."
-            )
-        if not self.user.check_password(password):
-            _count(key, EMAIL_CHANGE_WINDOW_SECONDS)
-            raise forms.ValidationError("That is not your current password.")
-        return password
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        refusal = address_refusal(self.user, email)
-        if refusal:
-            raise forms.ValidationError(refusal)
-        return email
 
 
 def email_change_token(user, new_email: str) -> str:
@@ -340,30 +198,22 @@ def _confirmation_link(token: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _second_factor_first(request):
-    """For someone with an app, a redirect to confirm it first (a stolen password alone does not
-    move the account), else None."""
-    user = request.user
-    access.require_second_factor(user)
-    if user_has_device(user) and not user.is_verified():
-        return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.path})}")
-    return None
+# Both pages: anyone signed in, with their confirmed second factor if they have set one up (or
+# their role needs one): a stolen password alone does not move the account.
+changes_the_sign_in = access.requires(second_factor=access.IF_SET_UP)
 
 
-@login_required
+@changes_the_sign_in
 def change_email(request):
     """Any signed-in person asks to change their own sign-in address, with their password (and
     their confirmed second factor if they have an app). A link is sent to the new address
     (content-free); nothing changes until it is followed (``confirm_email_change``)."""
     user = request.user
-    first = _second_factor_first(request)
-    if first is not None:
-        return first
     form = ChangeEmailForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         key = f"change-email:links:{user.pk}"
-        if _count(key, EMAIL_CHANGE_WINDOW_SECONDS) > EMAIL_CHANGE_LINK_LIMIT:
+        if count_in_window(key, EMAIL_CHANGE_WINDOW_SECONDS) > EMAIL_CHANGE_LINK_LIMIT:
             form.add_error(
                 "email", "We have sent several links already. Wait an hour and try again."
             )
@@ -392,7 +242,7 @@ def change_email(request):
     return render(request, "accounts/change_email.html", {"form": form}, status=status)
 
 
-@login_required
+@changes_the_sign_in
 def confirm_email_change(request, token):
     """The link from the new address: shown on GET (a mail scanner following it changes
     nothing), applied on POST, only for the account it was sent for and only while that account
@@ -400,9 +250,6 @@ def confirm_email_change(request, token):
     only); the old address is told; the DSL and the head teacher too if the account holds an
     appointed role."""
     user = request.user
-    first = _second_factor_first(request)
-    if first is not None:
-        return first
     new_email = _address_from_token(user, token)
     if new_email is None:
         return render(

@@ -1,17 +1,13 @@
 """ "Who has seen this": the audit trail for the DSL, deputies and the head teacher."""
 
 from auditlog.models import LogEntry
-from django import forms
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import render
 
 from confidentiality import access, extensions
-from confidentiality.audit import subject_keys
+from confidentiality.forms.audit_trail import TrailFilter
 
 # Apps hide entries from some readers through ``extensions.audit_trail_filter``: safeguarding
 # hides a concern about an adult from everyone it was not routed to, above all the adult named.
@@ -32,34 +28,6 @@ ACTIONS = {
     LogEntry.Action.DELETE: "deleted",
     LogEntry.Action.ACCESS: "viewed",
 }
-
-
-class TrailFilter(forms.Form):
-    subject = forms.CharField(required=False, widget=forms.HiddenInput)
-    person = forms.ModelChoiceField(
-        queryset=get_user_model().objects.filter(is_active=True),
-        required=False,
-        empty_label="Anyone",
-    )
-    since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def apply(self, entries):
-        data = self.cleaned_data
-        if data.get("subject"):
-            # Safeguarding entries name their subject blind: look up both forms.
-            entries = entries.filter(additional_data__subject__in=subject_keys(data["subject"]))
-        if data.get("person"):
-            entries = entries.filter(actor=data["person"])
-        if data.get("since"):
-            entries = entries.filter(timestamp__date__gte=data["since"])
-        if data.get("until"):
-            entries = entries.filter(timestamp__date__lte=data["until"])
-        return entries
 
 
 def _emergency_reasons(entries) -> dict:
@@ -112,11 +80,9 @@ def _names_behind_references(entries) -> dict:
     return names
 
 
-@login_required
+# The DSL, the deputies and the head teacher, with their second factor; 404 for anyone else.
+@access.requires(access.may_read_audit_trail)
 def trail(request):
-    if not access.may_read_audit_trail(request.user):
-        raise Http404
-    access.require_second_factor(request.user)
     form = TrailFilter(request.GET or None)
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
     for hide in extensions.audit_trail_filters:

@@ -1,9 +1,15 @@
+"""The health check for the load balancer: public, and says nothing but whether the database
+answers."""
+
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from confidentiality import access
 
+
+@access.public
 @never_cache
 @require_GET
 def healthz(request):

@@ -5,70 +5,20 @@ chair of governors, the chair or the DSL appoints the clerk (never the head teac
 and the chair appoints the head teacher. Everyone else gets 404: the pages do not exist for
 them."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access, roles, team
+from confidentiality.forms.team import (
+    AddDeputyForm,
+    AppointChairForm,
+    AppointClerkForm,
+    AppointDSLForm,
+    AppointHeadForm,
+)
 from confidentiality.roles import Role
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    """The people the person appointing may choose (``team.may_be_appointed_by``); anyone else
-    posted is refused with the reason in plain words."""
-
-    default_error_messages = {
-        "invalid_choice": "Choose someone from the list. Nobody appoints an account they "
-        "created or whose email address or roles they changed (by an import or in the admin), "
-        "or an account nobody has signed in with yet, so those people are not listed."
-    }
-
-    def label_from_instance(self, user):
-        name = user.get_full_name() or user.username
-        return f"{name} – {user.job_title}" if user.job_title else name
-
-
-class AppointDSLForm(forms.Form):
-    person = StaffChoiceField(
-        queryset=team.dsl_candidates(),
-        label="New DSL",
-        empty_label="Choose a member of staff",
-        help_text=(
-            "Only active members of staff who have signed in before can be appointed, and "
-            "never an account you created or changed."
-        ),
-    )
-    keep_previous_as_deputy = forms.BooleanField(
-        required=False, label="Keep the current DSL on the team as a deputy DSL"
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.dsl_candidates(actor)
-        if roles.current_dsl() is None:
-            del self.fields["keep_previous_as_deputy"]  # nobody to keep
-
-
-class AddDeputyForm(forms.Form):
-    person = StaffChoiceField(
-        queryset=team.deputy_candidates(),
-        label="New deputy DSL",
-        empty_label="Choose a member of staff",
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.deputy_candidates(actor)
-
-
-def _manager(request):
-    """The head teacher or the DSL, verified (P8); 404 for anyone else, before any 2FA prompt."""
-    if not team.may_manage_team(request.user):
-        raise Http404
-    access.require_second_factor(request.user)
 
 
 def _refused(request) -> bool:
@@ -93,17 +43,20 @@ def _render(request, appoint_form=None, deputy_form=None, status=200):
     )
 
 
-@login_required
+# The team pages: the head teacher or the DSL (P8), with their confirmed second factor; 404 for
+# anyone else, before any prompt for one.
+manages_the_team = access.requires(team.may_manage_team)
+
+
+@manages_the_team
 def team_page(request):
-    _manager(request)
     return _render(request)
 
 
-@login_required
+@manages_the_team
 @require_POST
 def appoint_dsl(request):
     """Two steps: the chosen person is shown for confirmation; only "confirm" hands over."""
-    _manager(request)
     if _refused(request):
         return redirect("team")
     form = AppointDSLForm(request.POST, actor=request.user)
@@ -133,10 +86,9 @@ def appoint_dsl(request):
     return redirect("team")
 
 
-@login_required
+@manages_the_team
 @require_POST
 def add_deputy(request):
-    _manager(request)
     if _refused(request):
         return redirect("team")
     form = AddDeputyForm(request.POST, actor=request.user)
@@ -151,10 +103,9 @@ def add_deputy(request):
     return redirect("team")
 
 
-@login_required
+@manages_the_team
 @require_POST
 def remove_deputy(request, pk):
-    _manager(request)
     if _refused(request):
         return redirect("team")
     person = get_object_or_404(roles.deputies(), pk=pk)
@@ -164,55 +115,6 @@ def remove_deputy(request, pk):
 
 
 # --- appointments: the chair of governors and the head teacher -------------------------------
-
-
-class AppointChairForm(forms.Form):
-    person = StaffChoiceField(
-        queryset=team.chair_candidates(),
-        label="New chair of governors",
-        empty_label="Choose a governor",
-        help_text=(
-            "Only active governors who are not members of staff and have signed in before can "
-            "be appointed, and never an account you created or changed."
-        ),
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.chair_candidates(actor)
-
-
-class AppointClerkForm(forms.Form):
-    person = StaffChoiceField(
-        queryset=team.clerk_candidates(),
-        label="New clerk to the governors",
-        empty_label="Choose a person",
-        help_text=(
-            "Members of staff (not the head teacher), governors (not the chair), or an account "
-            "with no role yet, made by the IT technician for a clerk from outside the school, "
-            "once they have signed in. Never an account you created or changed."
-        ),
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.clerk_candidates(actor)
-
-
-class AppointHeadForm(forms.Form):
-    person = StaffChoiceField(
-        queryset=team.head_candidates(),
-        label="New head teacher",
-        empty_label="Choose a member of staff",
-        help_text=(
-            "Only active members of staff who have signed in before can be appointed, and "
-            "never an account you created or changed."
-        ),
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.head_candidates(actor)
 
 
 APPOINTMENTS = {
@@ -235,16 +137,6 @@ WHAT_IT_MEANS = {
 }
 
 
-def _appointer(request, role=None):
-    """The DSL or the clerk (the chair), the chair or the DSL (the clerk), the chair (the head
-    teacher); 404 for anyone else, before any prompt. Always with a verified second factor:
-    these roles open allegations, or choose who does."""
-    allowed = APPOINTMENTS[role][0] if role else team.may_use_appointments
-    if not allowed(request.user):
-        raise Http404
-    access.require_second_factor(request.user, always=True)
-
-
 def _render_appointments(request, forms_given=None, status=200):
     forms_given = forms_given or {}
     sections = []
@@ -265,23 +157,29 @@ def _render_appointments(request, forms_given=None, status=200):
     return render(request, "team/appointments.html", {"sections": sections}, status=status)
 
 
-@login_required
+# The appointments pages: whoever may make at least one appointment (the DSL or the clerk: the
+# chair; the chair or the DSL: the clerk; the chair: the head teacher); 404 for anyone else,
+# before any prompt. Always with a confirmed second factor, whatever the role: these people
+# appoint those who open allegations.
+makes_appointments = access.requires(team.may_use_appointments, second_factor=True)
+
+
+@makes_appointments
 def appointments_page(request):
-    _appointer(request)
     return _render_appointments(request)
 
 
-@login_required
+@makes_appointments
 @require_POST
 def appoint(request, role):
-    """Two steps, as for the DSL: the chosen person is shown; only "confirm" hands over."""
+    """Two steps, as for the DSL: the chosen person is shown; only "confirm" hands over. The
+    role in the address is one this person appoints, or there is no such page (404)."""
     try:
         role = Role(role)
     except ValueError:
         raise Http404 from None
-    if role not in APPOINTMENTS:
+    if role not in APPOINTMENTS or not APPOINTMENTS[role][0](request.user):
         raise Http404
-    _appointer(request, role)
     if _refused(request):
         return redirect("team_appointments")
     form = APPOINTMENTS[role][1](request.POST, actor=request.user)

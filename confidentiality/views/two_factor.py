@@ -1,13 +1,15 @@
-"""Two-factor sign-in with django-otp: an authenticator app (TOTP) and one-use recovery codes."""
+"""Two-factor sign-in with django-otp: an authenticator app (TOTP) and one-use recovery codes.
+
+Every page here is for anyone signed in and never waits on a second factor itself
+(``second_factor=False``): these are the pages that set it up and confirm it. Replacing an app
+or issuing new recovery codes asks for the current one inside the page."""
 
 from base64 import b32encode
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,23 +20,14 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from confidentiality import account_alerts
+from confidentiality import access, account_alerts
+from confidentiality.forms.two_factor import TokenForm
 
 from .accounts import safe_next
 
 RECOVERY_CODE_COUNT = 10
 
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label="Code",
-        max_length=16,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
-    )
-
-    def clean_token(self):
-        return self.cleaned_data["token"].replace(" ", "").strip()
+second_factor_pages = access.requires(second_factor=False)
 
 
 def _with_next(url_name: str, target: str) -> str:
@@ -66,7 +59,7 @@ def _second_factor_done(request, device) -> None:
     request.session.cycle_key()
 
 
-@login_required
+@second_factor_pages
 def manage(request):
     confirmed = [d for d in devices_for_user(request.user) if isinstance(d, TOTPDevice)]
     recovery = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
@@ -81,7 +74,7 @@ def manage(request):
     )
 
 
-@login_required
+@second_factor_pages
 def setup(request):
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
@@ -117,7 +110,7 @@ def setup(request):
     )
 
 
-@login_required
+@second_factor_pages
 def verify(request):
     target = safe_next(request, "/")
     if request.user.is_verified():
@@ -137,7 +130,7 @@ def verify(request):
     return render(request, "two_factor/verify.html", {"form": form, "next": target})
 
 
-@login_required
+@second_factor_pages
 @require_POST
 def new_recovery_codes(request):
     if not request.user.is_verified():

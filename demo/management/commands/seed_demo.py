@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from confidentiality.demo import PEOPLE, seed
+from confidentiality.demo import PEOPLE
+from demo.school import seed
 
 # A published demo password for a throwaway demo school, never for real accounts.
 DEFAULT_PASSWORD = "demo-school-2026"  # noqa: S105

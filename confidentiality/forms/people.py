@@ -1,4 +1,4 @@
-"""Form pieces every app uses."""
+"""The one way a form offers a choice of people (a member of staff, a governor)."""
 
 from django import forms
 

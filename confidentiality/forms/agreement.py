@@ -1,0 +1,35 @@
+"""Accepting the confidentiality agreement, and publishing a new version of it."""
+
+from django import forms
+
+from confidentiality.models import ConfidentialityAgreement
+
+
+class AcceptForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.BooleanField(
+        label="I have read this agreement and I accept it",
+        error_messages={"required": "Tick the box to accept the agreement, or sign out."},
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_version(self):
+        version = self.cleaned_data["version"]
+        if self.current is None or version != self.current.version:
+            raise forms.ValidationError(
+                "The agreement has just been updated. Please read the new version below."
+            )
+        return version
+
+
+class PublishForm(forms.ModelForm):
+    class Meta:
+        model = ConfidentialityAgreement
+        fields = ["text", "effective_from"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 20}),
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -1,0 +1,103 @@
+"""Choosing who is appointed: the DSL and the deputies (the "Safeguarding team" page), the
+chair of governors, the clerk and the head teacher (the "Appointments" page). Who may be chosen
+is ``confidentiality.team``'s to say; each form lists only those people for the person
+appointing."""
+
+from django import forms
+
+from confidentiality import roles, team
+
+from .people import PersonChoiceField
+
+
+class AppointeeChoiceField(PersonChoiceField):
+    """The people the person appointing may choose (``team.may_be_appointed_by``); anyone else
+    posted is refused with the reason in plain words."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose someone from the list. Nobody appoints an account they "
+        "created or whose email address or roles they changed (by an import or in the admin), "
+        "or an account nobody has signed in with yet, so those people are not listed."
+    }
+
+
+class AppointDSLForm(forms.Form):
+    person = AppointeeChoiceField(
+        queryset=team.dsl_candidates(),
+        label="New DSL",
+        empty_label="Choose a member of staff",
+        help_text=(
+            "Only active members of staff who have signed in before can be appointed, and "
+            "never an account you created or changed."
+        ),
+    )
+    keep_previous_as_deputy = forms.BooleanField(
+        required=False, label="Keep the current DSL on the team as a deputy DSL"
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.dsl_candidates(actor)
+        if roles.current_dsl() is None:
+            del self.fields["keep_previous_as_deputy"]  # nobody to keep
+
+
+class AddDeputyForm(forms.Form):
+    person = AppointeeChoiceField(
+        queryset=team.deputy_candidates(),
+        label="New deputy DSL",
+        empty_label="Choose a member of staff",
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.deputy_candidates(actor)
+
+
+class AppointChairForm(forms.Form):
+    person = AppointeeChoiceField(
+        queryset=team.chair_candidates(),
+        label="New chair of governors",
+        empty_label="Choose a governor",
+        help_text=(
+            "Only active governors who are not members of staff and have signed in before can "
+            "be appointed, and never an account you created or changed."
+        ),
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.chair_candidates(actor)
+
+
+class AppointClerkForm(forms.Form):
+    person = AppointeeChoiceField(
+        queryset=team.clerk_candidates(),
+        label="New clerk to the governors",
+        empty_label="Choose a person",
+        help_text=(
+            "Members of staff (not the head teacher), governors (not the chair), or an account "
+            "with no role yet, made by the IT technician for a clerk from outside the school, "
+            "once they have signed in. Never an account you created or changed."
+        ),
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.clerk_candidates(actor)
+
+
+class AppointHeadForm(forms.Form):
+    person = AppointeeChoiceField(
+        queryset=team.head_candidates(),
+        label="New head teacher",
+        empty_label="Choose a member of staff",
+        help_text=(
+            "Only active members of staff who have signed in before can be appointed, and "
+            "never an account you created or changed."
+        ),
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = team.head_candidates(actor)

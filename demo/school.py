@@ -1,0 +1,19 @@
+"""The demo school, put together from each part's own demo, in the order each needs the last:
+the core's people (``confidentiality.demo``), then the records app's classes, students and
+families (``records.demo``), then the safeguarding app's concerns about those students
+(``safeguarding.demo``). Idempotent: running it again changes nothing already there."""
+
+from django.db import transaction
+
+from confidentiality.demo import seed_people
+from records.demo import seed_school
+from safeguarding.demo import seed_concerns
+
+
+@transaction.atomic
+def seed(password: str, reset_passwords: bool = False) -> dict:
+    """The whole demo school; returns its people by username."""
+    people = seed_people(password, reset_passwords=reset_passwords)
+    students = seed_school(people)
+    seed_concerns(people, students)
+    return people
