@@ -1,10 +1,11 @@
-"""The demo school's families and learning: parents linked to their children, grades, progress
+"""The records app's part of the demo school: classes and students with the sections of their
+records, then the families and learning: parents linked to their children, grades, progress
 notes, a few pieces of work, photograph consents and the family requests staff answer.
 
-Called from ``confidentiality.demo`` after the students exist; idempotent like the rest of
-``seed_demo``. ``parent`` (Priya Patel) and ``parent2`` (Paul Walsh) can sign in; each has a child
-in 3 Oak (taught by ``teacher``) and another child elsewhere. Every other family's parent is an
-account without a password (a family not yet invited to the portal).
+``seed_school`` is called by ``seed_demo`` (the ``demo`` app) with the core's demo people;
+idempotent like the rest of it. ``parent`` (Priya Patel) and ``parent2`` (Paul Walsh) can sign
+in; each has a child in 3 Oak (taught by ``teacher``) and another child elsewhere. Every other
+family's parent is an account without a password (a family not yet invited to the portal).
 """
 
 import random
@@ -26,9 +27,81 @@ from .models import (
     PhotoConsent,
     PhotoPurpose,
     ProgressNote,
+    RecordSection,
+    Student,
+    SupportAssignment,
     TalkRequest,
+    TeachingGroup,
     WorkItem,
 )
+
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Keira",
+    "Leo",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Oscar",
+    "Poppy",
+    "Ravi",
+    "Sofia",
+    "Theo",
+    "Una",
+    "Vikram",
+    "Willow",
+    "Yusuf",
+    "Zara",
+    "Amir",
+    "Bella",
+    "Callum",
+    "Daisy",
+    "Ethan",
+]
+LAST = [
+    "Ahmed",
+    "Brown",
+    "Campbell",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lopez",
+    "Murphy",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walsh",
+    "Wilson",
+    "Young",
+    "Zielinski",
+]
+CLASSES = [
+    ("1 Willow", 1),
+    ("2 Birch", 2),
+    ("3 Oak", 3),
+    ("4 Elm", 4),
+    ("5 Ash", 5),
+    ("6 Cedar", 6),
+]
+
 
 CARER_FIRST = ["Sam", "Alex", "Jo", "Chris", "Nadia", "Imran", "Claire", "Marek", "Fatima", "Lee"]
 RESULTS = ["Working towards", "Expected", "Expected", "Greater depth"]
@@ -42,6 +115,104 @@ NOTES = {
     "maths": "{name} is secure with number bonds to 20; next step: the 4 times table.",
     "science": "{name} asks thoughtful questions and records results neatly.",
 }
+
+
+def seed_school(people: dict) -> list:
+    """The classes and their staff, 60 students in roll order, each with the sections of their
+    record, the support staff assigned, and then each family and learning record
+    (``seed_families``). ``people``: the core's demo people, by username. Returns the students,
+    for the apps seeded after this one."""
+    rng = random.Random(2026)  # noqa: S311 - demo data, not a secret
+    groups = {}
+    for name, year in CLASSES:
+        groups[name], _ = TeachingGroup.objects.get_or_create(
+            name=name, defaults={"year_group": year}
+        )
+    groups["3 Oak"].staff.add(people["teacher"], people["ta"])
+    groups["4 Elm"].staff.add(people["teacher2"])
+    groups["5 Ash"].staff.add(people["deputy"])
+
+    students = []
+    for index in range(60):
+        name, year = CLASSES[index % len(CLASSES)]
+        upn = f"A{823400000000 + index:012d}"
+        student = Student.objects.filter(upn=upn).first()
+        if student is None:
+            student = Student(
+                first_name=FIRST[index % len(FIRST)],
+                last_name=LAST[(index * 7) % len(LAST)],
+                year_group=year,
+                upn=upn,
+                date_of_birth=date(2026 - 5 - year, rng.randint(1, 12), rng.randint(1, 28)),
+                nhs_number=_nhs_number(rng),
+            )
+            student.save()
+        groups[name].students.add(student)
+        students.append(student)
+        _sections(student, index, rng)
+
+    oak = [s for s in students if s.year_group == 3]
+    SupportAssignment.objects.get_or_create(
+        staff=people["ta"], student=oak[0], kind=SupportAssignment.Kind.TEACHING_ASSISTANT
+    )
+    for student in (oak[0], oak[1], students[9]):
+        SupportAssignment.objects.get_or_create(
+            staff=people["nurse"], student=student, kind=SupportAssignment.Kind.HEALTH_PROFESSIONAL
+        )
+
+    seed_families(people, students)  # parents, learning, consents (P12, P15)
+    return students
+
+
+def _nhs_number(rng) -> str:
+    return f"{rng.randint(400, 499)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+
+
+def _sections(student, index, rng):
+    Kind = RecordSection.Kind
+    plans = {
+        Kind.PROTECTED: {
+            "gender": rng.choice(["Female", "Male"]),
+            "ethnicity": rng.choice(
+                [
+                    "White British",
+                    "Asian British – Indian",
+                    "Black British – Caribbean",
+                    "Mixed",
+                    "Polish",
+                ]
+            ),
+            "religion": rng.choice(["None", "Christian", "Muslim", "Hindu", "Sikh"]),
+            "disability": "None recorded",
+        }
+    }
+    if index % 3 == 0:
+        plans[Kind.MEDICAL] = {
+            "allergies": rng.choice(["Peanuts (anaphylaxis)", "Penicillin", "None known", "Eggs"]),
+            "emergency_steps": "Adrenaline pen in the medical room; call 999, then parents.",
+            "conditions": rng.choice(["Asthma", "Type 1 diabetes", "Eczema", "Epilepsy"]),
+            "medication": rng.choice(["Salbutamol inhaler", "Insulin at lunch", "None in school"]),
+            "care_plan": "Individual healthcare plan reviewed each September.",
+        }
+    if index % 5 == 0:
+        plans[Kind.SEN] = {
+            "need": rng.choice(["Dyslexia", "Speech and language", "Autism (ASC)"]),
+            "support": "Small-group phonics three times a week; visual timetable.",
+        }
+    if index % 11 == 0:
+        plans[Kind.FAMILY] = {
+            "circumstances": "Parents separated; lives with mother in the week.",
+            "contact": "Father collects on alternate Fridays (court order on file).",
+        }
+    if index % 17 == 0:
+        plans[Kind.SOCIAL_SERVICES] = {
+            "status": "Child in need",
+            "social_worker": "J. Harper",
+            "local_authority": "Riverside County Council",
+        }
+    for kind, details in plans.items():
+        if not RecordSection.objects.filter(student=student, kind=kind).exists():
+            RecordSection(student=student, kind=kind, details=details).save()
 
 
 def seed_families(people: dict, students: list) -> None:
@@ -69,7 +240,9 @@ def seed_families(people: dict, students: list) -> None:
             )
     for student in students:
         _learning(student, people["teacher"], rng)
-        _consents(student, rng)
+        # Each child's own dice: which consents exist must not depend on how much of the school
+        # was already there (a second run creates nothing, so draws fewer numbers above).
+        _consents(student, random.Random(f"consents of {student.upn}"))  # noqa: S311
     _portal_examples(people, oak[1], oak[2])
     _talk_request_example(people, oak[2])
 

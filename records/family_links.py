@@ -20,6 +20,7 @@ from confidentiality import notifications
 
 from .models import FamilyNotice, ParentLink
 from .models.families import EndedParentLink
+from .policy import may_restore_parent_links
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +72,11 @@ class ChildHasEndedLink(LinkWasEnded):
 def may_add_carer_after_ended(by) -> bool:
     """The DSL, signed in with a verified second factor: the one person who restores an ended
     link, and who adds a new carer to a child one was ended for (the import run by them)."""
-    from confidentiality.roles import Role
-
     verified = getattr(by, "is_verified", None)
     return bool(
         by is not None
         and by.is_active
-        and by.has_role(Role.DSL)
+        and may_restore_parent_links(by)
         and callable(verified)
         and verified()
     )

@@ -37,12 +37,8 @@ def _permissions() -> dict[str, Permission]:
 
 def _holders(user_ids, role_set) -> set[int]:
     """Those of ``user_ids`` who hold one of ``role_set`` now (active accounts only)."""
-    names = [role.group_name for role in role_set]
-    return set(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True, groups__name__in=names)
-        .values_list("pk", flat=True)
-    )
+    people = get_user_model().objects.with_roles(*role_set).filter(pk__in=user_ids)
+    return set(people.values_list("pk", flat=True))
 
 
 def desired_grants(student_ids) -> dict:

@@ -6,11 +6,11 @@ learns another contact's address, and only those with parental responsibility ar
 emergency contact or a carer without responsibility may be the very adult the school is
 worried about."""
 
-from django.contrib.auth import get_user_model
-
+from confidentiality import access
 from confidentiality.notifications import send_templated
 
-from .models import ParentLink, StudentUserObjectPermission
+from .models import ParentLink
+from .policy import FAMILY_CONTACT
 
 
 def _addresses(users) -> list[str]:
@@ -37,11 +37,11 @@ def tell_requester_of_reply(meeting) -> int:
 
 
 def staff_working_with(student) -> list[str]:
-    """The staff who teach or support this child (their derived grant), not the whole school."""
-    ids = StudentUserObjectPermission.objects.filter(
-        content_object=student, permission__codename="work_with_family"
-    ).values("user_id")
-    return _addresses(get_user_model().objects.filter(pk__in=ids))
+    """The addresses of the staff who teach or support this child: those given
+    ``FAMILY_CONTACT`` on this child by a class or an assignment (``policy.CLASSROOM``). Not
+    those who hold it on every child through their role (the safeguarding team), who read every
+    meeting request in the app but are not emailed about each one."""
+    return _addresses(access.holders_of(student, FAMILY_CONTACT, through_role=False))
 
 
 def tell_parents(student, what: str, responsibility_only: bool = True) -> int:

@@ -1,9 +1,26 @@
+"""The records' panels on the dashboard (the first page after signing in).
+
+A panel that names pupils or counts their records lists them through ``access.visible``: for
+someone whose second factor is not confirmed that refuses, and the dashboard leaves the panel
+out (``confidentiality.views.dashboard``)."""
+
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from confidentiality import access
 from confidentiality.extensions import dashboard_panel
+from confidentiality.models import BreakGlassAccess
 
-from .policy import may_list_students
+from .family_links import RECENT_DAYS, recently_ended
+from .models import MeetingRequest, Student, TalkRequest
+from .policy import (
+    AS_PARENT,
+    END_PARENT_LINK,
+    FAMILY_CONTACT,
+    VIEW_TALK_REQUEST,
+    is_parent,
+    may_list_students,
+)
 
 
 @dashboard_panel(order=20)
@@ -33,11 +50,6 @@ def my_students(request):
 @dashboard_panel(order=22)
 def talk_requests(request):
     """P7: the pupils who asked to talk to this member of staff and are still waiting."""
-    from confidentiality import access
-
-    from .models import TalkRequest
-    from .policy import VIEW_TALK_REQUEST
-
     user = request.user
     if not user.is_school_staff:
         return None
@@ -66,11 +78,6 @@ def talk_requests(request):
 @dashboard_panel(order=15)
 def my_children(request):
     """For parents and carers: their own children, each a link into the portal (P12)."""
-    from confidentiality import access
-
-    from .models import Student
-    from .policy import AS_PARENT, is_parent
-
     if not is_parent(request.user):
         return None
     children = access.visible(request, Student.objects.all(), AS_PARENT)
@@ -88,11 +95,6 @@ def my_children(request):
 @dashboard_panel(order=25)
 def families(request):
     """For staff: parents waiting for a reply (P7) and photograph consent by class (P15)."""
-    from confidentiality import access
-
-    from .models import MeetingRequest
-    from .policy import FAMILY_CONTACT
-
     user = request.user
     if not user.is_school_staff:
         return None
@@ -116,12 +118,10 @@ def families(request):
 def ended_family_links(request):
     """For the safeguarding team: the parent or carer links the office or the team ended
     recently, who ended them and when (P12, P13); the reason is on the child's page."""
-    from .family_links import RECENT_DAYS, recently_ended
-
     user = request.user
     if not (user.is_authenticated and user.is_safeguarding_team):
         return None
-    ended = list(recently_ended()[:20])
+    ended = list(access.visible(request, recently_ended(), END_PARENT_LINK)[:20])
     return {
         "title": "Family links ended",
         "body": f"Parent and carer links ended in the last {RECENT_DAYS} days.",
@@ -140,9 +140,6 @@ def ended_family_links(request):
 @dashboard_panel(order=18)
 def emergency_access(request):
     """For the DSL and deputies: who is using emergency (break-glass) access now (P10)."""
-    from confidentiality import access
-    from confidentiality.models import BreakGlassAccess
-
     if not access.may_end_break_glass(request.user):
         return None
     running = BreakGlassAccess.objects.active().count()

@@ -1,10 +1,18 @@
-"""The records' part of the access policy: which relationship gives which permission.
+"""The records' part of the access policy: every rule of who may see or do what, in one place.
+
+- which school relationship gives which permission on a child, and which role holds which
+  permission on every child (P5, P6, P25);
+- who reaches which pages at all: the rules the views declare at the core's door
+  (``access.requires``), each a function of the person here, never written in a view;
+- who may open a class, and who reads and who edits each section of a child's record;
+- what of a child's learning and family each person sees (need to know, M4).
 
 The mechanism (role permissions, guardian grants, break-glass, 404s and audit) is the core's
-``confidentiality.access``; this module only says what school relationships mean (P5, P6, P25).
+``confidentiality.access``; this module only says what school relationships mean.
 No rule here looks at a protected characteristic (P23).
 """
 
+from confidentiality.access import has_permission, object_permissions, role_permissions
 from confidentiality.roles import Role
 
 # Everyone who teaches or supports a child in class: the everyday record, allergies and
@@ -106,6 +114,68 @@ ROLE_PERMISSIONS = {
 ANY_STUDENT_VIEW = tuple(f"records.{c}" for c in ("view_student", "view_medical", "view_family"))
 
 
+# --- who reaches which pages at all (the rules the views declare at the door) ----------------
+# Each is a function of the person alone, checked before any object is looked up; the objects
+# inside are then opened with the permissions above (``access.open_object``, ``visible``).
+
+
+def is_school_staff(user) -> bool:
+    """The staff pages of families, learning and requests to talk: school staff only; parents,
+    governors, volunteers and health professionals get 404 (P11, P16, P25)."""
+    return user.is_school_staff
+
+
+def may_list_students(user) -> bool:
+    """The staff pages of pupils' records (the list, a record, its sections): school staff and
+    health professionals. A grant left behind on someone who became a parent or a governor
+    opens nothing (P13, P16)."""
+    return user.is_school_staff or user.has_role(Role.HEALTH_PROFESSIONAL)
+
+
+def is_parent(user) -> bool:
+    """The parent portal (P12): parents and carers only; every staff page is a 404 for them."""
+    return user.is_authenticated and user.has_role(Role.PARENT)
+
+
+def may_assign_support(user) -> bool:
+    """Assigning a TA or a health professional to a child, and ending it: those who hold
+    ``ASSIGN_SUPPORT`` role-wide (the safeguarding team, the head teacher; H1, P25)."""
+    return ASSIGN_SUPPORT in role_permissions(user)
+
+
+def may_share_family_section(user) -> bool:
+    """Sharing a child's family section with a member of staff, and stopping it: those who hold
+    ``SHARE_FAMILY`` role-wide (the DSL and deputies, P6)."""
+    return SHARE_FAMILY in role_permissions(user)
+
+
+def may_restore_parent_links(user) -> bool:
+    """Giving back a parent or carer's link the school ended: the DSL alone, deliberately (no
+    import ever does, P12, P13). Deputies and the office end links; they do not restore them."""
+    return user.has_role(Role.DSL)
+
+
+# --- a class (P5, P15) ------------------------------------------------------------------------
+# A class page is for the staff who teach the class, and for those who hold, role-wide, what the
+# page shows of every child: a class's pupils (the everyday record: the safeguarding team, the
+# head teacher, the office) or their photograph consent (the safeguarding team and the office,
+# not the head, M4). Never through break-glass, which opens one child; and always the whole
+# class, so the consent page never says "everyone has consent" from part of it.
+CLASS_PUPILS = "records.view_student"
+CLASS_CONSENTS = "records.view_photoconsent"
+
+
+def may_open_class(user, group, shows: str = CLASS_PUPILS) -> bool:
+    """Whether this person may open the class ``group`` on a page that shows ``shows`` of each
+    pupil. Volunteers placed in a class, parents and other classes' teachers may not (P5, P11):
+    a 404, as for any record they may not open (``views.classes.open_class``)."""
+    if not (user.is_authenticated and user.is_school_staff):
+        return False
+    if shows in role_permissions(user):  # every child's, role-wide
+        return True
+    return group.staff.filter(pk=user.pk).exists()
+
+
 # --- a child's learning and family: need to know (M4, P5, P12, P13) ---------------------------
 # Those who teach or support a child (their ``record_learning`` grant, CLASSROOM above) see all
 # of the child's learning and family, and add to it; beyond them each role sees only what its
@@ -123,7 +193,7 @@ ANY_STUDENT_VIEW = tuple(f"records.{c}" for c in ("view_student", "view_medical"
 #   anyone else        no      no        no    no        no       no
 #
 # Each entry holds "any of these permissions on the child", asked of one child at a time
-# (``access.has_permission``); they mix models, so they are not for ``access.restrict``.
+# (``access.has_permission``); they mix models, so they are not for ``access.visible``.
 # Staff who add grades, progress notes and work: those who teach or support the child.
 LEARNING_RECORD = "records.record_learning"
 SEE_GRADES = (LEARNING_RECORD, "records.view_grade")
@@ -146,25 +216,9 @@ LEARNING = {
 
 def learning_visible_to(user, student) -> frozenset[str]:
     """The parts of ``student``'s learning and family (keys of ``LEARNING``) this person sees."""
-    from confidentiality.access import has_permission
-
     return frozenset(
         part for part, perms in LEARNING.items() if has_permission(user, perms, student)
     )
-
-
-def may_see_class_consents(user, group) -> bool:
-    """P15: a class's photograph consent (who must not be photographed) is for the staff who
-    teach the class and those who keep every child's consent role-wide (the office, the
-    safeguarding team). Never through break-glass, which opens one child; and always for the
-    whole class, so the page never says "everyone has consent" from part of it."""
-    from confidentiality.access import role_permissions
-
-    if not (user.is_authenticated and user.is_school_staff):
-        return False
-    if "records.view_photoconsent" in role_permissions(user):
-        return True
-    return group.staff.filter(pk=user.pk).exists()
 
 
 def with_parental_responsibility(queryset, user, path: str = "pk"):
@@ -185,15 +239,19 @@ def with_parental_responsibility(queryset, user, path: str = "pk"):
 AS_PARENT = "records.view_as_parent"
 
 
-def is_parent(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.PARENT)
-
-
-def may_list_students(user) -> bool:
-    return user.is_school_staff or user.has_role(Role.HEALTH_PROFESSIONAL)
-
-
-# --- editing the record's sections -------------------------------------------------------------
+# --- the record's sections: who reads and who edits each (P6) ----------------------------------
+# Who reads each section in full.
+SECTION_PERMISSION = {
+    "medical": "records.view_medical",
+    "sen": "records.view_send",
+    "family": "records.view_family",
+    "social_services": "records.view_social_services",
+    "protected": "records.view_protected",
+}
+# Staff who teach the child read only these medical entries, what they need to keep the child
+# safe (the rest of the medical record is for the safeguarding team and an assigned nurse).
+MEDICAL_SUMMARY_PERMISSION = "records.view_medical_summary"
+MEDICAL_SUMMARY = ("allergies", "emergency_steps")
 # Who may change each section. Every holder of an edit permission also reads the section in full
 # (the edit form shows what is there); tests keep the two in step. Staff who teach a child edit
 # nothing: they read what they need (P5). The safeguarding team edits every section (role-wide);
@@ -207,6 +265,21 @@ EDIT_PERMISSION = {
     "protected": "records.change_protected",
 }
 
+
+def sections_read_by(user, student) -> dict[str, bool]:
+    """The sections of ``student``'s record this person reads, in the record's order: each
+    ``True`` if read in full, ``False`` if only its summary (the medical entries a teacher
+    needs). A section they may not read is not in it."""
+    perms = object_permissions(user, student)
+    read = {}
+    for kind, perm in SECTION_PERMISSION.items():
+        if perm in perms:
+            read[kind] = True
+        elif kind == "medical" and MEDICAL_SUMMARY_PERMISSION in perms:
+            read[kind] = False
+    return read
+
+
 # Importing students, contacts, classes and staff from the school's MIS export: the office, the
 # head teacher and the safeguarding team (role-wide, see ROLE_PERMISSIONS).
 IMPORT_MIS = "records.import_mis"
@@ -214,9 +287,16 @@ IMPORT_MIS = "records.import_mis"
 
 def may_import(user) -> bool:
     """The office, the head teacher and the safeguarding team import the MIS exports."""
-    from confidentiality.access import role_permissions
-
     return IMPORT_MIS in role_permissions(user)
+
+
+# Access an import gave (a parent linked, a teacher placed in a class) is told to the DSL and the
+# head teacher, who answer for who can open a child's record (P10; ``importing.access_report``).
+TOLD_OF_IMPORT_GRANTS = (Role.DSL, Role.HEAD_TEACHER)
+
+
+def may_see_import_grants(user) -> bool:
+    return user.is_authenticated and user.has_role(*TOLD_OF_IMPORT_GRANTS)
 
 
 # --- who supports a child, and who else may know the family's circumstances -----------------
@@ -239,17 +319,3 @@ RECORD_TALK_REQUEST = "records.view_student"
 VIEW_TALK_REQUEST = "records.view_talkrequest"
 CLOSE_TALK_REQUEST = "records.change_talkrequest"
 TALK_REQUEST_TEAM_PERMISSIONS = ("view_talkrequest", "change_talkrequest")
-
-
-def may_open_class(user, group) -> bool:
-    """A class page (its pupils, with links to each record) is for the staff who teach the class,
-    and for those who hold every child's everyday record role-wide (the safeguarding team, the
-    head teacher, the office). Volunteers placed in a class, parents and other classes' teachers
-    are not (P5, P11): a 404, as for any record they may not open."""
-    from confidentiality.access import role_permissions
-
-    if not (user.is_authenticated and user.is_school_staff):
-        return False
-    if "records.view_student" in role_permissions(user):  # every child's everyday record
-        return True
-    return group.staff.filter(pk=user.pk).exists()

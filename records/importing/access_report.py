@@ -18,10 +18,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from confidentiality import notifications
+from confidentiality import access, notifications
 from confidentiality.audit import subject_key
 from confidentiality.extensions import dashboard_panel
-from confidentiality.roles import Role
+
+from ..policy import TOLD_OF_IMPORT_GRANTS, may_see_import_grants
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,7 @@ PANEL_LIMIT = 20
 
 def recipients() -> list:
     """The DSL and the head teacher(s): they answer for who can open a child's record."""
-    people = get_user_model().objects.filter(
-        is_active=True,
-        groups__name__in=[Role.DSL.group_name, Role.HEAD_TEACHER.group_name],
-    )
-    return list(people.distinct().order_by("pk"))
-
-
-def may_see_import_grants(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.DSL, Role.HEAD_TEACHER))
+    return list(get_user_model().objects.with_roles(*TOLD_OF_IMPORT_GRANTS))
 
 
 def report_grants(report) -> None:
@@ -108,6 +101,9 @@ def import_grants_panel(request):
     """For the DSL and the head teacher: the access imports gave recently, who ran them, when."""
     if not may_see_import_grants(request.user):
         return None
+    # A page of the audit trail: as on the trail itself, only with the second factor confirmed
+    # (without it the dashboard leaves the panel out).
+    access.require_second_factor(request.user)
     entries = list(recent_grants()[:PANEL_LIMIT])
     items = [
         f"{timezone.localtime(entry.timestamp):%d %b %Y %H:%M} – "

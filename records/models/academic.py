@@ -60,9 +60,6 @@ class Grade(ConfidentialModel):
     def __str__(self):
         return f"{self.get_subject_display()}: {self.assessment}"
 
-    def audit_subject(self):
-        return self.student
-
 
 class ProgressNote(ConfidentialModel):
     """A teacher's note on how a child is getting on in a subject, shared with the parents."""
@@ -82,9 +79,6 @@ class ProgressNote(ConfidentialModel):
 
     def __str__(self):
         return f"Progress in {self.get_subject_display()}, {self.written_on:%d %b %Y}"
-
-    def audit_subject(self):
-        return self.student
 
 
 # P13: only these kinds of file are accepted, recognised by their first bytes.
@@ -123,9 +117,6 @@ class WorkItem(ConfidentialModel):
 
     def __str__(self):
         return self.title
-
-    def audit_subject(self):
-        return self.student
 
     @property
     def extension(self) -> str:

@@ -65,9 +65,6 @@ class PhotoConsent(ConfidentialModel):
         verb = "given" if self.given else "withdrawn"
         return f"{self.get_purpose_display()}: {verb}"
 
-    def audit_subject(self):
-        return self.student
-
     @classmethod
     @transaction.atomic
     def decide(cls, *, student, purpose: str, given: bool, by) -> "PhotoConsent":
@@ -187,9 +184,6 @@ class DiscussionPermission(ConfidentialModel):
 
     def __str__(self):
         return f"Discussing {self.student}'s case with {self.teaching_group}"
-
-    def audit_subject(self):
-        return self.student
 
     @property
     def is_pending(self) -> bool:

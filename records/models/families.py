@@ -102,9 +102,6 @@ class ParentLink(ConfidentialModel):
     def __str__(self):
         return f"{self.parent.get_full_name() or self.parent} ({self.get_relationship_display()})"
 
-    def audit_subject(self):
-        return self.student
-
     def save(self, *args, **kwargs):
         """Keep ``responsibility_from``: set when the link is saved with responsibility it did
         not have (created so, or given it later by the import or a page), cleared without."""
@@ -220,10 +217,10 @@ class EndedParentLink(ConfidentialModel):
         """Only the DSL, signed in with a verified second factor, gives back a link the school
         ended (it may have been a court order), and never for a child of their own parent
         account (P10, P12, P13)."""
-        from confidentiality.roles import Role
+        from records.policy import may_restore_parent_links
 
         verified = getattr(by, "is_verified", None)
-        if by is None or not by.is_active or not by.has_role(Role.DSL):
+        if by is None or not by.is_active or not may_restore_parent_links(by):
             raise ValidationError("Only the DSL can restore a link the school ended.")
         if not (callable(verified) and verified()):
             raise ValidationError("Restoring a link needs a verified two-factor sign-in.")
@@ -247,9 +244,6 @@ class EndedParentLink(ConfidentialModel):
         for ended in EndedParentLink.objects.between(self.parent, self.student):
             ended.restored_at, ended.restored_by, ended.restore_reason = now, by, reason
             ended.save()
-
-    def audit_subject(self):
-        return self.student
 
 
 class FamilyNoticeQuerySet(models.QuerySet):
@@ -312,9 +306,6 @@ class FamilyNotice(ConfidentialModel):
     def __str__(self):
         return f"Message to the family of {self.student}"
 
-    def audit_subject(self):
-        return self.student
-
 
 class MeetingRequestQuerySet(models.QuerySet):
     def open(self):
@@ -358,9 +349,6 @@ class MeetingRequest(ConfidentialModel):
 
     def __str__(self):
         return f"Meeting request about {self.student}"
-
-    def audit_subject(self):
-        return self.student
 
     @property
     def is_open(self) -> bool:

@@ -128,14 +128,16 @@ class SupportAssignment(models.Model):
 
     # An assignment opens the child's medical record (a health professional) or their SEN
     # support (a teaching assistant sees what the class teacher sees): an appointed person's
-    # decision, made with a verified second factor (H1, P5, P25). There is no SENCo role.
-    DECIDED_BY = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER})
+    # decision (``policy.may_assign_support``), made with a verified second factor (H1, P5,
+    # P25). There is no SENCo role.
 
     @classmethod
     def check_decider(cls, by) -> None:
         """Refuse unless ``by`` may decide an assignment now: the DSL, a deputy DSL or the head
         teacher, signed in with a verified second factor (a command line never is)."""
-        if by is None or not by.is_active or not by.has_role(*cls.DECIDED_BY):
+        from records.policy import may_assign_support
+
+        if by is None or not by.is_active or not may_assign_support(by):
             raise ValidationError(
                 "Only the DSL or the head teacher can assign someone to a child, because it "
                 "opens the child's medical or SEN record."

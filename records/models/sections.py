@@ -3,11 +3,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from confidentiality import access
 from confidentiality.audit import register_confidential
 from confidentiality.crypto.fields import EncryptedJSONField, EncryptedTextField
 from confidentiality.models import ConfidentialModel
 
+from ..policy import MEDICAL_SUMMARY, sections_read_by
 from .people import Student
 
 
@@ -72,17 +72,6 @@ SECTION_FIELDS = {
     ],
 }
 
-# Who reads each section in full.
-SECTION_PERMISSION = {
-    RecordSection.Kind.MEDICAL: "records.view_medical",
-    RecordSection.Kind.SEN: "records.view_send",
-    RecordSection.Kind.FAMILY: "records.view_family",
-    RecordSection.Kind.SOCIAL_SERVICES: "records.view_social_services",
-    RecordSection.Kind.PROTECTED: "records.view_protected",
-}
-# Staff who teach the child see only these medical entries (what they need to keep them safe).
-MEDICAL_SUMMARY = ("allergies", "emergency_steps")
-
 
 @dataclass
 class VisibleSection:
@@ -95,18 +84,12 @@ class VisibleSection:
 
 
 def visible_sections(student: Student, user) -> list[VisibleSection]:
-    perms = access.object_permissions(user, student)
+    """The sections of the record this person reads, with the entries they read of each (who
+    reads what is the policy's: ``policy.sections_read_by``)."""
     stored = {s.kind: s for s in student.sections.all()}
     shown = []
-    for kind in RecordSection.Kind:
-        full = SECTION_PERMISSION[kind] in perms
-        summary = (
-            kind == RecordSection.Kind.MEDICAL
-            and not full
-            and "records.view_medical_summary" in perms
-        )
-        if not (full or summary):
-            continue
+    for kind, full in sections_read_by(user, student).items():
+        kind = RecordSection.Kind(kind)
         section = stored.get(kind)
         details = section.details if section else {}
         names = [
@@ -118,7 +101,7 @@ def visible_sections(student: Student, user) -> list[VisibleSection]:
                 label=kind.label,
                 entries=[(label, details.get(key, "")) for key, label in names],
                 notes=(section.notes or "") if (section and full) else "",
-                summary_only=summary,
+                summary_only=not full,
                 section=section,
             )
         )

@@ -4,8 +4,7 @@ shown only to those the access policy lets in (the pages check again)."""
 from django import template
 
 from confidentiality import access
-from records.models.sections import SECTION_PERMISSION
-from records.policy import EDIT_PERMISSION
+from records.policy import EDIT_PERMISSION, SECTION_PERMISSION
 
 register = template.Library()
 

@@ -5,6 +5,7 @@ classes' teachers, volunteers placed in the class and parents get 404."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -82,3 +83,91 @@ def test_the_dashboard_links_each_class_to_its_page(client, teacher, volunteer, 
         f'href="/records/classes/{oak.pk}/"'
         not in sign_in(client, volunteer).get("/").content.decode()
     )
+
+
+# --- one door for both class pages (issue 10) ---------------------------------------------------
+
+UNKNOWN = 999999
+PAGES = [url, lambda group: f"/records/classes/{group.pk}/photographs/"]
+
+
+def _at(page, pk):
+    return page(TeachingGroup(pk=pk))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=["class", "photographs"])
+@pytest.mark.parametrize("persona", ["dsl", "deputy", "head"])
+def test_an_unverified_team_member_gets_the_same_answer_for_a_real_and_an_unknown_class(
+    client, request, persona, page, oak, pupil
+):
+    sign_in(client, request.getfixturevalue(persona))
+    real, unknown = client.get(page(oak)), client.get(_at(page, UNKNOWN))
+    assert real.status_code == unknown.status_code == 302
+    assert real["Location"] == unknown["Location"].replace(str(UNKNOWN), str(oak.pk))
+    assert "/accounts/two-factor/verify/" in real["Location"]
+    assert not access_entries().exists()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=["class", "photographs"])
+def test_the_teacher_of_the_class_may_open_both_pages_audited_once(client, teacher, page, oak):
+    assert sign_in(client, teacher).get(page(oak)).status_code == 200
+    assert access_entries(oak).filter(actor=teacher).count() == 1
+
+
+@pytest.mark.parametrize("page", PAGES, ids=["class", "photographs"])
+@pytest.mark.parametrize("persona", ["other_teacher", "parent", "volunteer"])
+def test_others_get_404_alike_for_this_class_and_an_unknown_one(
+    client, request, persona, page, oak, pupil
+):
+    user = request.getfixturevalue(persona)
+    if persona == "volunteer":
+        oak.staff.add(user)  # placed in the class, yet opens neither page (P11)
+    sign_in(client, user)
+    assert client.get(page(oak)).status_code == 404
+    assert client.get(_at(page, UNKNOWN)).status_code == 404
+    assert not access_entries().exists()
+
+
+def test_the_teacher_of_another_class_opens_that_class_on_both_pages(
+    client, other_teacher, oak, pupil
+):
+    elm = TeachingGroup.objects.create(name="4 Elm", year_group=4)
+    elm.staff.add(other_teacher)
+    sign_in(client, other_teacher)
+    for page in PAGES:
+        assert client.get(page(elm)).status_code == 200
+        assert client.get(page(oak)).status_code == 404
+
+
+def test_the_head_opens_every_class_but_not_its_photograph_consent(client, head, oak, pupil):
+    # M4: the head holds every child's everyday record, not their photograph consent.
+    sign_in(client, head, verified=True)
+    response = client.get(url(oak))
+    assert response.status_code == 200
+    assert f'href="/records/classes/{oak.pk}/photographs/"' not in response.content.decode()
+    assert client.get(f"/records/classes/{oak.pk}/photographs/").status_code == 404
+
+
+def test_the_head_teaching_the_class_sees_its_photograph_consent(client, head, oak, pupil):
+    oak.staff.add(head)
+    sign_in(client, head, verified=True)
+    assert client.get(f"/records/classes/{oak.pk}/photographs/").status_code == 200
+
+
+def test_the_office_opens_every_class_and_its_photograph_consent(client, office, oak, pupil):
+    sign_in(client, office)
+    assert client.get(url(oak)).status_code == 200
+    assert client.get(f"/records/classes/{oak.pk}/photographs/").status_code == 200
+
+
+def test_break_glass_on_one_pupil_opens_neither_class_page(client, other_teacher, oak, pupil):
+    from confidentiality.models import BreakGlassAccess
+
+    BreakGlassAccess.objects.create(
+        user=other_teacher,
+        content_type=ContentType.objects.get_for_model(pupil),
+        object_pk=str(pupil.pk),
+    )
+    sign_in(client, other_teacher)
+    for page in PAGES:
+        assert client.get(page(oak)).status_code == 404

@@ -194,3 +194,34 @@ def test_the_discussion_pages_ladder(client, other_teacher, office, parent, chil
     assert client.get(url).status_code == 302
     for outsider in (other_teacher, office, parent):
         assert sign_in(client, outsider).get(url).status_code == 404
+
+
+# --- who is emailed of a meeting request: those who teach or support the child ------------------
+
+
+def test_the_child_s_teacher_and_assigned_ta_are_emailed_not_the_team_nor_other_classes(
+    db, teacher, ta, other_teacher, dsl, deputy, parent, child
+):
+    from records.models import SupportAssignment
+    from records.notifications import staff_working_with
+
+    SupportAssignment.objects.create(
+        staff=ta, student=child, kind=SupportAssignment.Kind.TEACHING_ASSISTANT
+    )
+    # The safeguarding team reads every meeting request in the app; they are not emailed of
+    # each one in the school, only of those of a child they teach themselves.
+    assert staff_working_with(child) == sorted([teacher.email, ta.email])
+    child.teaching_groups.first().staff.add(deputy)
+    assert deputy.email in staff_working_with(child)
+    assert dsl.email not in staff_working_with(child)
+    assert other_teacher.email not in staff_working_with(child)
+
+
+def test_the_core_names_role_holders_only_when_asked(db, teacher, dsl, child):
+    from confidentiality import access
+    from records.policy import FAMILY_CONTACT
+
+    everyone = set(access.holders_of(child, FAMILY_CONTACT))
+    assert {teacher, dsl} <= everyone
+    given_on_this_child = set(access.holders_of(child, FAMILY_CONTACT, through_role=False))
+    assert teacher in given_on_this_child and dsl not in given_on_this_child

@@ -175,7 +175,7 @@ def test_the_download_ladder_and_one_audit_entry(
     assert not access_entries(work).exists()
     response = sign_in(client, teacher).get(url)
     assert response.status_code == 200
-    assert response.content == tiny_png()
+    assert response.getvalue() == tiny_png()
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert access_entries(work, how="download").count() == 1

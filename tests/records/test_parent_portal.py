@@ -151,7 +151,7 @@ def test_a_parent_downloads_their_childs_work_audited_as_a_download(
     work = learning[2]
     response = sign_in(client, parent).get(f"/portal/work/{work.pk}/")
     assert response.status_code == 200
-    assert response.content.startswith(b"\x89PNG")
+    assert response.getvalue().startswith(b"\x89PNG")
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'attachment; filename="Volcano diagram.png"'
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 
 from records import policy
 from records.models import RecordSection, SupportAssignment
-from records.models.sections import SECTION_FIELDS, SECTION_PERMISSION
+from records.models.sections import SECTION_FIELDS
 from tests.conftest import sign_in
 
 KINDS = [k.value for k in RecordSection.Kind]
@@ -59,7 +59,11 @@ def test_everyone_who_may_edit_a_section_may_also_read_it():
     for codenames in [*policy.ROLE_PERMISSIONS.values(), policy.HEALTH, policy.CLASSROOM]:
         for kind, edit in policy.EDIT_PERMISSION.items():
             if edit.split(".")[1] in codenames:
-                assert SECTION_PERMISSION[kind].split(".")[1] in codenames, (kind, codenames)
+                assert policy.SECTION_PERMISSION[kind].split(".")[1] in codenames, (kind, codenames)
+
+
+def test_read_and_edit_rules_name_the_same_sections():
+    assert set(policy.SECTION_PERMISSION) == set(policy.EDIT_PERMISSION) == set(KINDS)
 
 
 def test_teaching_a_child_gives_no_edit_permission():

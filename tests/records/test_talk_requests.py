@@ -154,3 +154,18 @@ def test_the_person_asked_for_loses_it_when_they_stop_being_staff(client, office
     assert client.post(f"/records/talk-requests/{talk_request.pk}/").status_code == 404
     talk_request.refresh_from_db()
     assert talk_request.is_open
+
+
+@pytest.mark.parametrize("persona", ["dsl", "deputy"])
+def test_the_team_sees_who_asked_to_talk_on_the_dashboard_only_when_verified(
+    client, request, persona, teacher, pupil
+):
+    person = request.getfixturevalue(persona)
+    TalkRequest.record(student=pupil, by=teacher, wants_to_talk_to=person, about=ABOUT)
+    # Without the second factor the panel is left out, as the talk-requests page sends them to
+    # verify first: no pupil's name on the dashboard.
+    text = sign_in(client, person).get("/").content.decode()
+    assert "Maya Quinn" not in text and "Pupils who would like to talk to you" not in text
+    assert client.get("/records/talk-requests/").status_code == 302
+    text = sign_in(client, person, verified=True).get("/").content.decode()
+    assert "Pupils who would like to talk to you" in text and "Maya Quinn" in text

@@ -1,22 +1,21 @@
-"""Editing a section of a student's record, and the section's change history.
+"""Editing a section of a student's record, and the section's change history (P6).
 
 Both pages fetch the student through the access policy's door: the edit page with the section's
 edit permission, the history with its read permission (``policy.EDIT_PERMISSION``,
-``models.sections.SECTION_PERMISSION``). Outsiders get 404; every opening is audited once.
+``policy.SECTION_PERMISSION``). Outsiders get 404; every opening is audited once.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from confidentiality import access
 
-from .models import RecordSection, Student
-from .models.sections import SECTION_PERMISSION
-from .policy import EDIT_PERMISSION
-from .section_editing import SectionForm, save_section, section_history
+from ..forms.sections import SectionForm
+from ..models import RecordSection, Student
+from ..policy import EDIT_PERMISSION, SECTION_PERMISSION, may_list_students
+from ..section_editing import save_section, section_history
 
 
 def _kind(value: str) -> RecordSection.Kind:
@@ -26,7 +25,7 @@ def _kind(value: str) -> RecordSection.Kind:
         raise Http404 from None
 
 
-@login_required
+@access.requires(may_list_students)
 def edit_section(request, pk, kind):
     kind = _kind(kind)
     student = access.open_object(
@@ -50,7 +49,7 @@ def edit_section(request, pk, kind):
     )
 
 
-@login_required
+@access.requires(may_list_students)
 def history(request, pk, kind):
     """Who changed this section and when, and which entries; for those who may read it."""
     kind = _kind(kind)

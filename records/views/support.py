@@ -1,14 +1,14 @@
 """Staff pages around one child: who supports them (P5, P25), who else the DSL shares the family
 section with (P6), and a pupil's requests to talk (P7).
 
-Every object comes through ``confidentiality.access``: the student with the permission the act
-needs (404 otherwise; the door demands the safeguarding team's second factor), a talk request
-with its own grants. The student page shows these forms only to those the door would let in.
+Each page declares its audience at the door (``policy.may_assign_support``,
+``may_share_family_section``, ``is_school_staff``); inside, the student is opened with the
+permission the act needs and a talk request with its own grants (404 otherwise). The student
+page shows these forms only to those the door would let in (``views.student_page.support``).
 """
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -16,84 +16,35 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
-from confidentiality.roles import Role
 
-from . import notifications
-from .models import FamilyShareDecision, Student, SupportAssignment, TalkRequest
-from .policy import (
+from .. import notifications
+from ..family_sharing import family_shared_with, share_family, stop_sharing_family
+from ..forms.support import AssignmentForm, FamilyShareForm, TalkRequestCloseForm, TalkRequestForm
+from ..models import FamilyShareDecision, Student, SupportAssignment, TalkRequest
+from ..policy import (
     ANY_STUDENT_VIEW,
     ASSIGN_SUPPORT,
     CLOSE_TALK_REQUEST,
-    END_PARENT_LINK,
-    FAMILY_SECTION,
     RECORD_TALK_REQUEST,
     SHARE_FAMILY,
     VIEW_TALK_REQUEST,
+    is_school_staff,
+    may_assign_support,
+    may_share_family_section,
 )
-from .sharing import family_shared_with, share_family, stop_sharing_family
-from .support_forms import (
-    AssignmentForm,
-    FamilyShareForm,
-    TalkRequestCloseForm,
-    TalkRequestForm,
-)
-from .view_helpers import back_to_student, staff_only
-
-
-def support_page_extras(student, user) -> dict:
-    """What the student page shows of these for the person looking (already opened and audited
-    through the door; each part follows from the viewer's permissions on the child)."""
-    may_assign = access.has_permission(user, ASSIGN_SUPPORT, student)
-    may_share = access.has_permission(user, SHARE_FAMILY, student)
-    may_end_links = access.has_permission(user, END_PARENT_LINK, student)
-    may_record_talk = user.is_school_staff and access.has_permission(
-        user, RECORD_TALK_REQUEST, student
-    )
-    talk_requests = access.visible(
-        user, TalkRequest.objects.filter(student=student), VIEW_TALK_REQUEST
-    ).select_related("wants_to_talk_to", "recorded_by")
-    return {
-        "support": {
-            "may_assign": may_assign,
-            "assignments": (
-                student.support.select_related("staff").order_by("kind", "staff__last_name")
-                if may_assign
-                else ()
-            ),
-            "assignment_form": AssignmentForm(by=user) if may_assign else None,
-            "may_share": may_share,
-            "shared_with": family_shared_with(student) if may_share else (),
-            "share_form": FamilyShareForm(student=student) if may_share else None,
-            "may_record_talk": may_record_talk,
-            # P12, P13: the office and the safeguarding team end a family link (with why).
-            "may_end_parent_links": may_end_links,
-            "ended_parent_links": (
-                student.ended_parent_links.select_related("parent", "ended_by")
-                if may_end_links
-                else ()
-            ),
-            # Only the DSL gives back a link the school ended (P12, P13).
-            "may_restore_parent_links": may_end_links and user.has_role(Role.DSL),
-            # Why a link ended often describes the family's circumstances (P6).
-            "reads_end_reasons": access.has_permission(user, FAMILY_SECTION, student),
-            "talk_requests": list(talk_requests),
-        }
-    }
-
+from .students import back_to_student
 
 # --- assigning a teaching assistant or health professional (P5, P25) --------------------------
 
 
-@login_required
+@access.requires(may_assign_support, second_factor=True)
 def assign_support(request, pk):
     """Assign a TA or a health professional to this child; the grants follow (records.grants).
 
     H1: an assignment opens the child's medical record or SEN support, so it is decided by the
     DSL, a deputy or the head teacher (``ASSIGN_SUPPORT``), with a verified second factor, and
     the decision is written to the audit trail."""
-    student = access.open_object(
-        request, Student.objects.all(), ASSIGN_SUPPORT, second_factor=True, pk=pk
-    )
+    student = access.open_object(request, Student.objects.all(), ASSIGN_SUPPORT, pk=pk)
     form = AssignmentForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +73,7 @@ def assign_support(request, pk):
     return render(request, "records/support_form.html", {"student": student, "form": form})
 
 
-@login_required
+@access.requires(may_assign_support)
 @require_POST
 def end_assignment(request, pk, assignment_pk):
     student = access.open_object(request, Student.objects.all(), ASSIGN_SUPPORT, pk=pk)
@@ -145,7 +96,7 @@ def end_assignment(request, pk, assignment_pk):
 # --- sharing the family section (P6) ------------------------------------------------------------
 
 
-@login_required
+@access.requires(may_share_family_section)
 def share_family_section(request, pk):
     """The DSL or a deputy shares this child's personal and family circumstances with a named
     member of staff, saying why; the share and the reason go into the audit trail."""
@@ -177,7 +128,7 @@ def share_family_section(request, pk):
     )
 
 
-@login_required
+@access.requires(may_share_family_section)
 @require_POST
 def stop_sharing_family_section(request, pk, user_pk):
     student = access.open_object(request, Student.objects.all(), SHARE_FAMILY, pk=pk)
@@ -200,10 +151,9 @@ def stop_sharing_family_section(request, pk, user_pk):
 # --- a pupil's request to talk (P7) --------------------------------------------------------------
 
 
-@login_required
+@access.requires(is_school_staff)
 def record_talk_request(request, pk):
     """Staff who teach or support the child record that the child asked to talk."""
-    staff_only(request)
     student = access.open_object(request, Student.objects.all(), RECORD_TALK_REQUEST, pk=pk)
     form = TalkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -226,11 +176,10 @@ def record_talk_request(request, pk):
     return render(request, "records/talk_request_form.html", {"student": student, "form": form})
 
 
-@login_required
+@access.requires(is_school_staff)
 def talk_request_list(request):
     """The requests to talk this person may read: those they recorded, those in which a child
     asked for them, and — for the safeguarding team — every one."""
-    staff_only(request)
     visible = access.visible(
         request,
         TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),
@@ -243,9 +192,8 @@ def talk_request_list(request):
     )
 
 
-@login_required
+@access.requires(is_school_staff)
 def talk_request_detail(request, pk):
-    staff_only(request)
     talk_request = access.open_object(
         request,
         TalkRequest.objects.select_related("student", "wants_to_talk_to", "recorded_by"),

@@ -1,27 +1,16 @@
-"""Forms for who supports a child (P25), sharing the family section (P6) and a pupil's request to
-talk (P7). Each keeps what the person typed or chose when it is shown again with errors."""
+"""Who supports a child (P25), sharing the family section (P6) and a pupil's request to talk
+(P7)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from confidentiality import roles
+from confidentiality.forms import PersonChoiceField, person_label
 from confidentiality.roles import SCHOOL_STAFF, Role
 
-from .models import SupportAssignment
-from .sharing import may_receive_family_share
-
-
-def _name(user) -> str:
-    name = user.get_full_name() or user.username
-    return f"{name} ({user.job_title})" if user.job_title else name
-
-
-def _holders(role):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=role.group_name)
-        .order_by("last_name", "first_name", "username")
-    )
+from ..family_sharing import may_receive_family_share
+from ..models import SupportAssignment
 
 
 class AssignmentForm(forms.Form):
@@ -42,15 +31,16 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.by = by
         self._people = {}
+        # One list in two parts, a heading for each role, so a nurse is not mistaken for a TA.
         groups = []
         for role, heading in (
             (Role.TEACHING_ASSISTANT, "Teaching assistants"),
             (Role.HEALTH_PROFESSIONAL, "Health professionals"),
         ):
-            people = list(_holders(role))
+            people = list(roles.holders(role))
             self._people.update({str(p.pk): p for p in people})
             if people:
-                groups.append((heading, [(str(p.pk), _name(p)) for p in people]))
+                groups.append((heading, [(str(p.pk), person_label(p)) for p in people]))
         self.fields["staff"].choices = [("", "Choose a person")] + groups
 
     def clean_staff(self):
@@ -65,11 +55,6 @@ class AssignmentForm(forms.Form):
             except ValidationError as error:
                 self.add_error("staff", error)
         return cleaned
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _name(obj)
 
 
 class FamilyShareForm(forms.Form):
@@ -115,11 +100,8 @@ class TalkRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wants_to_talk_to"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name__in=[r.group_name for r in SCHOOL_STAFF])
-            .distinct()
-            .order_by("last_name", "first_name", "username")
+        self.fields["wants_to_talk_to"].queryset = get_user_model().objects.with_roles(
+            *SCHOOL_STAFF
         )
 
 

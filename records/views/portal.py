@@ -1,9 +1,10 @@
-"""The parent portal (P12, P13, P15, P24, P7): a parent or carer sees their own children and
-nothing else.
+"""The parent portal, mounted at /portal/ (P12, P13, P15, P24, P7): a parent or carer sees their
+own children and nothing else.
 
-Every page opens the child (or the child's object) through ``confidentiality.access`` with the
-parent's permission, which only the family link grants (records.grants). Any other id — another
-child, another child's work, a made-up one — is a 404, and every opening is audited once.
+Every page is for parents and carers only (``policy.is_parent``, at the door) and opens the
+child (or the child's object) through ``confidentiality.access`` with the parent's permission,
+which only the family link grants (records.grants). Any other id — another child, another
+child's work, a made-up one — is a 404, and every opening is audited once.
 
 A contact without parental responsibility (an emergency contact, a childminder) sees the child's
 name, how to reach the school and their own requests to meet; every other page is a 404 for them
@@ -11,19 +12,16 @@ name, how to reach the school and their own requests to meet; every other page i
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from confidentiality import access
 
-from . import notices, notifications
-from .family_forms import DiscussionAnswerForm, MeetingRequestForm, PhotoDecisionForm
-from .learning_views import serve_work
-from .models import (
+from .. import notices, notifications
+from ..forms.portal import DiscussionAnswerForm, MeetingRequestForm, PhotoDecisionForm
+from ..models import (
     DiscussionPermission,
     ParentLink,
     PhotoConsent,
@@ -31,18 +29,13 @@ from .models import (
     Student,
     WorkItem,
 )
-from .policy import AS_PARENT, is_parent, with_parental_responsibility
-
-
-def _parent_only(request) -> None:
-    if not is_parent(request.user):
-        raise Http404
+from ..policy import AS_PARENT, is_parent, with_parental_responsibility
+from .learning import serve_work
 
 
 def _open_child(request, pk, responsibility: bool = False) -> Student:
     """The child, for a parent or carer linked to them; with ``responsibility``, only for one who
     holds parental responsibility (P15, P24)."""
-    _parent_only(request)
     children = Student.objects.all()
     if responsibility:
         children = with_parental_responsibility(children, request.user)
@@ -54,15 +47,14 @@ def _child_page(student, anchor: str = ""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-@login_required
+@access.requires(is_parent)
 def home(request):
     """The parent's children, each a link to their page."""
-    _parent_only(request)
     children = access.visible(request, Student.objects.all(), AS_PARENT)
     return render(request, "portal/home.html", {"children": children})
 
 
-@login_required
+@access.requires(is_parent)
 def child(request, pk):
     """Everything the school shares with the family about one child: for those with parental
     responsibility. Any other contact sees the child's name and their own requests to meet."""
@@ -92,7 +84,7 @@ def child(request, pk):
     return render(request, "portal/child.html", context)
 
 
-@login_required
+@access.requires(is_parent)
 def photo_consent(request, pk):
     """Give or withdraw consent for photographs, purpose by purpose (P15): for those with
     parental responsibility only."""
@@ -124,7 +116,7 @@ def photo_consent(request, pk):
     )
 
 
-@login_required
+@access.requires(is_parent)
 def ask_meeting(request, pk):
     """P7: parents are welcome to discuss concerns — ask to meet the child's teachers."""
     student = _open_child(request, pk)
@@ -140,10 +132,9 @@ def ask_meeting(request, pk):
     return render(request, "portal/ask_meeting.html", {"student": student, "form": form})
 
 
-@login_required
+@access.requires(is_parent)
 def discussion(request, pk):
     """P24: the school asks whether it may discuss the child's case with a class."""
-    _parent_only(request)
     permission = access.open_object(
         request,
         with_parental_responsibility(
@@ -174,10 +165,9 @@ def discussion(request, pk):
     )
 
 
-@login_required
+@access.requires(is_parent)
 def work_download(request, pk):
     """The file of a piece of the child's work, audited as a download (P13); for those with
     parental responsibility."""
-    _parent_only(request)
     items = with_parental_responsibility(WorkItem.objects.all(), request.user, path="student")
     return serve_work(request, AS_PARENT, items)

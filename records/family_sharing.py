@@ -1,5 +1,9 @@
 """The DSL shares a child's personal and family circumstances with a named member of staff (P6).
 
+Not to be confused with ``safeguarding.information_sharing``, which records information shared
+with another agency (P2): this is a share inside the school, of one section of one child's
+record.
+
 The policy names two audiences for that section: the safeguarding team, and "staff the DSL shares
 it with". A share is a per-child ``view_family`` grant (django-guardian's direct-FK table for
 students). It is outside ``policy.DERIVED``, so no class or assignment change ever removes it:
@@ -20,7 +24,10 @@ _CODENAME = FAMILY_SECTION.split(".", 1)[1]
 
 
 def family_shared_with(student):
-    """The members of staff the family section of ``student`` is shared with, by name."""
+    """The members of staff the family section of ``student`` is shared with, by name.
+
+    Only the shares themselves (direct grants on this child), not the safeguarding team, who
+    read every child's section through their role."""
     ids = StudentUserObjectPermission.objects.filter(
         content_object=student, permission__codename=_CODENAME
     ).values("user_id")
@@ -33,11 +40,9 @@ def may_receive_family_share(student):
     already = family_shared_with(student).values("pk")
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[r.group_name for r in SCHOOL_STAFF])
-        .exclude(groups__name__in=[r.group_name for r in SAFEGUARDING_TEAM])
+        .objects.with_roles(*SCHOOL_STAFF)
+        .without_roles(*SAFEGUARDING_TEAM)
         .exclude(pk__in=already)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
     )
 
 

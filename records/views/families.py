@@ -1,52 +1,38 @@
 """Staff pages for working with families: meeting requests (P7), messages to parents (P12),
-asking permission to discuss a case with a class (P24), and photograph consent by class (P15).
-
-Every object comes through ``confidentiality.access``; refusals are 404s.
+asking permission to discuss a case with a class (P24), and ending or restoring a parent or
+carer's link to a child (P12, P13). For school staff only (``policy.is_school_staff``); each
+object is opened with the permission the act needs, and refusals are 404s.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
-from confidentiality.audit import record_access, record_list_look
-from confidentiality.roles import Role
+from confidentiality.audit import record_list_look
 
-from . import family_links, notifications
-from .family_forms import (
+from .. import family_links, notifications
+from ..forms.families import (
     DiscussionRequestForm,
     EndParentLinkForm,
     FamilyNoticeForm,
     MeetingAnswerForm,
-    PhotoUseForm,
     RestoreParentLinkForm,
 )
-from .models import (
-    DiscussionPermission,
-    FamilyNotice,
-    MeetingRequest,
-    ParentLink,
-    PhotoConsent,
-    PhotoPurpose,
-    PhotoUse,
-    Student,
-    TeachingGroup,
-)
-from .models.families import EndedParentLink
-from .policy import END_PARENT_LINK, FAMILY_CONTACT, may_see_class_consents
-from .view_helpers import back_to_student, staff_only
+from ..models import DiscussionPermission, FamilyNotice, MeetingRequest, ParentLink, Student
+from ..models.families import EndedParentLink
+from ..policy import END_PARENT_LINK, FAMILY_CONTACT, is_school_staff, may_restore_parent_links
+from .students import back_to_student
 
 # --- meeting requests (P7) ---------------------------------------------------------------------
 
 
-@login_required
+@access.requires(is_school_staff)
 def meeting_list(request):
     """The meeting requests of the children this person teaches (all, for the safeguarding team)."""
-    staff_only(request)
     meetings = access.visible(
         request, MeetingRequest.objects.select_related("student"), FAMILY_CONTACT
     )
@@ -58,9 +44,8 @@ def meeting_list(request):
     )
 
 
-@login_required
+@access.requires(is_school_staff)
 def meeting_detail(request, pk):
-    staff_only(request)
     meeting = access.open_object(
         request,
         MeetingRequest.objects.select_related("student", "requested_by", "answered_by"),
@@ -80,9 +65,8 @@ def meeting_detail(request, pk):
 # --- messages to the family (P12) --------------------------------------------------------------
 
 
-@login_required
+@access.requires(is_school_staff)
 def send_notice(request, pk):
-    staff_only(request)
     student = access.open_object(request, Student.objects.all(), FAMILY_CONTACT, pk=pk)
     form = FamilyNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -105,11 +89,10 @@ def send_notice(request, pk):
 # --- ending a parent or carer's link (P12, P13) ------------------------------------------------
 
 
-@login_required
+@access.requires(is_school_staff)
 def end_parent_link(request, pk, link_pk):
     """The office or the safeguarding team ends a parent or carer's link to this child, saying
     why: the adult loses the child's portal at once, and the DSL is told (``family_links``)."""
-    staff_only(request)
     student = access.open_object(request, Student.objects.all(), END_PARENT_LINK, pk=pk)
     link = ParentLink.objects.filter(student=student, pk=link_pk).select_related("parent").first()
     if link is None:
@@ -136,17 +119,12 @@ def end_parent_link(request, pk, link_pk):
     )
 
 
-@login_required
+@access.requires(may_restore_parent_links, second_factor=True)
 def restore_parent_link(request, pk, ended_pk):
     """The DSL, verified, deliberately gives back a link the school ended (no import ever does,
     P12, P13), saying why: audited, and the child's parents with responsibility are told as for
     any new link. Anyone else: 404."""
-    staff_only(request)
-    student = access.open_object(
-        request, Student.objects.all(), END_PARENT_LINK, second_factor=True, pk=pk
-    )
-    if not request.user.has_role(Role.DSL):
-        raise Http404
+    student = access.open_object(request, Student.objects.all(), END_PARENT_LINK, pk=pk)
     ended = (
         EndedParentLink.objects.filter(student=student, pk=ended_pk, restored_at__isnull=True)
         .select_related("parent")
@@ -180,9 +158,8 @@ def restore_parent_link(request, pk, ended_pk):
 # --- permission to discuss a case with a class (P24) -------------------------------------------
 
 
-@login_required
+@access.requires(is_school_staff)
 def ask_discussion(request, pk):
-    staff_only(request)
     student = access.open_object(request, Student.objects.all(), FAMILY_CONTACT, pk=pk)
     form = DiscussionRequestForm(request.POST or None, student=student)
     if request.method == "POST" and form.is_valid():
@@ -215,11 +192,10 @@ def ask_discussion(request, pk):
     )
 
 
-@login_required
+@access.requires(is_school_staff)
 @require_POST
 def discussion_used(request, pk):
     """Record that the case was discussed with the class; refused without the parents' yes."""
-    staff_only(request)
     permission = access.open_object(
         request, DiscussionPermission.objects.select_related("student"), FAMILY_CONTACT, pk=pk
     )
@@ -230,51 +206,3 @@ def discussion_used(request, pk):
     else:
         messages.success(request, "Recorded: the case was discussed with the class.")
     return back_to_student(permission.student, "family")
-
-
-# --- photograph consent by class (P15) ---------------------------------------------------------
-
-
-@login_required
-def class_photo_consent(request, pk):
-    """Who in this class must NOT be photographed for a purpose, and recording a photo's use."""
-    staff_only(request)
-    access.require_second_factor(request.user)
-    group = get_object_or_404(TeachingGroup, pk=pk)
-    # The whole class or nothing: never opened by break-glass on one child, never a part of the
-    # class presented as if it were all of it (P15, second review).
-    if not may_see_class_consents(request.user, group):
-        raise Http404
-    students = group.students.all()
-    record_access(request, group, how="view")
-    purpose = request.GET.get("purpose") or PhotoPurpose.WEBSITE
-    if purpose not in PhotoPurpose.values:
-        purpose = PhotoPurpose.WEBSITE
-    form = PhotoUseForm(request.POST or None, students=students, initial={"purpose": purpose})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            PhotoUse.record(
-                purpose=data["purpose"],
-                students=data["students"],
-                description=data["description"],
-                used_on=data["used_on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The photograph's use has been recorded.")
-            return redirect(f"{request.path}?purpose={data['purpose']}")
-    return render(
-        request,
-        "records/class_photo_consent.html",
-        {
-            "group": group,
-            "purpose": PhotoPurpose(purpose),
-            "purposes": PhotoPurpose.choices,
-            "lacking": PhotoConsent.lacking(students, purpose),
-            "class_size": students.count(),
-            "form": form,
-        },
-    )
