@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from confidentiality import access
+
 from . import policy, routing
 from .grants import grant_author
-from .models import Alert, Concern, ConcernAboutAdult, ConcernUserObjectPermission, Referral
+from .models import Alert, Concern, ConcernAboutAdult, Referral
 from .models.adults import handlers_for
 
 
@@ -25,15 +27,8 @@ def lado_contact() -> str:
 
 
 def holders(concern) -> list:
-    """The people who hold this concern about an adult now (their object grant)."""
-    app_label, codename = policy.ADULT_CASEWORK.split(".")
-    grants = ConcernUserObjectPermission.objects.filter(
-        content_object=concern,
-        permission__content_type__app_label=app_label,
-        permission__codename=codename,
-        user__is_active=True,
-    ).select_related("user")
-    return [grant.user for grant in grants]
+    """The active people who hold this concern about an adult now (their object grant)."""
+    return list(access.holders_of(concern, policy.ADULT_CASEWORK))
 
 
 def raise_adult_concern(author, data: dict) -> tuple[Concern, bool]:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from . import policy, routing, services
+from . import policy, raising, routing
 from .models import AdviceRequest, Alert, ConcernSubject
 
 NAMESPACE = uuid.UUID("0b8f6c1e-5d0a-4c55-8d7e-3a4d1f0e9b21")
@@ -63,7 +63,7 @@ def convert_to_concern(advice: AdviceRequest, by, data: dict):
     submit) returns the same concern."""
     if advice.concern_id:
         return advice.concern
-    concern, _ = services.raise_concern(
+    concern, _ = raising.raise_concern(
         advice.asked_by,
         {
             "idempotency_key": uuid.uuid5(NAMESPACE, str(advice.pk)),

@@ -10,7 +10,7 @@ class SafeguardingConfig(AppConfig):
         from confidentiality import extensions
         from records import notices
 
-        from . import checks, grants, panels, routing, sharing  # noqa: F401  (signals, panels)
+        from . import checks, grants, information_sharing, panels, routing  # noqa: F401
         from .policy import (
             is_safeguarding_team,
             may_handle_adult_concerns,
@@ -20,7 +20,7 @@ class SafeguardingConfig(AppConfig):
 
         extensions.team_change_guard(_subject_of_an_open_adult_concern)
         extensions.audit_trail_filter(hide_safeguarding_from_trail)
-        notices.register(sharing.p2_notices)  # H3: P2 notices are kept with the share
+        notices.register(information_sharing.p2_notices)  # H3: P2 notices are kept with the share
         menu = extensions.add_menu_entry
         menu(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
         menu(5, "My concerns", "safeguarding:my_concerns", may_log_concern)

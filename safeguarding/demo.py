@@ -1,11 +1,15 @@
-"""Demo concerns at every stage, so the DSL's screens are full on first start (idempotent)."""
+"""The safeguarding app's part of the demo school: concerns at every stage, so the DSL's screens
+are full on first start, with advice, a concern about an adult and training (idempotent).
+
+``seed_concerns`` is called by ``seed_demo`` (the ``demo`` app) with the core's demo people and
+the records app's demo students."""
 
 import uuid
 from datetime import timedelta
 
 from django.utils import timezone
 
-from . import advice, services, sharing
+from . import advice, information_sharing, raising
 from .adults import raise_adult_concern
 from .models import (
     Action,
@@ -35,7 +39,7 @@ def _concern(key, author, subjects, hours_ago, **data):
         **data,
     }
     marks = fields.pop("marks", [])
-    concern, created = services.raise_concern(author, fields, subjects, marks)
+    concern, created = raising.raise_concern(author, fields, subjects, marks)
     if created:
         # Back-date it, as if it had been logged then (a plain column, so update() is fine).
         Concern.objects.filter(pk=concern.pk).update(created_at=now - timedelta(hours=hours_ago))
@@ -253,7 +257,7 @@ def _seed_full_case(people, child):
         student_told=True,
         parents_told=True,
     )
-    sharing.record_share(share, by=dsl)
+    information_sharing.record_share(share, by=dsl)
     _backdate(InformationShare, share, 30)
     concern.close(
         by=dsl,

@@ -1,14 +1,17 @@
 """Dashboard panels: the safeguarding team's queue, the author's concerns, everyone's alerts.
 
-Panels show counts and who/when only: no concern's content appears outside the door.
+Panels show counts and who/when only: no concern's content appears outside the door. The team's
+panel counts concerns through ``access.visible``: without a confirmed second factor it is left
+out (the dashboard says how to confirm it), as the safeguarding dashboard it leads to would be.
 """
 
 from django.urls import reverse
 
+from confidentiality import access
 from confidentiality.extensions import dashboard_panel
 
 from .models import Action, Alert, Concern, Notification, Referral
-from .policy import is_safeguarding_team, may_log_concern
+from .policy import CASEWORK, is_safeguarding_team, may_log_concern
 
 
 @dashboard_panel(order=5)
@@ -16,7 +19,7 @@ def safeguarding_team(request):
     user = request.user
     if not is_safeguarding_team(user):
         return None
-    concerns = Concern.objects.about_children().open()
+    concerns = access.visible(request, Concern.objects.about_children().open(), CASEWORK)
     urgent = concerns.urgent_unacknowledged().count()
     new = concerns.awaiting_dsl().count()
     overdue = (

@@ -4,7 +4,7 @@ The mechanism is the core's ``confidentiality.access``; this module only says wh
 and relationship means for concerns.
 """
 
-from confidentiality.roles import SAFEGUARDING_TEAM, Role
+from confidentiality.roles import SAFEGUARDING_TEAM, SAFEGUARDING_TEAM_OR_HEAD, Role
 
 # The safeguarding team sees and acts on every concern (role-wide, on their groups).
 TEAM_PERMISSIONS = (
@@ -31,22 +31,35 @@ ASKER_PERMISSION = "view_advicerequest"
 CHRONOLOGY = "records.view_social_services"
 
 
+# The rules of the safeguarding pages' doors (``access.requires``): each takes a signed-in, active
+# person and says whether the page is for them at all. Objects inside are still opened through
+# ``access.open_object`` / ``access.visible`` with the permissions above.
+
+
 def may_log_concern(user) -> bool:
     """Staff, volunteers and health professionals; never parents or governors (P3)."""
     return user.is_authenticated and user.may_log_concern
 
 
 def is_safeguarding_team(user) -> bool:
-    return user.is_authenticated and bool(user.roles & SAFEGUARDING_TEAM)
+    """The DSL and the deputies."""
+    return user.is_authenticated and user.is_safeguarding_team
 
 
 def may_handle_adult_concerns(user) -> bool:
     """Who may ever be routed a concern about an adult: the team, the head, governors (chair)."""
     return user.is_authenticated and user.has_role(
-        *SAFEGUARDING_TEAM, Role.HEAD_TEACHER, Role.GOVERNOR
+        *SAFEGUARDING_TEAM, Role.HEAD_TEACHER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS
     )
+
+
+def may_handle_concerns(user) -> bool:
+    """Who may ever open a concern and work on it: the team (every concern about a child) and
+    whoever a concern about an adult may be routed to. Which concern exactly is the object's
+    permission (``CASEWORK`` or ``ADULT_CASEWORK``), checked when it is opened."""
+    return is_safeguarding_team(user) or may_handle_adult_concerns(user)
 
 
 def may_see_training(user) -> bool:
     """P9: the DSL, deputies and the head teacher see everyone's training."""
-    return user.is_authenticated and user.has_role(*SAFEGUARDING_TEAM, Role.HEAD_TEACHER)
+    return user.is_authenticated and user.has_role(*SAFEGUARDING_TEAM_OR_HEAD)

@@ -1,4 +1,7 @@
-"""Background work for the safeguarding team, run by the task worker (``manage.py db_worker``)."""
+"""Background work for the safeguarding team, run by the task worker (``manage.py db_worker``).
+
+The periodic checks (escalation, overdue alerts, email retries) are not a task: the
+``escalate_concerns`` command runs them itself, every minute."""
 
 from django.db import transaction
 from django.tasks import task
@@ -15,14 +18,6 @@ def deliver_notification(notification_id: int) -> bool:
         if notification is None:
             return False
         return deliver(notification)
-
-
-@task
-def run_safeguarding_checks() -> dict:
-    """Escalate unacknowledged urgent concerns, raise overdue alerts and retry failed emails."""
-    from .routing import run_checks
-
-    return run_checks()
 
 
 @task

@@ -8,18 +8,29 @@ a safeguarding object is dropped (concerns and everything hanging off them, requ
 information shares, the child's chronology and the P2 "we have shared information" notice), except
 entries about a concern about an adult routed to that reader. Whoever reads it, a concern about an
 adult shows only to the people it was routed to, and never to the adult it names.
+
+An entry is recognised as safeguarding work by what it is, never by the address it came from:
+its object is one of this app's casework models (its content type), or the look was recorded as
+part of this app's work (``area``: a child opened for their chronology, a look at a list of
+concerns; see ``confidentiality.audit.record_access``).
 """
 
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.urls import reverse
 
 from confidentiality import access
 from confidentiality.views.audit_trail import without
 
 from .policy import ADULT_CASEWORK, CASEWORK
+
+# The ``area`` of the access entries written as part of safeguarding work.
+AREA = "safeguarding"
+# Entries written before entries carried their area name no area; the trail is append-only and
+# sealed, so they can never be marked afterwards. Those are recognised, as they always were, by
+# the safeguarding address they were written from (``/safeguarding/``, the app's mount point).
+LEGACY_PATH_PREFIX = "/safeguarding/"
 
 # Records kept in the safeguarding app that are about adults' own training, not about children
 # or concerns: whoever reads the trail may see them (P9: the head teacher follows training).
@@ -73,9 +84,8 @@ def _safeguarding_entries() -> Q:
     p2_notices = [
         str(pk) for pk in FamilyNotice.objects.information_shared().values_list("pk", flat=True)
     ]
-    condition = Q(content_type__in=types)
-    # Looks taken on safeguarding pages are logged against the child (e.g. the chronology).
-    condition |= Q(additional_data__path__startswith=reverse("safeguarding:dashboard"))
+    condition = Q(content_type__in=types) | Q(additional_data__area=AREA)
+    condition |= Q(additional_data__path__startswith=LEGACY_PATH_PREFIX)  # entries before areas
     if p2_notices:
         condition |= Q(
             content_type=ContentType.objects.get_for_model(FamilyNotice),

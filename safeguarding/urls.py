@@ -6,9 +6,9 @@ from .views import (
     alerts,
     casework,
     chronology,
+    information_sharing,
     mine,
     raising,
-    sharing,
     team,
     training,
 )
@@ -42,7 +42,7 @@ urlpatterns = [
         casework.update_referral,
         name="update_referral",
     ),
-    path("concerns/<uuid:pk>/shares/", sharing.add_share, name="add_share"),
+    path("concerns/<uuid:pk>/shares/", information_sharing.add_share, name="add_share"),
     path("concerns/<uuid:pk>/close/", casework.close, name="close"),
     path("concerns/<uuid:pk>/reopen/", casework.reopen, name="reopen"),
     path(

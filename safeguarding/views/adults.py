@@ -6,8 +6,6 @@ audited."""
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -15,15 +13,14 @@ from confidentiality import access
 from confidentiality.audit import record_list_look
 
 from .. import adults
+from ..forms.adults import AdultConcernForm
 from ..models import Concern
 from ..policy import ADULT_CASEWORK, may_handle_adult_concerns, may_log_concern
-from ..sharing_forms import AdultConcernForm
+from ..trail import AREA
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 def log_adult_concern(request):
-    if not may_log_concern(request.user):
-        raise Http404
     if request.method == "POST":
         form = AdultConcernForm(request.POST, author=request.user)
         if form.is_valid():
@@ -69,14 +66,11 @@ def _confirm(request, concern) -> None:
         )
 
 
-@login_required
+# Whoever handles them (a governor too): only with a verified second factor (M5).
+@access.requires(may_handle_adult_concerns, second_factor=True)
 def adult_concerns(request):
     """The concerns about adults routed to this person; never one that names them."""
-    if not may_handle_adult_concerns(request.user):
-        raise Http404
-    # Whoever handles them (a governor too): only with a verified second factor (M5).
-    access.require_second_factor(request.user, always=True)
-    record_list_look(request, "list of concerns about adults")
+    record_list_look(request, "list of concerns about adults", area=AREA)
     concerns = (
         access.visible(
             request, Concern.objects.about_adults().not_about(request.user), ADULT_CASEWORK

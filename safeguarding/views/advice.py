@@ -1,9 +1,10 @@
 """Asking the safeguarding team for advice (P22): ask, read your answers, and the team's queue,
-answer and conversion into a concern."""
+answer and conversion into a concern.
+
+Asking and reading one's own answers are reporting: never behind a second factor at the door
+(P3). The team's pages are the team's alone."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,16 +12,15 @@ from confidentiality import access
 from confidentiality.audit import record_list_look
 
 from .. import advice as advice_service
+from ..forms.advice import AdviceAnswerForm, AdviceRequestForm, ConvertAdviceForm
 from ..models import AdviceRequest
 from ..policy import ADVICE_ANSWER, ADVICE_READ, is_safeguarding_team, may_log_concern
-from ..sharing_forms import AdviceAnswerForm, AdviceRequestForm, ConvertAdviceForm
+from ..trail import AREA
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 def ask(request):
     """Anyone who may log a concern may ask; only sign-in is needed, like logging a concern."""
-    if not may_log_concern(request.user):
-        raise Http404
     form = AdviceRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         advice = advice_service.ask(
@@ -35,20 +35,19 @@ def ask(request):
     return render(request, "safeguarding/advice_ask.html", {"form": form})
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 def my_requests(request):
-    if not may_log_concern(request.user):
-        raise Http404
     requests = (
         access.visible(request, AdviceRequest.objects.asked_by(request.user), ADVICE_READ)
         .select_related("answered_by", "concern")
         .with_students()
     )
-    record_list_look(request, "my requests for advice")
+    record_list_look(request, "my requests for advice", area=AREA)
     return render(request, "safeguarding/advice_mine.html", {"requests": requests})
 
 
-@login_required
+# Whoever asked, even after their role has changed: their own grant on the request decides.
+@access.requires(access.signed_in, second_factor=False)
 def my_request(request, pk):
     advice = access.open_object(
         request,
@@ -59,13 +58,11 @@ def my_request(request, pk):
     return render(request, "safeguarding/advice_my_detail.html", {"advice": advice})
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 def team_list(request):
-    if not is_safeguarding_team(request.user):
-        raise Http404
     requests = access.visible(request, AdviceRequest.objects.all(), ADVICE_ANSWER)
     # The children named and the questions asked: a look at this list is audited (P5).
-    record_list_look(request, "requests for advice")
+    record_list_look(request, "requests for advice", area=AREA)
     return render(
         request,
         "safeguarding/advice_team.html",
@@ -82,7 +79,7 @@ def _team_request(request, pk):
     )
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 def answer(request, pk):
     advice = _team_request(request, pk)
     form = AdviceAnswerForm(request.POST or None, initial={"answer": advice.answer})
@@ -102,7 +99,7 @@ def answer(request, pk):
     )
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 @require_POST
 def convert(request, pk):
     advice = _team_request(request, pk)

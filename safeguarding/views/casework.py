@@ -1,17 +1,17 @@
-"""The safeguarding team's verbs on a concern: each a POST that opens the concern through the
-door (team only, second factor, one audit entry), does one thing, and returns to the concern.
-A form with errors re-renders the concern page with what was typed."""
+"""The verbs on a concern: each a POST that opens the concern through the door (only those who
+handle it: the team, or the people a concern about an adult was routed to; a verified second
+factor; one audit entry), does one thing, and returns to the concern. A form with errors
+re-renders the concern page with what was typed."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
+from confidentiality.uploads import download
 
-from ..casework_forms import (
+from ..forms.casework import (
     ActionForm,
     CloseForm,
     NoteForm,
@@ -21,7 +21,7 @@ from ..casework_forms import (
     link_children_formset,
 )
 from ..models import Action, CaseNote, Concern, ConcernAttachment, Referral
-from ..policy import CASEWORK
+from ..policy import CASEWORK, is_safeguarding_team, may_handle_concerns
 from .team import render_concern, team_concern
 
 
@@ -35,7 +35,7 @@ def concern_url(concern):
     return reverse("safeguarding:concern", kwargs={"pk": concern.pk})
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def acknowledge(request, pk):
     """Acknowledging stops escalation (P3)."""
@@ -45,7 +45,7 @@ def acknowledge(request, pk):
     return _back(concern)
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def triage(request, pk):
     concern = team_concern(request, pk)
@@ -67,7 +67,7 @@ def triage(request, pk):
     return render_concern(request, concern, status=400, triage=form)
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 @require_POST
 def link_children(request, pk):
     """Link the child a concern names only in words (raised by someone yet to sign the
@@ -94,7 +94,7 @@ def link_children(request, pk):
     return _back(concern)
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def add_note(request, pk):
     concern = team_concern(request, pk)
@@ -106,7 +106,7 @@ def add_note(request, pk):
     return _back(concern, "#notes")
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def add_action(request, pk):
     concern = team_concern(request, pk)
@@ -119,7 +119,7 @@ def add_action(request, pk):
     return _back(concern, "#actions")
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def complete_action(request, pk, action_pk):
     concern = team_concern(request, pk)
@@ -128,7 +128,7 @@ def complete_action(request, pk, action_pk):
     return _back(concern, "#actions")
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def add_referral(request, pk):
     concern = team_concern(request, pk)
@@ -141,7 +141,7 @@ def add_referral(request, pk):
     return _back(concern, "#referrals")
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def update_referral(request, pk, referral_pk):
     concern = team_concern(request, pk)
@@ -154,7 +154,7 @@ def update_referral(request, pk, referral_pk):
     return _back(concern, "#referrals")
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def close(request, pk):
     concern = team_concern(request, pk)
@@ -174,7 +174,7 @@ def close(request, pk):
     return render_concern(request, concern, status=400, close=form)
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def reopen(request, pk):
     concern = team_concern(request, pk)
@@ -183,14 +183,13 @@ def reopen(request, pk):
     return _back(concern)
 
 
-@login_required
+@access.requires(may_handle_concerns)
 def download_attachment(request, pk, attachment_pk):
-    """A file attached to a concern, for the team only: the concern is opened through the door
-    as a download, so the audit entry names the concern's child and the file's address."""
+    """A file attached to a concern, for those who handle the concern: the concern is opened
+    through the door as a download, so the one audit entry names the concern's subject and the
+    file's address."""
     concern = team_concern(request, pk, how="download")
     attachment = get_object_or_404(ConcernAttachment, concern=concern, pk=attachment_pk)
-    response = HttpResponse(attachment.content, content_type=attachment.content_type)
-    safe_name = "".join(c for c in attachment.filename if c.isalnum() or c in "._- ")[:100]
-    response["Content-Disposition"] = f'attachment; filename="{safe_name or "attachment"}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(
+        attachment.content, content_type=attachment.content_type, filename=attachment.filename
+    )

@@ -7,51 +7,24 @@ permission (second factor, 404 for anyone else) and each look is audited once, a
 
 from datetime import date
 
-from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from confidentiality import access
+from confidentiality.audit import mark_area
+from confidentiality.uploads import download
 from records.models import Student
 
 from .. import chronology, chronology_pdf
-from ..models import Category
+from ..forms.chronology import ChronologyFilter
 from ..policy import CHRONOLOGY, is_safeguarding_team
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ChronologyFilter(forms.Form):
-    kind = forms.MultipleChoiceField(
-        choices=chronology.Kind.CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Show only",
-    )
-    since = forms.DateField(required=False, widget=DATE, label="From")
-    until = forms.DateField(required=False, widget=DATE, label="To")
-    category = forms.ChoiceField(choices=[("", "Any category")] + Category.choices, required=False)
-
-    def describe(self) -> str:
-        if not self.is_valid():
-            return ""
-        data, parts = self.cleaned_data, []
-        if data["kind"]:
-            parts.append("only " + ", ".join(chronology.Kind.LABELS[k] for k in data["kind"]))
-        if data["since"]:
-            parts.append(f"from {data['since']:%d %b %Y}")
-        if data["until"]:
-            parts.append(f"to {data['until']:%d %b %Y}")
-        if data["category"]:
-            parts.append(str(dict(Category.choices)[data["category"]]))
-        return "; ".join(parts)
+from ..trail import AREA
 
 
 def _child(request, pk, how):
-    if not is_safeguarding_team(request.user):
-        raise Http404
+    # The entry is about the child (a records object): it says it is safeguarding work, so the
+    # trail hides it from whoever may not know the child has a safeguarding file.
+    mark_area(request, AREA)
     # Blind: that the team opened a child's chronology must not be readable from the log.
     return access.open_object(
         request, Student.objects.all(), CHRONOLOGY, how=how, blind=True, pk=pk
@@ -69,7 +42,7 @@ def _entries(request, student):
     return form, entries
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 def chronology_page(request, pk):
     student = _child(request, pk, "view")
     form, entries = _entries(request, student)
@@ -80,7 +53,7 @@ def chronology_page(request, pk):
     )
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 def chronology_print(request, pk):
     """A page laid out for paper (the print stylesheet hides the navigation)."""
     student = _child(request, pk, "print")
@@ -94,14 +67,10 @@ def chronology_print(request, pk):
     return response
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 def chronology_export(request, pk):
-    """The PDF for a case conference: a download that is never cached."""
+    """The PDF for a case conference: a download that is never cached (``download``)."""
     student = _child(request, pk, "export")
     form, entries = _entries(request, student)
     pdf = chronology_pdf.render(student, entries, request.user, form.describe())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="chronology-{student.upn}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
+    return download(pdf, content_type="application/pdf", filename=f"chronology-{student.upn}.pdf")

@@ -2,10 +2,11 @@
 
 The children shown are those the author named (``Concern.children_named_by_author``): a child
 the safeguarding team linked later is the team's work, and would tell the author whom the team
-connected to what they reported (P3)."""
+connected to what they reported (P3).
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
+The reporter's own pages never wait on a second factor at the door (P3); the concerns are still
+opened through ``access``, which asks one of the roles that always need it."""
+
 from django.shortcuts import render
 
 from confidentiality import access
@@ -14,14 +15,13 @@ from confidentiality.audit import record_list_look
 from .. import body_map
 from ..models import Concern
 from ..policy import SUMMARY, may_log_concern
+from ..trail import AREA
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 def my_concerns(request):
-    if not may_log_concern(request.user):
-        raise Http404
     concerns = access.visible(request, Concern.objects.raised_by(request.user), SUMMARY)
-    record_list_look(request, "my concerns")
+    record_list_look(request, "my concerns", area=AREA)
     return render(
         request,
         "safeguarding/my_concerns.html",
@@ -29,7 +29,8 @@ def my_concerns(request):
     )
 
 
-@login_required
+# Whoever logged it, even after their role has changed: their own grant on it decides.
+@access.requires(access.signed_in, second_factor=False)
 def my_concern(request, pk):
     concern = access.open_object(
         request,

@@ -7,27 +7,21 @@ cannot save during a key rotation (the form comes back with everything typed) bl
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from confidentiality import access
 from confidentiality.crypto import KeyUnavailable
 
-from .. import body_map, services
-from ..forms import ConcernForm, initial_from_draft, mark_formset, subject_formset
+from .. import body_map, raising
+from ..forms.raising import ConcernForm, initial_from_draft, mark_formset, subject_formset
 from ..policy import may_log_concern
 
 
-def _may_log(request):
-    if not may_log_concern(request.user):
-        raise Http404
-
-
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 def log_concern(request):
-    _may_log(request)
     restored = had_files = False
     set_aside_at = not_saved = None
     if request.method == "POST":
@@ -36,7 +30,7 @@ def log_concern(request):
         marks = mark_formset(request.POST)
         if form.is_valid() and subjects.is_valid() and marks.is_valid() and form.fits(subjects):
             try:
-                concern, created = services.raise_concern(
+                concern, created = raising.raise_concern(
                     request.user,
                     form.cleaned_data,
                     subjects.entries(),
@@ -59,14 +53,14 @@ def log_concern(request):
             return redirect("safeguarding:my_concern", pk=concern.pk)
         # Keep everything typed, whatever happens next (P3: nothing is lost).
         try:
-            services.save_draft(request.user, request.POST)
+            raising.save_draft(request.user, request.POST)
         except KeyUnavailable as refusal:
             not_saved = str(refusal)  # the page still holds everything typed
         had_files = bool(request.FILES)
     else:
         # A draft this server cannot open is kept aside, never in the way of a new report.
-        set_aside_at = services.set_aside_unreadable_draft(request.user)
-        draft = services.current_draft(request.user)
+        set_aside_at = raising.set_aside_unreadable_draft(request.user)
+        draft = raising.current_draft(request.user)
         initial, students, mark_rows = initial_from_draft(draft) if draft else ({}, [], [])
         restored = bool(draft)
         form = ConcernForm(initial=initial, user=request.user)
@@ -91,13 +85,12 @@ def _form_page(request, form, subjects, marks, **notices):
     return render(request, "safeguarding/concern_form.html", context)
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 @require_POST
 def autosave(request):
     """Called by concern-form.js every few seconds while someone types."""
-    _may_log(request)
     try:
-        draft = services.save_draft(request.user, request.POST)
+        draft = raising.save_draft(request.user, request.POST)
     except KeyUnavailable as refusal:
         return JsonResponse({"saved": False, "reason": str(refusal)}, status=refusal.status)
     return JsonResponse(
@@ -105,10 +98,9 @@ def autosave(request):
     )
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 @require_POST
 def discard_draft(request):
-    _may_log(request)
-    services.discard_draft(request.user)
+    raising.discard_draft(request.user)
     messages.info(request, "The draft was discarded. You have a blank form.")
     return redirect("safeguarding:log_concern")

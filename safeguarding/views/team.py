@@ -1,13 +1,12 @@
 """The safeguarding team's pages: the dashboard and one concern with all its casework (P3).
 
-Every concern comes through the access policy's door: the team only, with a verified second
-factor, one audit entry per request.
+Every concern comes through the access policy's door: only the people who handle it (the team,
+or those a concern about an adult was routed to), with a verified second factor, one audit entry
+per request.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from confidentiality import access
 from confidentiality.audit import record_list_look
 
 from .. import body_map
-from ..casework_forms import (
+from ..forms.casework import (
     ActionForm,
     CloseForm,
     NoteForm,
@@ -24,9 +23,16 @@ from ..casework_forms import (
     TriageForm,
     link_children_formset,
 )
+from ..forms.information_sharing import InformationShareForm
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
-from ..policy import ADULT_CASEWORK, ADVICE_ANSWER, CASEWORK, is_safeguarding_team
-from ..sharing_forms import InformationShareForm
+from ..policy import (
+    ADULT_CASEWORK,
+    ADVICE_ANSWER,
+    CASEWORK,
+    is_safeguarding_team,
+    may_handle_concerns,
+)
+from ..trail import AREA
 
 TEAM_VIEW = ("safeguarding.view_concern",)
 
@@ -58,13 +64,11 @@ def _with_children(queryset):
     return queryset.select_related("raised_by", "assigned_to").with_children()
 
 
-@login_required
+@access.requires(is_safeguarding_team)
 def dashboard(request):
     """New, urgent and overdue first; then open cases; counts by category and month."""
-    if not is_safeguarding_team(request.user):
-        raise Http404
     concerns = access.visible(request, Concern.objects.about_children(), TEAM_VIEW)
-    record_list_look(request, "safeguarding dashboard")
+    record_list_look(request, "safeguarding dashboard", area=AREA)
     now = timezone.now()
     year_ago = now - timezone.timedelta(days=365)
     by_category = dict(
@@ -164,6 +168,6 @@ def render_concern(request, concern, status=200, **forms):
     return render(request, "safeguarding/concern_detail.html", context, status=status)
 
 
-@login_required
+@access.requires(may_handle_concerns)
 def concern_detail(request, pk):
     return render_concern(request, team_concern(request, pk))

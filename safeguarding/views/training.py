@@ -2,8 +2,6 @@
 the dashboard of who is overdue or due soon for the DSL, deputies and head teacher."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,16 +9,15 @@ from django.views.decorators.http import require_POST
 from confidentiality import access
 
 from .. import training
+from ..forms.training import PolicyReadingForm, TrainingRecordForm
 from ..models import Policy, TrainingRecord
 from ..models.training import current_policy_version, people_who_train, requirements
 from ..policy import may_log_concern, may_see_training
-from ..sharing_forms import PolicyReadingForm, TrainingRecordForm
 
 
-@login_required
+# One's own training and readings: nobody else's, nothing confidential, so no second factor.
+@access.requires(may_log_concern, second_factor=False)
 def my_training(request):
-    if not may_log_concern(request.user):
-        raise Http404
     today = timezone.localdate()
     return render(
         request,
@@ -41,11 +38,9 @@ def my_training(request):
     )
 
 
-@login_required
+@access.requires(may_log_concern, second_factor=False)
 @require_POST
 def record_reading(request):
-    if not may_log_concern(request.user):
-        raise Http404
     form = PolicyReadingForm(request.POST, prefix=request.POST.get("which", ""))
     if form.is_valid():
         reading = training.record_reading(request.user, form.cleaned_data["policy"])
@@ -57,17 +52,10 @@ def record_reading(request):
     return redirect("safeguarding:my_training")
 
 
-def _may_see(request):
-    if not may_see_training(request.user):
-        raise Http404
-    access.require_second_factor(request.user)
-
-
-@login_required
+@access.requires(may_see_training)
 def dashboard(request):
     """Who is overdue or due within 30 days, by person and course; and a form to record
     completed training."""
-    _may_see(request)
     today = timezone.localdate()
     form = TrainingRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

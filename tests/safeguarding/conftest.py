@@ -23,7 +23,7 @@ def team(dsl, deputy):
 @pytest.fixture
 def raise_concern(db):
     """Log a concern as ``author`` through the same verb the form uses."""
-    from safeguarding import services
+    from safeguarding import raising
 
     def make(author, students, urgency="routine", account="He said his dad hit him.", **extra):
         data = {
@@ -38,7 +38,7 @@ def raise_concern(db):
         }
         marks = [{"region": "front-left-arm", "note": "Round bruise, 3 cm"}]
         subjects = [(s, ConcernSubject.Part.SUBJECT) for s in students]
-        concern, _ = services.raise_concern(author, data, subjects, marks)
+        concern, _ = raising.raise_concern(author, data, subjects, marks)
         return concern
 
     return make

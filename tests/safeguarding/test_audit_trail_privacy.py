@@ -7,11 +7,16 @@ import uuid
 
 import pytest
 from auditlog.models import LogEntry
+from django.test import RequestFactory
 from django.utils import timezone
 
-from records.models import FamilyNotice, ParentLink
-from safeguarding import adults, sharing
-from safeguarding.models import AdviceRequest, ConcernSubject, InformationShare
+from confidentiality import access
+from confidentiality.audit import mark_area, record_access
+from records.models import FamilyNotice, ParentLink, Student
+from safeguarding import adults, information_sharing
+from safeguarding.models import AdviceRequest, Concern, ConcernSubject, InformationShare
+from safeguarding.policy import CASEWORK, CHRONOLOGY
+from safeguarding.trail import AREA
 from tests.conftest import sign_in
 
 
@@ -35,7 +40,7 @@ def history(client, raise_concern, teacher, dsl, deputy, pupil, parent):
         student_told=True,
         parents_told=True,
     )
-    sharing.record_share(share, by=dsl)
+    information_sharing.record_share(share, by=dsl)
     AdviceRequest(asked_by=teacher, student=pupil, question="Is this a worry?").save()
     client.logout()
     return concern, share
@@ -167,3 +172,57 @@ def test_a_p2_notice_is_kept_with_the_share_not_as_a_records_notice(history, pup
     share.refresh_from_db()
     assert share.parent_notice_title.startswith("We have shared information about")
     assert not FamilyNotice.objects.information_shared().exists()
+
+
+def _request_at(path, user):
+    """A request from an address outside the safeguarding pages (say a future panel on the
+    child's record), by someone whose second factor is confirmed."""
+    request = RequestFactory().get(path)
+    user.is_verified = lambda: True
+    request.user = user
+    return request
+
+
+def _head_sees(client, head, entry) -> bool:
+    sign_in(client, head, verified=True)
+    return entry.pk in {row["entry"].pk for row in trail(client).context["rows"]}
+
+
+def test_a_look_is_hidden_by_what_it_is_not_by_the_address_it_came_from(
+    client, raise_concern, teacher, dsl, head, pupil
+):
+    """A concern opened, and a child opened for their chronology, from an address outside
+    /safeguarding/: the head still never learns of either; an ordinary look at the same child
+    from the same address stays in the head's trail."""
+    concern = raise_concern(teacher, [pupil])
+    elsewhere = f"/records/students/{pupil.pk}/"
+    access.open_object(_request_at(elsewhere, dsl), Concern.objects.all(), CASEWORK, pk=concern.pk)
+    looked = _request_at(elsewhere, dsl)
+    mark_area(looked, AREA)
+    access.open_object(looked, Student.objects.all(), CHRONOLOGY, blind=True, pk=pupil.pk)
+    ordinary = record_access(_request_at(elsewhere, teacher), pupil)
+    about_concern = LogEntry.objects.get(
+        action=LogEntry.Action.ACCESS, content_type__model="concern", object_pk=str(concern.pk)
+    )
+    chronology = LogEntry.objects.get(action=LogEntry.Action.ACCESS, additional_data__area=AREA)
+    assert chronology.additional_data["path"].startswith("/records/")
+    assert not _head_sees(client, head, about_concern)
+    assert not _head_sees(client, head, chronology)
+    assert _head_sees(client, head, ordinary)
+    sign_in(client, dsl, verified=True)
+    shown = {row["entry"].pk for row in trail(client).context["rows"]}
+    assert {about_concern.pk, chronology.pk, ordinary.pk} <= shown
+
+
+def test_the_safeguarding_pages_mark_their_looks(history):
+    """The chronology and the lists of concerns say they are safeguarding work."""
+    chronology = LogEntry.objects.get(additional_data__path__endswith="/chronology/")
+    assert chronology.additional_data["area"] == AREA
+
+
+def test_entries_written_before_looks_carried_their_area_stay_hidden(client, dsl, head, pupil):
+    """The trail is append-only and sealed, so an older look on a safeguarding page (no area in
+    it) cannot be marked afterwards: it is recognised by the address it was written from."""
+    old = record_access(_request_at(f"/safeguarding/children/{pupil.pk}/chronology/", dsl), pupil)
+    assert "area" not in old.additional_data
+    assert not _head_sees(client, head, old)

@@ -208,8 +208,16 @@ def test_the_dashboard_queries_do_not_grow_with_concerns(
 
 
 def test_the_dashboard_panel_counts_for_the_team(client, dsl, teacher, concern):
-    page = sign_in(client, dsl).get("/").content.decode()
+    page = sign_in(client, dsl, verified=True).get("/").content.decode()
     assert "1 urgent concern not yet acknowledged" in page
     page = sign_in(client, teacher).get("/").content.decode()
     assert "urgent concern not yet acknowledged" not in page
     assert "You have logged 1 concern; 1 still open." in page
+
+
+def test_the_team_panel_waits_for_the_second_factor(client, dsl, concern):
+    """Like the safeguarding dashboard it leads to: an unverified DSL is told to confirm the
+    second factor, and sees no count of concerns until then."""
+    page = sign_in(client, dsl).get("/").content.decode()
+    assert "urgent concern" not in page and "awaiting the team" not in page
+    assert "Confidential records need two-factor sign-in" in page

@@ -230,7 +230,7 @@ def test_the_audit_trail_does_not_reveal_it_to_the_head_it_names(client, teacher
 def test_only_the_handlers_can_be_assigned_a_concern_about_an_adult(
     teacher, other_teacher, dsl, deputy, head
 ):
-    from safeguarding.casework_forms import TriageForm
+    from safeguarding.forms.casework import TriageForm
 
     concern = raise_about(teacher, other_teacher)
     choices = set(TriageForm(concern=concern).fields["assigned_to"].queryset)

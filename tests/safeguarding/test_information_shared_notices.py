@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from records.models import FamilyNotice, ParentLink, SupportAssignment
-from safeguarding import sharing
+from safeguarding import information_sharing
 from safeguarding.models import InformationShare
 from tests.conftest import sign_in
 
@@ -57,7 +57,7 @@ def shared(raise_concern, teacher, team, dsl, pupil, mother, contact):
 
 def record(share, dsl, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        sharing.record_share(share, by=dsl)
+        information_sharing.record_share(share, by=dsl)
 
 
 def staff_page(client, user, pupil, verified=False):
@@ -142,9 +142,9 @@ def test_a_carer_linked_after_the_share_does_not_read_it_one_linked_before_does(
         parent=later, student=pupil, relationship="foster_carer", parental_responsibility=True
     )
     assert TITLE not in portal(client, later, pupil)
-    assert sharing.p2_notices(pupil, parent=later) == []
+    assert information_sharing.p2_notices(pupil, parent=later) == []
     assert TITLE in portal(client, mother, pupil)  # linked before the share: told
-    assert [n.title for n in sharing.p2_notices(pupil, parent=mother)] == [TITLE]
+    assert [n.title for n in information_sharing.p2_notices(pupil, parent=mother)] == [TITLE]
 
 
 def test_a_contact_given_responsibility_after_the_share_does_not_read_it(
@@ -155,7 +155,7 @@ def test_a_contact_given_responsibility_after_the_share_does_not_read_it(
     link.parental_responsibility = True  # as the contacts import gives it
     link.save()
     assert TITLE not in portal(client, contact, pupil)
-    assert sharing.p2_notices(pupil, parent=contact) == []
+    assert information_sharing.p2_notices(pupil, parent=contact) == []
 
 
 def test_a_parent_who_held_responsibility_keeps_it_after_an_unrelated_change(
@@ -184,4 +184,4 @@ def test_the_schools_notices_and_the_p2_notice_follow_one_rule(
     since = link.responsibility_since()
     assert since is not None and since > shared.parents_notified_at
     assert not FamilyNotice.objects.information_shared().for_parent(contact, pupil).exists()
-    assert sharing.p2_notices(pupil, parent=contact) == []
+    assert information_sharing.p2_notices(pupil, parent=contact) == []

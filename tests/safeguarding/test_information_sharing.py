@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from records.models import FamilyNotice, ParentLink
-from safeguarding import sharing
+from safeguarding import information_sharing
 from safeguarding.models import Action, InformationShare
 from tests.conftest import sign_in
 
@@ -101,7 +101,7 @@ def test_told_parents_get_a_portal_notice_without_the_content(
     share = InformationShare.objects.get()
     assert share.what_was_shared == SECRET and share.shared_by == dsl
     assert not FamilyNotice.objects.filter(student=pupil).exists()  # H3: kept with the share
-    notice = sharing.p2_notices(pupil, parent=family)[0]
+    notice = information_sharing.p2_notices(pupil, parent=family)[0]
     assert "Children's social care" in notice.body and "contact" in notice.body
     assert SECRET not in notice.body and SECRET not in notice.title
     # The parent reads it in the portal.

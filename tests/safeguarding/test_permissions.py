@@ -157,7 +157,11 @@ def test_attachments_download_for_the_team_only_and_are_audited(client, dsl, tea
     assert client.get(url).status_code == 404
     sign_in(client, dsl, verified=True)
     response = client.get(url)
-    assert response.status_code == 200 and response.content == b"%PDF-1.4"
+    assert response.status_code == 200 and response.getvalue() == b"%PDF-1.4"
+    assert response["Content-Disposition"] == 'attachment; filename="drawing.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
     downloads = access_entries(concern).filter(additional_data__how="download")
     assert downloads.count() == 1
     assert str(attachment.pk) in downloads.get().additional_data["path"]
@@ -176,3 +180,52 @@ def test_alerts_are_each_persons_own(client, dsl, deputy, teacher, concern):
     assert alert.read_at is not None
     sign_in(client, teacher)
     assert concern.reference not in client.get("/safeguarding/alerts/").content.decode()
+
+
+# --- the door: the same answer for every id --------------------------------------------------
+
+
+def _object_pages(concern, child, advice, attachment_pk):
+    return [
+        f"/safeguarding/concerns/{concern}/",
+        f"/safeguarding/concerns/{concern}/attachments/{attachment_pk}/",
+        f"/safeguarding/children/{child}/chronology/",
+        f"/safeguarding/children/{child}/chronology/print/",
+        f"/safeguarding/children/{child}/chronology/pdf/",
+        f"/safeguarding/advice/{advice}/",
+    ]
+
+
+@pytest.fixture
+def real_and_unknown(concern, pupil, teacher):
+    """The team's pages about real objects, and the same pages about ids that do not exist."""
+    import uuid
+
+    from safeguarding.models import AdviceRequest
+
+    advice = AdviceRequest.objects.create(asked_by=teacher, question="Is this a worry?")
+    attachment = ConcernAttachment(
+        concern=concern, filename="a.pdf", content_type="application/pdf", size=8, content=b"%PDF"
+    )
+    attachment.save()
+    real = _object_pages(concern.pk, pupil.pk, advice.pk, attachment.pk)
+    unknown = _object_pages(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
+    return list(zip(real, unknown, strict=True))
+
+
+@pytest.mark.parametrize("persona", ["teacher", "volunteer", "nurse", "parent"])
+def test_outside_the_team_every_id_gets_the_same_404(client, request, persona, real_and_unknown):
+    sign_in(client, signed(request.getfixturevalue(persona)))
+    for real, unknown in real_and_unknown:
+        assert client.get(real).status_code == client.get(unknown).status_code == 404, real
+
+
+def test_an_unverified_dsl_is_sent_to_verify_before_any_object_is_looked_up(
+    client, dsl, real_and_unknown
+):
+    sign_in(client, dsl)
+    for real, unknown in real_and_unknown:
+        for url in (real, unknown):
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/accounts/two-factor/verify/"), url

@@ -2,12 +2,11 @@
 in production run it from cron (or a systemd timer) once a minute."""
 
 import logging
-import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
 from confidentiality.audit import checkpoint
+from confidentiality.management.periodic import add_every_argument, run_every
 from safeguarding.routing import run_checks
 
 log = logging.getLogger(__name__)
@@ -21,29 +20,23 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--every",
-            type=int,
-            default=0,
-            help="Keep running, checking every this many seconds (0: check once and stop).",
-        )
+        add_every_argument(parser, "checking")
 
     def handle(self, *args, every=0, **options):
-        while True:
+        verbose = options["verbosity"] > 1
+
+        def check():
             result = run_checks()
-            if options["verbosity"] > 1 or any(result.values()):
+            if verbose or any(result.values()):
                 self.stdout.write(
                     "Safeguarding check: {escalated} escalated, {overdue} overdue alerts, "
                     "{retried} emails retried.".format(**result)
                 )
             audit = self._audit_checkpoint()
-            if options["verbosity"] > 1 or audit == "failed":
+            if verbose or audit == "failed":
                 self.stdout.write(f"Audit checkpoint: {audit}.")
-            if not every:
-                return
-            time.sleep(every)
-            # A long-running loop must not hold on to a connection the database has dropped.
-            close_old_connections()
+
+        run_every(check, every)
 
     @staticmethod
     def _audit_checkpoint() -> str:

@@ -1,11 +1,9 @@
 """Queue the training reminders (P9) for the task worker. ``make run`` starts it with
 ``--every 3600`` beside the worker; in production run it from cron once a day."""
 
-import time
-
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
+from confidentiality.management.periodic import add_every_argument, run_every
 from safeguarding.tasks import send_training_reminders
 
 
@@ -16,19 +14,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--every",
-            type=int,
-            default=0,
-            help="Keep running, queueing the reminders every this many seconds (0: once).",
-        )
+        add_every_argument(parser, "queueing the reminders")
 
     def handle(self, *args, every=0, **options):
-        while True:
+        def queue():
             result = send_training_reminders.enqueue()
             if options["verbosity"] > 1:
                 self.stdout.write(f"Training reminders queued ({result.id}).")
-            if not every:
-                return
-            time.sleep(every)
-            close_old_connections()
+
+        run_every(queue, every)

@@ -1,4 +1,8 @@
-"""Verbs that span several models: raising a concern, and keeping its draft (P1, P3)."""
+"""Raising a concern about a child (P1, P3): recording it with its children, marks and files,
+granting its author the summary and routing it to the safeguarding team at once; and keeping
+the concern form's draft as it is typed, so nothing typed is ever lost.
+
+Concerns about adults are raised in ``adults``, requests for advice in ``advice``."""
 
 import json
 import logging
@@ -7,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from confidentiality import roles
 from confidentiality.crypto import is_unreadable
 from confidentiality.crypto.set_aside import set_aside
-from confidentiality.notifications import send_templated
+from confidentiality.notifications import send_templated, team_addresses
 
 from . import routing
 from .grants import grant_author
@@ -122,9 +125,7 @@ def set_aside_unreadable_draft(author, draft=None):
         ConcernDraft.objects.filter(pk=draft.pk).delete()
     when = f"{timezone.localtime(draft.updated_at):%d %B %Y %H:%M}"
     try:
-        team = [roles.current_dsl(), *roles.deputies()]
-        addresses = sorted({person.email for person in team if person and person.email})
-        send_templated("draft_set_aside", addresses, {"who": str(author), "when": when})
+        send_templated("draft_set_aside", team_addresses(), {"who": str(author), "when": when})
     except Exception as error:  # any failure of the mail system must not reach the reporter
         log.error("Email about a set-aside draft failed: %s", type(error).__name__)
     return draft.updated_at

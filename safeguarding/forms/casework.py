@@ -1,26 +1,17 @@
-"""The safeguarding team's forms: triage, notes, actions, referrals and closing (P3)."""
+"""The safeguarding team's forms on a concern: triage, notes, actions, referrals, closing, and
+linking the child a concern names only in words (P3)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms import formset_factory
 from django.utils import timezone
 
+from confidentiality.forms import PersonChoiceField
 from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
-from .forms import ACCOUNT_MAX, TEXT_MAX, BaseSubjectFormSet, SubjectForm, bounded, check_when
-from .models import Concern, Referral
-
-
-def _people(role_set):
-    names = [role.group_name for role in role_set]
-    return get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct()
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.get_full_name() or user.username}" + (
-            f" – {user.job_title}" if user.job_title else ""
-        )
+from ..models import Concern, Referral
+from .fields import ACCOUNT_MAX, DATE, DATETIME, TEXT_MAX, bounded, check_when
+from .raising import BaseSubjectFormSet, SubjectForm
 
 
 class ConcernChoiceField(forms.ModelMultipleChoiceField):
@@ -32,8 +23,11 @@ class ConcernChoiceField(forms.ModelMultipleChoiceField):
 
 
 class TriageForm(forms.Form):
+    # A queryset is evaluated per form, never once at start-up: the list is always current.
     assigned_to = PersonChoiceField(
-        queryset=_people(SAFEGUARDING_TEAM), required=False, label="Assign to"
+        queryset=get_user_model().objects.with_roles(*SAFEGUARDING_TEAM),
+        required=False,
+        label="Assign to",
     )
     level = forms.ChoiceField(
         choices=[("", "Not yet decided")] + Concern.Level.choices, required=False
@@ -56,12 +50,10 @@ class TriageForm(forms.Form):
         super().__init__(*args, **kwargs)
         if concern.is_about_adult:
             # Only the people the concern about an adult was routed to; never the adult named.
-            from .models.adults import handlers_of
+            from ..models.adults import handlers_of
 
             handlers = [p.pk for p in handlers_of(concern)]
             self.fields["assigned_to"].queryset = get_user_model().objects.filter(pk__in=handlers)
-        else:
-            self.fields["assigned_to"].queryset = _people(SAFEGUARDING_TEAM)
         self.fields["linked"].queryset = concern.related_concerns().order_by("-created_at")
         if not self.is_bound:
             self.initial.update(
@@ -80,12 +72,10 @@ class ActionForm(forms.Form):
     description = bounded(
         TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="What needs doing"
     )
-    owner = PersonChoiceField(queryset=_people(SCHOOL_STAFF), label="Who will do it")
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due by")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people(SCHOOL_STAFF)
+    owner = PersonChoiceField(
+        queryset=get_user_model().objects.with_roles(*SCHOOL_STAFF), label="Who will do it"
+    )
+    due_on = forms.DateField(widget=DATE, label="Due by")
 
 
 class ReferralForm(forms.Form):
@@ -96,7 +86,7 @@ class ReferralForm(forms.Form):
         label="When it was made",
         help_text="Leave empty if the referral is decided but not yet made: the clock shows "
         "on the dashboard until it is.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME,
     )
     contact = forms.CharField(required=False, max_length=200, label="Who you spoke to")
     agency_reference = forms.CharField(required=False, max_length=200, label="Their reference")
@@ -115,12 +105,12 @@ class ReferralUpdateForm(forms.Form):
     made_at = forms.DateTimeField(
         required=False,
         label="Made at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME,
     )
     written_follow_up_at = forms.DateTimeField(
         required=False,
         label="Written follow-up sent at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME,
     )
     outcome = bounded(
         TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Outcome"

@@ -1,25 +1,27 @@
 """Recording an external information share from the concern page (P2)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import sharing
-from ..sharing_forms import InformationShareForm
+from confidentiality import access
+
+from .. import information_sharing
+from ..forms.information_sharing import InformationShareForm
+from ..policy import may_handle_concerns
 from .team import render_concern, team_concern
 
 
-@login_required
+@access.requires(may_handle_concerns)
 @require_POST
 def add_share(request, pk):
     concern = team_concern(request, pk)
     form = InformationShareForm(request.POST, concern=concern, prefix="share")
     if form.is_valid():  # runs the model's clean: the P2 rule lands on its field
         try:
-            share = sharing.record_share(form.save(commit=False), by=request.user)
+            share = information_sharing.record_share(form.save(commit=False), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,0 +1,31 @@
+"""Training and sign-off (P9): the safeguarding team records a completed course; each person
+confirms reading a policy."""
+
+from django import forms
+
+from confidentiality.forms import PersonChoiceField
+
+from ..models import Course, Policy, TrainingRecord
+from ..models.training import people_who_train
+from .fields import DATE
+
+
+class TrainingRecordForm(forms.ModelForm):
+    # Everyone who trains (P9); a queryset is evaluated per form, so the list is always current.
+    person = PersonChoiceField(queryset=people_who_train(), label="Who")
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["person", "course", "title", "completed_on"]
+        widgets = {"completed_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = Course.choices
+
+
+class PolicyReadingForm(forms.Form):
+    policy = forms.ChoiceField(choices=Policy.choices, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label="I have read this policy and understand what it asks of me", required=True
+    )
