@@ -1,9 +1,13 @@
 """Personas and helpers shared by every test: the people of a small school."""
 
 import os
+import uuid
 from datetime import date
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,7 +17,9 @@ from confidentiality.roles import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IN_MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD = "correct horse battery staple"
+DEMO_PASSWORD = "a long demo password 2026"
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +33,130 @@ def _empty_cache(settings):
     in memory (never the developer's ``var/cache``)."""
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = IN_MEMORY_CACHE
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _checkpoint_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-checkpoints")
+
+
 @pytest.fixture(autouse=True)
-def _audit_checkpoint_in_tmp(settings, tmp_path):
-    """The periodic check writes the audit checkpoint: never into the developer's ``var/``."""
-    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoint.json"
+def _audit_checkpoint_in_tmp(settings, _checkpoint_folder):
+    """The periodic check writes the audit checkpoint: never into the developer's ``var/``.
+    Each test has a file of its own (and so its own ``.last-run`` beside it), in one folder
+    for the session: making a temporary folder for each of a thousand tests adds seconds."""
+    settings.AUDIT_CHECKPOINT_FILE = _checkpoint_folder / f"{uuid.uuid4().hex}.json"
+
+
+# --- one demo school for the tests that only read it ---------------------------------------------
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "live_server" in request.fixturenames or (
+        marker is not None and bool(marker.kwargs.get("transaction"))
+    )
+
+
+class RolledBack:
+    """A transaction (or, inside one, a savepoint) opened before one test and rolled back after
+    another: what is written inside is seen by the tests in between, and by nothing after."""
+
+    opened = []  # every one still open, innermost last: they close in that order only
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.atomic = None
+
+    def open(self, fill):
+        """Open it and run ``fill()`` inside (with the database unblocked); if that fails, it is
+        rolled back at once. Returns what ``fill`` returns."""
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            RolledBack.opened.append(self)
+            try:
+                return fill()
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self):
+        """Roll it back, with every one opened inside it first."""
+        if self.atomic is None:
+            return
+        while RolledBack.opened and RolledBack.opened[-1] is not self:
+            RolledBack.opened[-1].close()
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        RolledBack.opened.pop()
+        self.atomic = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+
+_shared_school = {}  # the one RolledBack transaction that holds the seeded demo school
+
+
+@pytest.fixture(scope="session")
+def _seeded_demo_school(django_db_setup, django_db_blocker, _checkpoint_folder):
+    """``seed_demo`` once for the session, inside a transaction that is never committed.
+
+    Every test that asks for ``demo_school`` runs first (see ``pytest_collection_modifyitems``
+    below); the first test that does not ask rolls the school back, so no other test ever sees
+    it, and no transactional test starts inside it."""
+    test_settings = override_settings(
+        PASSWORD_HASHERS=FAST_HASHERS,
+        CACHES=IN_MEMORY_CACHE,
+        AUDIT_CHECKPOINT_FILE=_checkpoint_folder / "demo-school.json",
+    )
+    school = RolledBack(django_db_blocker)
+    with test_settings:
+        school.open(lambda: call_command("seed_demo", password=DEMO_PASSWORD, verbosity=0))
+    _shared_school["school"] = school
+    yield school
+    school.close()
+
+
+@pytest.fixture
+def demo_school(request, _seeded_demo_school, db):
+    """The demo school, seeded once per session (the password of everyone in it is
+    ``DEMO_PASSWORD``). Each test runs in its own savepoint (the ``db`` fixture), so what it
+    changes is gone before the next test; seeding costs seconds, so tests that read the school
+    share it rather than seed their own."""
+    if _transactional(request):
+        pytest.fail("demo_school is shared inside one transaction: not for transactional tests")
+    if not _seeded_demo_school.is_open:
+        pytest.fail(
+            "the shared demo school was rolled back before this test: the tests that ask for"
+            " it run first (pytest_collection_modifyitems)"
+        )
+    return _seeded_demo_school
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The first test that does not ask for the shared demo school rolls it back, before any of
+    its fixtures (its own database savepoint or transaction) is set up."""
+    school = _shared_school.get("school")
+    if school is not None and school.is_open and "demo_school" not in item.fixturenames:
+        school.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that share the demo school first, one after another (pytest-django has
+    already put the database tests before the transactional ones; these are database tests, so
+    the order it needs is kept)."""
+    items.sort(key=lambda item: "demo_school" not in getattr(item, "fixturenames", ()))
+
+
+# --- transactional tests ---------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -42,11 +164,7 @@ def _let_flush_empty_the_audit_log(request):
     """SQLite's test flush is a DELETE, which the append-only triggers refuse: drop them just
     before a transactional test's flush (post_migrate reinstalls them after). Requesting the
     database fixture here makes this teardown run before the flush."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "live_server" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction")
-    )
-    if not transactional:
+    if not _transactional(request):
         yield
         return
     request.getfixturevalue("transactional_db")

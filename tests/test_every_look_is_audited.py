@@ -1,10 +1,11 @@
 """Every page that shows a confidential object writes exactly one access entry per request
-(issue 3), and every such page is listed here, so a new one cannot be forgotten."""
+(issue 3), and every such page is listed here, so a new one cannot be forgotten: the walk over
+every address (tests/test_every_view_has_a_door.py) fails on a page with an object in its address
+that is in neither PAGES nor ACTIONS."""
 
-import pytest
+from collections.abc import Mapping
+
 from auditlog.models import LogEntry
-from django.core.management import call_command
-from django.urls import get_resolver
 
 from confidentiality.models import User
 from records.models import (
@@ -15,8 +16,25 @@ from records.models import (
     TeachingGroup,
     WorkItem,
 )
-from safeguarding.models import AdviceRequest, Concern
+from safeguarding.models import AdviceRequest, Concern, ConcernAttachment
 from tests.conftest import sign_in
+
+
+class _LookedUpWhenRun(Mapping):
+    """More of a page's address, found in the demo school only when the test runs."""
+
+    def __init__(self, **find):
+        self.find = find
+
+    def __getitem__(self, key):
+        return self.find[key]()
+
+    def __iter__(self):
+        return iter(self.find)
+
+    def __len__(self):
+        return len(self.find)
+
 
 # URL name -> (who looks, how to find the object in the demo school)
 PAGES = {
@@ -29,6 +47,7 @@ PAGES = {
     ),
     "records:meeting_detail": ("dsl", lambda: MeetingRequest.objects.first()),
     "records:class_detail": ("teacher", lambda: TeachingGroup.objects.get(name="3 Oak")),
+    "records:class_photo_consent": ("teacher", lambda: TeachingGroup.objects.get(name="3 Oak")),
     "records:talk_request_detail": ("ta", lambda: TalkRequest.objects.first()),
     "portal:child": ("parent", lambda: _parents_child()),
     "portal:photo_consent": ("parent", lambda: _parents_child()),
@@ -52,6 +71,11 @@ PAGES = {
     "safeguarding:chronology_pdf": (
         "dsl",
         lambda: Concern.objects.about_children().first().named_children[0].student,
+    ),
+    "safeguarding:attachment": (
+        "dsl",
+        lambda: _concern_attachment().concern,
+        _LookedUpWhenRun(attachment_pk=lambda: _concern_attachment().pk),
     ),
     "safeguarding:advice_answer": ("dsl", lambda: AdviceRequest.objects.first()),
     "safeguarding:my_advice": (None, lambda: AdviceRequest.objects.first()),
@@ -83,15 +107,15 @@ ACTIONS = {
     "safeguarding:add_share",
     "safeguarding:close",
     "safeguarding:reopen",
-    "safeguarding:attachment",
     "safeguarding:advice_convert",
-    "records:class_photo_consent",
-    "records:import_file",
     "records:assign_support",
     "records:end_assignment",
     "records:share_family",
     "records:stop_sharing_family",
     "records:record_talk_request",
+    # The team page's button that removes a deputy DSL (POST only): a person's place in the
+    # team, not a child's record; the change is audited (tests/core/test_safeguarding_team.py).
+    "team_remove_deputy",
 }
 # List pages that name confidential work (concerns, alerts about them): one access entry per
 # look, its subject the person looking (the address says which list).
@@ -124,31 +148,22 @@ def _parents_child():
     return Student.objects.filter(parent_links__parent__username="parent").first()
 
 
-def _named_pages():
-    names = set()
+def _concern_attachment():
+    """A file attached to a demo concern about a child (one is attached if there is none)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if hasattr(pattern, "url_patterns"):
-                walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif pattern.name and "<" in str(pattern.pattern):
-                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    from safeguarding.raising import attach
 
-    walk(get_resolver().url_patterns)
-    return {n for n in names if n.split(":")[0] in {"records", "portal", "safeguarding"}}
-
-
-def test_every_page_with_an_object_in_its_address_is_listed_here():
-    unlisted = _named_pages() - set(PAGES) - ACTIONS
-    assert not unlisted, f"add these pages to PAGES (or ACTIONS): {sorted(unlisted)}"
+    found = ConcernAttachment.objects.filter(concern__in=Concern.objects.about_children()).first()
+    if found is not None:
+        return found
+    concern = Concern.objects.about_children().first()
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 a letter from the child's aunt")
+    letter.detected_type = "application/pdf"
+    return attach(concern, letter, by=concern.raised_by)
 
 
-@pytest.fixture
-def school(db):
-    call_command("seed_demo", password="a long demo password 2026", verbosity=0)
-
-
-def test_each_confidential_page_writes_exactly_one_access_entry(client, school):
+def test_each_confidential_page_writes_exactly_one_access_entry(client, demo_school):
     from django.urls import reverse
 
     problems = []
@@ -167,7 +182,7 @@ def test_each_confidential_page_writes_exactly_one_access_entry(client, school):
     assert not problems, problems
 
 
-def test_each_list_page_writes_exactly_one_access_entry(client, school):
+def test_each_list_page_writes_exactly_one_access_entry(client, demo_school):
     from django.urls import reverse
 
     problems = []

@@ -19,10 +19,10 @@ def case(pupil, teacher, dsl, deputy):
 
     from django.utils import timezone
 
-    from safeguarding import services
+    from safeguarding import raising
     from safeguarding.models import Action, ConcernSubject
 
-    concern, _ = services.raise_concern(
+    concern, _ = raising.raise_concern(
         teacher,
         {
             "idempotency_key": uuid.uuid4(),

@@ -121,3 +121,39 @@ def test_a_bad_filter_shows_its_error_not_the_whole_trail(client, dsl, pupil):
     assert response.status_code == 200
     assert response.context["rows"] == []
     assert "Enter a valid date" in response.content.decode()
+
+
+# --- whom an entry is about -------------------------------------------------------------------
+
+
+def _parts_of_another_record():
+    from django.apps import apps
+
+    from confidentiality.models import ConfidentialModel
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, ConfidentialModel) and model.permissions_from
+    ]
+
+
+def test_there_are_parts_of_another_record_to_check():
+    assert len(_parts_of_another_record()) >= 5
+
+
+@pytest.mark.parametrize("model", _parts_of_another_record(), ids=lambda m: m._meta.label)
+def test_a_part_of_another_record_is_audited_as_about_what_that_record_is_about(model):
+    """``permissions_from`` names the record a grade, a consent or a family link is part of:
+    it is opened when that record may be, and its entries are about that record's person."""
+    from confidentiality.audit import entry_subject_key
+
+    relation = model._meta.get_field(model.permissions_from)
+    holder = relation.related_model()
+    part = model(**{relation.name: holder})
+    assert part.audit_subject() == holder.audit_subject()
+    assert entry_subject_key(part) == entry_subject_key(holder)
+
+
+def test_an_object_that_is_no_part_of_another_is_about_itself(pupil):
+    assert pupil.audit_subject() == pupil

@@ -3,8 +3,6 @@ neither does the audit log (issue 3: "raw SQL reads of every encrypted column").
 
 import re
 
-import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from confidentiality.crypto.rotation import encrypted_models
@@ -21,11 +19,6 @@ DEMO_PLAINTEXT = [
     "no food at home",
     "Small-group phonics",
 ]
-
-
-@pytest.fixture
-def demo_school(db):
-    call_command("seed_demo", password="a long demo password 2026", verbosity=0)
 
 
 def _column_values(model, field):

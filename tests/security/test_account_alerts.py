@@ -188,19 +188,19 @@ def test_the_reset_window_outlasts_the_file_caches_default_timeout(settings, tmp
 def test_a_count_that_vanishes_between_add_and_incr_still_counts(settings, monkeypatch):
     from django.core.cache import caches
 
-    from confidentiality.views import accounts
+    from confidentiality import attempts
 
     cache = caches["default"]  # the object behind the module's proxy
     cache.clear()
     monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)  # someone else's add
     monkeypatch.setattr(cache, "incr", lambda *args, **kwargs: 5)  # ... and their count
-    assert accounts._count("password-reset:test", 3600) == 5
+    assert attempts.count_in_window("password-reset:test", 3600) == 5
 
     def vanished(*args, **kwargs):
         raise ValueError
 
     monkeypatch.setattr(cache, "incr", vanished)
-    assert accounts._count("password-reset:test", 3600) == 1
+    assert attempts.count_in_window("password-reset:test", 3600) == 1
 
 
 def test_six_requests_for_one_address_send_at_most_three_emails(client, dsl):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from records.importing.accounts import log_account
 from records.models import RecordSection
-from safeguarding import services
+from safeguarding import raising
 from safeguarding.models import ConcernSubject
 from tests.conftest import sign_in
 
@@ -31,9 +31,7 @@ def concern(dsl, teacher, pupil):
         "location": "Classroom 3",
         "child_told": "told",
     }
-    made, _ = services.raise_concern(
-        teacher, data, [(pupil, ConcernSubject.Part.SUBJECT)], marks=[]
-    )
+    made, _ = raising.raise_concern(teacher, data, [(pupil, ConcernSubject.Part.SUBJECT)], marks=[])
     return made
 
 

@@ -27,7 +27,7 @@ def log_concern(db):
 
     from django.utils import timezone
 
-    from safeguarding import services
+    from safeguarding import raising
     from safeguarding.models import ConcernSubject
 
     def make(author, students):
@@ -39,7 +39,7 @@ def log_concern(db):
             "happened_at": timezone.now(),
         }
         pairs = [(s, ConcernSubject.Part.SUBJECT) for s in students]
-        return services.raise_concern(author, data, pairs, [])[0]
+        return raising.raise_concern(author, data, pairs, [])[0]
 
     return make
 

@@ -268,6 +268,21 @@ def test_someone_with_an_app_confirms_it_first(client, deputy):
     assert deputy.email == "deputy@school.test"
 
 
+def test_anyone_who_has_set_up_an_app_confirms_it_first(client, teacher):
+    """Not only the roles that must have one: a teacher who has set one up uses it here too."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    sign_in(client, teacher)  # no app: the password is all there is
+    assert client.get(URL).status_code == 200
+    TOTPDevice.objects.create(user=teacher, name="app", confirmed=True)
+    for response in (client.get(URL), change(client, "teacher.home@mailbox.example")):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/two-factor/verify/?next=")
+    assert mail.outbox == []
+    sign_in(client, teacher, verified=True)
+    assert client.get(URL).status_code == 200
+
+
 def test_following_a_link_also_needs_the_app_confirmed(client, deputy):
     sign_in(client, deputy, verified=True)
     link = ask_for_link(client, "deputy.home@mailbox.example")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from confidentiality.models import ConfidentialityAgreement
 from safeguarding import advice, chronology, chronology_pdf
-from safeguarding.forms import ACCOUNT_MAX, TEXT_MAX
+from safeguarding.forms.fields import ACCOUNT_MAX, TEXT_MAX
 from safeguarding.models import AdviceRequest, Concern
 from tests.conftest import sign_in
 from tests.safeguarding.conftest import (  # noqa: F401  (fixtures)
@@ -167,7 +167,7 @@ def test_a_full_length_account_exports_in_under_five_seconds(
     sign_in(client, dsl, verified=True)
     started = time.monotonic()
     response = client.get(f"/safeguarding/children/{pupil.pk}/chronology/pdf/")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200 and response.getvalue().startswith(b"%PDF")
     assert time.monotonic() - started < 5
 
 

@@ -30,7 +30,7 @@ from confidentiality.crypto.models import SealingKey, SetAsideValue
 from confidentiality.crypto.rotation import RotationRefused, key_counts, totals_by_key
 from confidentiality.crypto.sealing import recorded_key_id
 from records.models import Grade, RecordSection, Student
-from safeguarding import services
+from safeguarding import raising
 from safeguarding.models import Concern, ConcernDraft
 from tests.conftest import sign_in
 from tests.records.conftest import add_learning
@@ -412,7 +412,7 @@ def test_rotation_never_meets_the_message(settings, rings, pupil):
 def _draft_nobody_here_can_open(teacher, settings, rings):
     """The finding's draft: saved on a server with the new ring, read on one with the old."""
     rotate(settings, rings)
-    services.save_draft(teacher, _post({"account": "What she told me at lunch"}))
+    raising.save_draft(teacher, _post({"account": "What she told me at lunch"}))
     draft = ConcernDraft.objects.get(author=teacher)
     assert stored(ConcernDraft, draft.pk, "payload").key_id == "k2"
     use(settings, rings["old"])
@@ -452,7 +452,7 @@ def test_an_unreadable_draft_is_set_aside_and_the_form_works(
 
 
 def test_a_concern_is_logged_despite_a_draft_sealed_with_a_lost_key(client, teacher, team, pupil):
-    services.save_draft(teacher, _post({"account": "typed"}))
+    raising.save_draft(teacher, _post({"account": "typed"}))
     draft = ConcernDraft.objects.get()
     seal_with_a_lost_key(ConcernDraft, draft.pk, "payload")
     sign_in(client, teacher)
@@ -463,7 +463,7 @@ def test_a_concern_is_logged_despite_a_draft_sealed_with_a_lost_key(client, teac
 
 
 def test_an_autosave_over_an_unreadable_draft_sets_it_aside(client, teacher, team):
-    services.save_draft(teacher, _post({"account": "typed"}))
+    raising.save_draft(teacher, _post({"account": "typed"}))
     seal_with_a_lost_key(ConcernDraft, ConcernDraft.objects.get().pk, "payload")
     response = sign_in(client, teacher).post(LOG + "draft/", _post({"account": "new words"}))
     assert response.status_code == 200 and response.json()["saved"]
@@ -509,6 +509,6 @@ def test_simultaneous_first_autosaves_never_500(client, teacher, monkeypatch):
 
 
 def test_the_race_is_really_a_unique_author(teacher):
-    services.save_draft(teacher, _post({"account": "one"}))
+    raising.save_draft(teacher, _post({"account": "one"}))
     with pytest.raises(IntegrityError), transaction.atomic():
         ConcernDraft(author=teacher, payload={"account": ["two"]}).save()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from confidentiality import roles
 from confidentiality.crypto.keyring import KeyRing, new_key_entry
 from confidentiality.roles import Role
-from safeguarding import adults, services
+from safeguarding import adults, raising
 from safeguarding.models import Concern, ConcernSubject
 from safeguarding.models.adults import ConcernAboutAdult, handlers_for, handlers_of
 from safeguarding.models.links import rebuild_references
@@ -52,7 +52,7 @@ def raise_concern(db):
             "child_told": "told",
         }
         pairs = [(s, ConcernSubject.Part.SUBJECT) for s in students]
-        return services.raise_concern(author, data, pairs, [])[0]
+        return raising.raise_concern(author, data, pairs, [])[0]
 
     return make
 

@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.utils import timezone
 
-from safeguarding import services
+from safeguarding import raising
 from safeguarding.models import Concern, ConcernAttachment, ConcernSubject
 from tests.conftest import PASSWORD, sign_in
 from tests.safeguarding.conftest import form_data
@@ -32,9 +32,7 @@ def concern(dsl, teacher, pupil):
         "location": "Classroom 3",
         "child_told": "told",
     }
-    made, _ = services.raise_concern(
-        teacher, data, [(pupil, ConcernSubject.Part.SUBJECT)], marks=[]
-    )
+    made, _ = raising.raise_concern(teacher, data, [(pupil, ConcernSubject.Part.SUBJECT)], marks=[])
     return made
 
 
