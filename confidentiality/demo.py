@@ -88,9 +88,11 @@ def seed_people(password: str, reset_passwords: bool = False) -> dict:
 def _sign_agreement(people):
     """The governor and the clerk have signed; the volunteer and the nurse have not, so the
     demo shows the agreement gate (P11, P16, P25)."""
+    from confidentiality.audit import acting_as
     from confidentiality.models import ConfidentialityAgreement
 
     current = ConfidentialityAgreement.objects.current()
     if current is not None:
         for username in ("governor", "clerk"):
-            current.accept(people[username])
+            with acting_as(people[username]):  # their own acceptance, in the audit trail
+                current.accept(people[username])

@@ -27,7 +27,13 @@ two_factor_urls = (
     "two_factor",
 )
 
-audit_urls = ([path("", audit_trail.trail, name="trail")], "audit")
+audit_urls = (
+    [
+        path("", audit_trail.trail, name="trail"),
+        path("export.csv", audit_trail.export, name="export"),
+    ],
+    "audit",
+)
 
 # The admin changes accounts (never roles, see admin.py): only with a verified second factor.
 admin.site.__class__ = OTPAdminSite

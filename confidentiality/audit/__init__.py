@@ -12,11 +12,15 @@ list of concerns). Apps hide entries by it (``extensions.audit_trail_filter``), 
 address the look came from.
 """
 
+import contextlib
+
+from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
 
 from confidentiality.crypto.blind_index import blind_ref
 from confidentiality.crypto.fields import encrypted_field_names
@@ -24,6 +28,33 @@ from confidentiality.crypto.fields import encrypted_field_names
 MASK = "[encrypted]"
 # The purpose of the blind subject keys: never the same reference as any table's.
 BLIND_SUBJECT = "audit.subject"
+
+
+def remember_the_actor(sender, instance, **kwargs):
+    """pre_save of every new entry: keep the actor's email with it (auditlog's ``actor_email``,
+    never shown), as auditlog itself does for changes made in a request. When the account is
+    deleted its key is cleared from the entry (the one update the log allows); the email left
+    behind is how the trail tells "a deleted account" from "the system"."""
+    if instance.pk is None and instance.actor_id is not None and not instance.actor_email:
+        instance.actor_email = getattr(instance.actor, "email", "") or f"user {instance.actor_id}"
+
+
+pre_save.connect(remember_the_actor, sender=LogEntry, dispatch_uid="audit-remember-actor")
+
+
+@contextlib.contextmanager
+def acting_as(person):
+    """Every entry written inside names ``person`` as its actor (unless it names one itself):
+    for work done outside a request on someone's behalf, such as the demo school's history.
+    Unlike auditlog's ``set_actor`` alone, it may be nested: leaving it gives the outer actor
+    back."""
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(person):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def mask_completely(value) -> str:

@@ -1,17 +1,93 @@
-"""The audit trail's filter: one subject, one person, a range of dates."""
+"""The audit trail's filter: one record or one person's entries, by whom, what kind of record,
+what was done, between which dates.
 
+The person choice offers the people who work at the school, each once, grouped by role
+(governors, health professionals and volunteers only once they have done something the trail
+records); never the parents, who look only at their own children: they are offered only when
+the trail shows one record, as the others who looked at it. A name typed in "Find a person"
+narrows the choice (and the entries) on the server, so it works without JavaScript.
+"""
+
+from collections import Counter
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from confidentiality.audit import subject_keys
+from confidentiality.audit.reading import about_object, resolve
+from confidentiality.audit.words import ACTIONS
+from confidentiality.forms.people import person_label
+from confidentiality.roles import Role
+
+# The groups of the person choice, in this order; a person with several roles is in the first.
+STAFF_GROUPS = (
+    Role.DSL,
+    Role.DEPUTY_DSL,
+    Role.HEAD_TEACHER,
+    Role.TEACHER,
+    Role.TEACHING_ASSISTANT,
+    Role.OFFICE_STAFF,
+)
+# Offered only once they have entries: they rarely open records.
+OTHER_GROUPS = (
+    Role.CHAIR_OF_GOVERNORS,
+    Role.CLERK,
+    Role.GOVERNOR,
+    Role.HEALTH_PROFESSIONAL,
+    Role.VOLUNTEER,
+)
+ACTION_CHOICES = [("", "Anything")] + [
+    (str(action), words)
+    for action, words in (
+        (LogEntry.Action.ACCESS, "Viewed, printed, downloaded or exported"),
+        (LogEntry.Action.UPDATE, "Changed"),
+        (LogEntry.Action.CREATE, "Created"),
+        (LogEntry.Action.DELETE, "Deleted"),
+    )
+]
+
+
+def record_kinds() -> list[tuple[str, str]]:
+    """The kinds of record the trail holds entries about: every audited model, and the
+    accounts (looks at lists and account changes are entries about a person)."""
+    models = {*auditlog.get_models(), get_user_model()}
+    kinds = [(model._meta.label_lower, _capital(model._meta.verbose_name)) for model in models]
+    return sorted(kinds, key=lambda kind: kind[1])
+
+
+def _capital(words) -> str:
+    words = str(words)
+    return words[:1].upper() + words[1:]
+
+
+def _name_matches(text: str) -> Q:
+    condition = Q()
+    for word in text.split():
+        condition &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return condition
 
 
 class TrailFilter(forms.Form):
     subject = forms.CharField(required=False, widget=forms.HiddenInput)
-    person = forms.ModelChoiceField(
-        queryset=get_user_model().objects.filter(is_active=True),
+    object = forms.CharField(required=False, widget=forms.HiddenInput)
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
+    find = forms.CharField(
         required=False,
-        empty_label="Anyone",
+        max_length=100,
+        label="Find a person",
+        help_text="Part of a name: the list of people below keeps only those who match.",
+    )
+    person = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Person")
+    record = forms.ChoiceField(required=False, label="Kind of record")
+    action = forms.TypedChoiceField(
+        required=False, choices=ACTION_CHOICES, coerce=int, empty_value=None, label="What was done"
     )
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -20,15 +96,155 @@ class TrailFilter(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, data=None, *, readable=None):
+        """``readable``: the entries this reader may see (for the people who looked at one
+        record)."""
+        super().__init__(data)
+        self.readable = readable if readable is not None else LogEntry.objects.none()
+        self.fields["record"].choices = [("", "Any")] + record_kinds()
+        self.people = {}
+        self.fields["person"].choices = self._people_choices()
+
+    # --- the person choice -------------------------------------------------------------------
+
+    def _raw(self, name: str) -> str:
+        return (self.data.get(name) or "").strip() if self.is_bound else ""
+
+    def _people_choices(self) -> list:
+        User = get_user_model()
+        find = self._raw("find")[:100]
+        acted = Exists(LogEntry.objects.filter(actor=OuterRef("pk")))
+        groups = {role: [] for role in (*STAFF_GROUPS, *OTHER_GROUPS)}
+        names = {role.group_name: role for role in groups}
+        people = (
+            User.objects.filter(groups__name__in=names)
+            .annotate(acted=acted)
+            .filter(Q(is_active=True) | Q(acted=True))
+            .filter(_name_matches(find))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+            .prefetch_related("groups")
+        )
+        placed = set()
+        for person in people:
+            held = {names[g.name] for g in person.groups.all() if g.name in names}
+            role = next(r for r in groups if r in held)
+            if role in OTHER_GROUPS and not person.acted:
+                continue
+            groups[role].append(person)
+            placed.add(person.pk)
+        offered = [(role.label, members) for role, members in groups.items() if members]
+        others = self._others_who_looked(placed, find)
+        if others:
+            offered.append(("Others who looked at this record", others))
+        chosen = self._raw("person")
+        if chosen.isdigit() and int(chosen) not in placed | {p.pk for p in others}:
+            person = User.objects.filter(pk=int(chosen)).first()
+            if person is not None:  # e.g. from an alert's link: shown, whatever their role
+                offered.append(("Chosen", [person]))
+        labels = Counter(person_label(p) for _, members in offered for p in members)
+        return [("", "Anyone")] + [
+            (group, [self._option(person, labels) for person in members])
+            for group, members in offered
+        ]
+
+    def _others_who_looked(self, placed: set, find: str) -> list:
+        """Only when the trail shows one record: whoever else looked at it (a parent at their
+        own child's record), from the entries this reader may see."""
+        about = self._about()
+        if about is None:
+            return []
+        actors = self.readable.filter(about).exclude(actor=None).values("actor")
+        return list(
+            get_user_model()
+            .objects.filter(pk__in=actors)
+            .exclude(pk__in=placed)
+            .filter(_name_matches(find))
+            .order_by("last_name", "first_name", "username")
+        )
+
+    def _option(self, person, labels: Counter) -> tuple[int, str]:
+        """One person, by name and job; with their username when another has the same."""
+        label = person_label(person)
+        if labels[label] > 1:
+            label = f"{label} ({person.username})"
+        self.people[person.pk] = person
+        return person.pk, label
+
+    # --- one record ---------------------------------------------------------------------------
+
+    def _about(self) -> Q | None:
+        """The entries of the record this filter is about, from the raw data (also before
+        validation, for the person choice); None when it is about no record. Worked out once
+        (a record's parts cost a query each)."""
+        if "_about_condition" not in self.__dict__:
+            subject, obj = self._raw("subject"), self._raw("object")
+            condition = None
+            if obj:
+                found = resolve(obj)
+                condition = about_object(*found) if found else Q(pk__in=[])
+            elif subject:
+                condition = Q(additional_data__subject__in=subject_keys(subject))
+            self.__dict__["_about_condition"] = condition
+        return self.__dict__["_about_condition"]
+
+    def clean_back(self) -> str:
+        """Where "Back" leads: a page of this site only (a path, never another host)."""
+        back = self.cleaned_data.get("back") or ""
+        return back if back.startswith("/") and not back.startswith(("//", "/\\")) else ""
+
+    def clean_object(self) -> str:
+        value = self.cleaned_data.get("object") or ""
+        if value and resolve(value) is None:
+            raise forms.ValidationError("This record cannot be found.")
+        return value
+
+    # --- applying it --------------------------------------------------------------------------
+
     def apply(self, entries):
         data = self.cleaned_data
-        if data.get("subject"):
-            # Safeguarding entries name their subject blind: look up both forms.
-            entries = entries.filter(additional_data__subject__in=subject_keys(data["subject"]))
+        about = self._about()
+        if about is not None:
+            entries = entries.filter(about)
         if data.get("person"):
-            entries = entries.filter(actor=data["person"])
+            entries = entries.filter(actor_id=data["person"])
+        elif data.get("find"):
+            entries = entries.filter(actor__in=list(self.people))
+        if data.get("record"):
+            app_label, _, model = data["record"].partition(".")
+            entries = entries.filter(content_type__app_label=app_label, content_type__model=model)
+        if data.get("action") is not None:
+            entries = entries.filter(action=data["action"])
         if data.get("since"):
             entries = entries.filter(timestamp__date__gte=data["since"])
         if data.get("until"):
             entries = entries.filter(timestamp__date__lte=data["until"])
         return entries
+
+    def about_the_record(self, entries) -> bool:
+        """Whether any of ``entries`` is about the record this filter is about."""
+        about = self._about()
+        return about is not None and entries.filter(about).exists()
+
+    def record_key(self) -> str:
+        """The record (``object``) or person (``subject``) the filter is about, or ""."""
+        return self.cleaned_data.get("object") or self.cleaned_data.get("subject") or ""
+
+    def describe(self) -> str:
+        """The filters other than the record, in words (for the export's own audit entry)."""
+        data = self.cleaned_data
+        parts = []
+        if data.get("person"):
+            person = self.people.get(data["person"])
+            parts.append(f"by {person_label(person) if person else 'one person'}")
+        elif data.get("find"):
+            parts.append(f"by people whose name contains “{data['find']}”")
+        if data.get("record"):
+            parts.append(f"records: {dict(record_kinds()).get(data['record'], data['record'])}")
+        if data.get("action") is not None:
+            parts.append(ACTIONS.get(data["action"], "?"))
+        if data.get("since"):
+            parts.append(f"from {data['since']:%-d %b %Y}")
+        if data.get("until"):
+            parts.append(f"to {data['until']:%-d %b %Y}")
+        return "; ".join(parts) or "everything"

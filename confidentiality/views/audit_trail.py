@@ -1,37 +1,46 @@
-""" "Who has seen this": the audit trail for the DSL, deputies and the head teacher."""
+""" "Who has seen this": the audit trail for the DSL, deputies and the head teacher, and its
+export as a spreadsheet.
+
+A concern's or a child's page links here with that record (``object``: the record and every
+record that belongs to it; ``subject``: every entry about that person). Whatever the filter, the
+reader sees only what they may know of (``audit.reading.readable_entries``). Entries are shown
+in words (``audit.words``): who, what they did, the fields a change touched, never a value.
+"""
 
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
+from django.utils import timezone
 
-from confidentiality import access, extensions
+from confidentiality import access
+from confidentiality.audit import record_access, words
+from confidentiality.audit.reading import readable_entries, readers_who_could_not_see, resolve
+from confidentiality.audit.reading import without as without  # noqa: PLC0414 - apps' filters
 from confidentiality.forms.audit_trail import TrailFilter
+from confidentiality.spreadsheets import csv_download
 
 # Apps hide entries from some readers through ``extensions.audit_trail_filter``: safeguarding
 # hides a concern about an adult from everyone it was not routed to, above all the adult named.
-# A filter hides with ``without`` below, never ``entries.exclude(...)`` on a JSON key (see there).
+# A filter hides with ``without`` (``audit.reading``), never ``entries.exclude(...)`` on a JSON
+# key (see there).
 
-
-def without(entries, condition: Q):
-    """``entries`` minus those matching ``condition``, NULL-safe. ``exclude`` on a JSON key
-    lookup (``additional_data__path__startswith``) also drops every entry without that key,
-    because NOT NULL is not true: that hid every change and import entry from the head teacher.
-    Matching first, then excluding by id, drops exactly the matches."""
-    return entries.exclude(pk__in=LogEntry.objects.filter(condition).values("pk"))
-
-
-ACTIONS = {
-    LogEntry.Action.CREATE: "created",
-    LogEntry.Action.UPDATE: "changed",
-    LogEntry.Action.DELETE: "deleted",
-    LogEntry.Action.ACCESS: "viewed",
-}
+PAGE_SIZE = 50
+# The first characters that make a spreadsheet read a cell as a formula (or a command).
+CSV_COLUMNS = [
+    "When",
+    "Who",
+    "Did",
+    "What",
+    "Kind of record",
+    "From (address)",
+    "Reason",
+    "Fields changed",
+]
 
 
 def _emergency_reasons(entries) -> dict:
-    """The reasons of the emergency accesses on this page: kept encrypted with each grant (a
+    """The reasons of the emergency accesses among ``entries``: kept encrypted with each grant (a
     reason often says what happened to the child), opened here for the trail's readers."""
     from confidentiality.models import BreakGlassReason
 
@@ -80,44 +89,135 @@ def _names_behind_references(entries) -> dict:
     return names
 
 
+def _rows(entries) -> list[dict]:
+    """The entries as the trail and the export show them."""
+    entries = list(entries)
+    names = _names_behind_references(entries)
+    reasons = _emergency_reasons(entries)
+    rows = []
+    for entry in entries:
+        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        list_look = words.is_list_look(entry)
+        rows.append(
+            {
+                "entry": entry,
+                "who": words.who(entry),
+                "how": data.get("how", ""),
+                "did": words.did(entry),
+                "object_name": "" if list_look else _object_name(entry, data, names),
+                "kind": "" if list_look else _kind(entry),
+                "reason": data.get("reason", "") or reasons.get(data.get("grant"), ""),
+                "changed": words.changed_fields(entry),
+            }
+        )
+    return rows
+
+
+def _object_name(entry, data: dict, names: dict) -> str:
+    """The record, by its label; one named by reference by its name again, for this reader."""
+    if entry.object_repr.endswith("(named by reference)"):
+        return names.get(data.get("subject")) or entry.object_repr
+    return entry.object_repr
+
+
+def _kind(entry) -> str:
+    name = str(entry.content_type.name)
+    return name[:1].upper() + name[1:]
+
+
+def _filtered(request):
+    """The form, the entries it selects and those the reader may see at all."""
+    readable = readable_entries(request.user)
+    form = TrailFilter(request.GET or None, readable=readable)
+    if form.is_valid():
+        return form, form.apply(readable), readable
+    if form.is_bound:  # a filter that cannot be applied shows its error, not everything
+        return form, readable.none(), readable
+    return form, readable, readable
+
+
+def _about(form, readable) -> dict:
+    """The record the page is about, for its heading: named only if it may be known of (a
+    record whose very existence is confidential, such as a concern, only when the reader sees
+    at least one entry about it, whatever the other filters)."""
+    key = form.record_key() if form.is_valid() else ""
+    found = resolve(key) if key else None
+    if found is None:
+        return {"key": key, "name": ""}
+    model, pk = found
+    if getattr(model, "audit_subject_blind", False) and not form.about_the_record(readable):
+        return {"key": key, "name": ""}
+    obj = model._default_manager.filter(pk=pk).first()
+    return {"key": key, "name": str(obj) if obj is not None else ""}
+
+
 # The DSL, the deputies and the head teacher, with their second factor; 404 for anyone else.
 @access.requires(access.may_read_audit_trail)
 def trail(request):
-    form = TrailFilter(request.GET or None)
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
-    for hide in extensions.audit_trail_filters:
-        entries = hide(entries, request.user)
-    if form.is_valid():
-        entries = form.apply(entries)
-    elif form.is_bound:  # a filter that cannot be applied shows its error, not everything
-        entries = entries.none()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    names = _names_behind_references(page)
-    reasons = _emergency_reasons(page)
-    rows = [
-        {
-            "entry": entry,
-            "object_name": (
-                names.get((entry.additional_data or {}).get("subject"))
-                if entry.object_repr.endswith("(named by reference)")
-                else None
-            )
-            or entry.object_repr,
-            "did": (entry.additional_data or {}).get("how", ACTIONS.get(entry.action, "?"))
-            if entry.action == LogEntry.Action.ACCESS
-            else ACTIONS.get(entry.action, "?"),
-            "reason": (entry.additional_data or {}).get("reason", "")
-            or reasons.get((entry.additional_data or {}).get("grant"), ""),
-            "changed": sorted((entry.changes or {}).keys())
-            if isinstance(entry.changes, dict)
-            else [],
-        }
-        for entry in page
-    ]
+    form, entries, readable = _filtered(request)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "audit/trail.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page),
+            "query": query.urlencode(),
+            "about": _about(form, readable),
+            "back": form.cleaned_data.get("back", "") if form.is_valid() else "",
+        },
     )
+
+
+@access.requires(access.may_read_audit_trail)
+def export(request):
+    """The filtered trail as a spreadsheet (UTF-8 with a byte-order mark, so spreadsheets read
+    the names right), every cell safe from formula injection, never cached. The export is
+    itself audited: one entry saying how many entries were exported and with which filters,
+    about the record filtered by (named by reference only), and hidden from the other readers
+    who could not see all it exported (its count would tell them there is more)."""
+    form, entries, _readable = _filtered(request)
+    if not form.is_valid():
+        entries = entries.none()
+    count = entries.count()
+
+    def lines():
+        for start in range(0, count, 2000):
+            for row in _rows(entries[start : start + 2000]):
+                entry = row["entry"]
+                yield (
+                    f"{timezone.localtime(entry.timestamp):%Y-%m-%d %H:%M:%S}",
+                    row["who"],
+                    row["did"],
+                    row["object_name"],
+                    row["kind"],
+                    entry.remote_addr or "",
+                    row["reason"],
+                    ", ".join(row["changed"]),
+                )
+
+    response = csv_download(
+        CSV_COLUMNS, lines(), f"audit-trail-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+    _record_export(request, form, entries, count)
+    return response
+
+
+def _record_export(request, form, entries, count: int) -> LogEntry | None:
+    filters = form.describe() if form.is_valid() else "a filter that could not be applied"
+    reason = f"exported {count} audit entr{'y' if count == 1 else 'ies'} ({filters})"
+    extra = {}
+    hidden = readers_who_could_not_see(entries, request.user, count)
+    if hidden:
+        extra["not_for"] = {str(pk): True for pk in hidden}
+    found = resolve(form.record_key()) if form.is_valid() else None
+    obj = None
+    if found is not None:
+        model, pk = found
+        obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        return record_access(request, request.user, how="audit-export", reason=reason, extra=extra)
+    return record_access(request, obj, how="audit-export", reason=reason, blind=True, extra=extra)

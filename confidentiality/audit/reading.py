@@ -1,0 +1,102 @@
+"""Reading the audit trail: which entries a reader may see, and which are about one record.
+
+Every page that shows entries (the trail, its export) starts from ``readable_entries``: each
+app's ``extensions.audit_trail_filter`` drops what the reader may not know of, and an export
+entry is dropped for the readers who could not see all it exported (``not_for``).
+"""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from confidentiality import extensions
+from confidentiality.audit import BLIND_SUBJECT
+from confidentiality.crypto.blind_index import blind_ref_of
+
+
+def without(entries, condition: Q):
+    """``entries`` minus those matching ``condition``, NULL-safe. ``exclude`` on a JSON key
+    lookup (``additional_data__path__startswith``) also drops every entry without that key,
+    because NOT NULL is not true: that hid every change and import entry from the head teacher.
+    Matching first, then excluding by id, drops exactly the matches."""
+    return entries.exclude(pk__in=LogEntry.objects.filter(condition).values("pk"))
+
+
+def readable_entries(reader, entries=None):
+    """The entries ``reader`` may see, newest first."""
+    if entries is None:
+        entries = LogEntry.objects.all()
+    entries = entries.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    for hide in extensions.audit_trail_filters:
+        entries = hide(entries, reader)
+    return without(entries, Q(additional_data__not_for__has_key=str(reader.pk)))
+
+
+def resolve(key: str):
+    """``"app.model:pk"`` → (model, pk) or None when it names no model or no valid key."""
+    label, sep, pk = (key or "").partition(":")
+    if not sep or not pk or pk.startswith("#"):
+        return None
+    try:
+        model = apps.get_model(label)
+        return model, model._meta.pk.to_python(pk)
+    except (LookupError, ValueError, ValidationError):
+        return None
+
+
+def parts_of(model) -> list[tuple]:
+    """The audited models whose rows belong to one ``model`` row, with the field that says
+    which: a note, an action or a referral of a concern."""
+    parts = []
+    for candidate in apps.get_models():
+        if candidate is model or not auditlog.contains(candidate):
+            continue
+        for field in candidate._meta.concrete_fields:
+            belongs = field.is_relation and (field.many_to_one or field.one_to_one)
+            if belongs and field.related_model is model:
+                parts.append((candidate, field.name))
+    return parts
+
+
+def about_object(model, pk) -> Q:
+    """The entries of one record and of every audited record that belongs to it (one query per
+    kind of part, whatever the number of entries)."""
+    # Looks written blind (``record_access(blind=True)``) name the record by reference only.
+    blind = "#" + blind_ref_of(model._meta.label_lower, pk, BLIND_SUBJECT)
+    condition = Q(
+        content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk), blind]
+    )
+    for part, field in parts_of(model):
+        pks = [
+            str(p) for p in part._default_manager.filter(**{field: pk}).values_list("pk", flat=True)
+        ]
+        if pks:
+            condition |= Q(content_type=ContentType.objects.get_for_model(part), object_pk__in=pks)
+    return condition
+
+
+def trail_readers():
+    """Everyone who reads the trail (the safeguarding team and the head teacher)."""
+    from django.contrib.auth import get_user_model
+
+    from confidentiality.roles import SAFEGUARDING_TEAM_OR_HEAD
+
+    return get_user_model().objects.with_roles(*SAFEGUARDING_TEAM_OR_HEAD)
+
+
+def readers_who_could_not_see(entries, exporter, count: int) -> list:
+    """The other readers of the trail for whom ``entries`` (as filtered for the exporter,
+    ``count`` of them) would not all be visible: an export entry must not tell them, by its
+    count or its subject, that there is more than they may know of."""
+    exported = LogEntry.objects.filter(pk__in=entries.order_by().values("pk"))
+    hidden = []
+    for reader in trail_readers().exclude(pk=exporter.pk):
+        # As they would read the trail: only ever with their second factor confirmed (this
+        # copy of their account is used for nothing else).
+        reader.is_verified = lambda: True
+        if readable_entries(reader, exported).count() < count:
+            hidden.append(reader.pk)
+    return hidden
