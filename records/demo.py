@@ -16,6 +16,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from confidentiality import roles
+from confidentiality.audit import acting_as
 from confidentiality.roles import Role
 
 from .models import (
@@ -121,7 +122,14 @@ def seed_school(people: dict) -> list:
     """The classes and their staff, 60 students in roll order, each with the sections of their
     record, the support staff assigned, and then each family and learning record
     (``seed_families``). ``people``: the core's demo people, by username. Returns the students,
-    for the apps seeded after this one."""
+    for the apps seeded after this one. Each step is done ``acting_as`` whoever would have done
+    it (the office enters classes and children; teachers, grades and work; parents, consents),
+    so the audit trail names them."""
+    with acting_as(people["office"]):
+        return _seed_school(people)
+
+
+def _seed_school(people: dict) -> list:
     rng = random.Random(2026)  # noqa: S311 - demo data, not a secret
     groups = {}
     for name, year in CLASSES:
@@ -267,6 +275,11 @@ def _family_parent(student, rng):
 
 
 def _learning(student, teacher, rng) -> None:
+    with acting_as(teacher):
+        _grades_and_notes(student, teacher, rng)
+
+
+def _grades_and_notes(student, teacher, rng) -> None:
     if not student.grades.exists():
         for subject, assessment, term, when in ASSESSMENTS:
             Grade(
@@ -293,6 +306,14 @@ def _consents(student, rng) -> None:
     """Most families agree to displays and the website; fewer to social media and the press;
     a few have withdrawn, and some never answered (no answer is no consent)."""
     parent_link = student.parent_links.first()
+    if parent_link is not None:
+        with acting_as(parent_link.parent):  # the family answered
+            _answer_consents(student, parent_link, rng)
+    else:
+        _answer_consents(student, parent_link, rng)
+
+
+def _answer_consents(student, parent_link, rng) -> None:
     chance = {"displays": 0.95, "website": 0.8, "social_media": 0.55, "press": 0.5}
     for purpose in PhotoPurpose:
         roll = rng.random()
@@ -348,6 +369,12 @@ def tiny_pdf(text: str) -> bytes:
 def _portal_examples(people, patel_child, walsh_child) -> None:
     """What makes the portal worth opening in the demo: work, a message, a permission request
     and a meeting request with a reply."""
+    with acting_as(people["teacher"]):
+        _teacher_shares(people, patel_child, walsh_child)
+    _meeting_requests(people, walsh_child)
+
+
+def _teacher_shares(people, patel_child, walsh_child) -> None:
     teacher = people["teacher"]
     for student, title, subject, data, name in (
         (patel_child, "Volcano diagram", "science", tiny_png(), "volcano.png"),
@@ -374,23 +401,31 @@ def _portal_examples(people, patel_child, walsh_child) -> None:
             "how they help and how everyone can make sure they can hear in lessons.",
             requested_by=teacher,
         ).save()
-    if not walsh_child.meeting_requests.exists():
+
+
+def _meeting_requests(people, walsh_child) -> None:
+    if walsh_child.meeting_requests.exists():
+        return
+    parent, teacher = people["parent2"], people["teacher"]
+    with acting_as(parent):
         meeting = MeetingRequest(
             student=walsh_child,
-            requested_by=people["parent2"],
+            requested_by=parent,
             topic="Homework worries",
             preferred_times="Any day after 3.15pm",
             details="Spellings have been causing tears at home.",
         )
         meeting.save()
+    with acting_as(teacher):
         meeting.answer(
             by=teacher,
             status=MeetingRequest.Status.ARRANGED,
             reply="Thursday 3.30pm in Room 3 suits me. See you then.",
         )
+    with acting_as(parent):
         MeetingRequest(
             student=walsh_child,
-            requested_by=people["parent2"],
+            requested_by=parent,
             topic="Swimming lessons",
             preferred_times="Monday morning drop-off",
         ).save()
@@ -398,7 +433,9 @@ def _portal_examples(people, patel_child, walsh_child) -> None:
 
 def _talk_request_example(people, student) -> None:
     """P7: a pupil in 3 Oak asked their teacher if they could talk to the TA; still open."""
-    if not student.talk_requests.exists():
+    if student.talk_requests.exists():
+        return
+    with acting_as(people["teacher"]):
         TalkRequest.record(
             student=student,
             by=people["teacher"],

@@ -8,9 +8,9 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self):
         from confidentiality import extensions
-        from records import notices
+        from records import notices, student_flags
 
-        from . import checks, grants, information_sharing, panels, routing  # noqa: F401
+        from . import checks, grants, information_sharing, panels, profile, routing  # noqa: F401
         from .policy import (
             is_safeguarding_team,
             may_handle_adult_concerns,
@@ -21,10 +21,13 @@ class SafeguardingConfig(AppConfig):
         extensions.team_change_guard(_subject_of_an_open_adult_concern)
         extensions.audit_trail_filter(hide_safeguarding_from_trail)
         notices.register(information_sharing.p2_notices)  # H3: P2 notices are kept with the share
+        # The team's flag on a child's record; nobody else learns that it could exist (P3, P5).
+        student_flags.register(profile.student_flag)
         menu = extensions.add_menu_entry
         menu(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
         menu(5, "My concerns", "safeguarding:my_concerns", may_log_concern)
         menu(6, "Safeguarding", "safeguarding:dashboard", is_safeguarding_team)
+        menu(6, "All concerns", "safeguarding:concern_list", is_safeguarding_team)
         menu(7, "Ask for advice", "safeguarding:my_advice_list", may_log_concern)
         menu(8, "Concerns about adults", "safeguarding:adult_concerns", may_handle_adult_concerns)
         # One entry: each person's own training page links on to everyone's for the DSL/head.

@@ -1,5 +1,9 @@
-"""One chronology per child (P3): concerns, actions, referrals, information shares, requests for
-advice that became concerns, outcomes and meetings, merged in date order.
+"""One chronology per child (P3): concerns, the team's notes, actions, referrals, decisions not
+to refer, information shares, requests for advice that became concerns, outcomes, strategy
+discussions, conferences and other meetings, the child's statuses (a plan begun or ended, an
+Operation Encompass notification), and parents' requests to meet, merged in date order.
+Each entry links to its source: the concern page at the part it comes from, the meeting's page,
+the decisions not to refer of its concern, the child's profile, the parent's request.
 
 Built from one query per kind, whatever the number of entries; filters (kind, date range,
 category) are applied to the merged list, so every kind is filtered the same way.
@@ -8,31 +12,58 @@ category) are applied to the merged list, so every kind is filtered the same way
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.urls import reverse
 from django.utils import timezone
 
 from records.models import MeetingRequest
 
-from .models import Action, AdviceRequest, Concern, InformationShare, Referral
+from .models import (
+    Action,
+    AdviceRequest,
+    CaseMeeting,
+    CaseNote,
+    Concern,
+    DecisionNotToRefer,
+    InformationShare,
+    Referral,
+    SafeguardingStatus,
+)
 
 
 class Kind:
     CONCERN = "concern"
     ADVICE = "advice"
+    NOTE = "note"
     ACTION = "action"
     REFERRAL = "referral"
+    DECISION = "decision"
     SHARE = "share"
     OUTCOME = "outcome"
+    CASE_MEETING = "case_meeting"
+    STATUS = "status"
     MEETING = "meeting"
 
     CHOICES = [
         (CONCERN, "Concerns"),
         (ADVICE, "Requests for advice"),
+        (NOTE, "Notes"),
         (ACTION, "Actions"),
         (REFERRAL, "Referrals"),
+        (DECISION, "Decisions not to refer"),
         (SHARE, "Information shared"),
         (OUTCOME, "Outcomes"),
-        (MEETING, "Meetings"),
+        (CASE_MEETING, "Strategy discussions, conferences and meetings"),
+        (STATUS, "Statuses and notifications"),
+        (MEETING, "Parents' requests to meet"),
     ]
+    # Where on the concern page each kind of entry is (its source).
+    ANCHORS = {
+        NOTE: "#notes",
+        ACTION: "#actions",
+        REFERRAL: "#referrals",
+        SHARE: "#shares",
+        OUTCOME: "#close",
+    }
     LABELS = dict(CHOICES)
 
 
@@ -46,6 +77,18 @@ class Entry:
     detail: str
     who: str
     concern: Concern | None = None
+    # The page the entry comes from, when it is not the concern's (a meeting, a decision).
+    source: str = ""
+
+    @property
+    def link(self) -> str:
+        """Where the entry comes from: its own page, or the concern page at the right part."""
+        if self.source:
+            return self.source
+        if self.concern is None:
+            return ""
+        url = reverse("safeguarding:concern", kwargs={"pk": self.concern.pk})
+        return url + Kind.ANCHORS.get(self.kind, "")
 
     @property
     def kind_label(self) -> str:
@@ -53,7 +96,12 @@ class Entry:
 
     @property
     def category(self) -> str:
+        """The main category of its concern."""
         return self.concern.category if self.concern else ""
+
+    def falls_under(self, category: str) -> bool:
+        """Its concern's main category is ``category``, or the concern also falls under it."""
+        return bool(self.concern) and self.concern.falls_under(category)
 
     @property
     def reference(self) -> str:
@@ -69,8 +117,7 @@ def _concern_entries(concerns):
         yield Entry(
             c.happened_at,
             Kind.CONCERN,
-            f"Concern {c.reference}: {c.get_category_display()}"
-            + (" (urgent)" if c.is_urgent else ""),
+            f"Concern {c.reference}: {c.categories_display}" + (" (urgent)" if c.is_urgent else ""),
             "\n".join(
                 part
                 for part in (
@@ -95,17 +142,51 @@ def _concern_entries(concerns):
             )
 
 
+def _what_they_were_told(action) -> str:
+    """What the person an action was set for was told (all they saw of the concern)."""
+    if action.owner_id == action.created_by_id:
+        return ""
+    if action.brief:
+        told = f"Told {action.owner}: {action.brief}"
+    else:
+        told = f"{action.owner} was asked to speak to {action.created_by}."
+    if action.tell_which_child:
+        told += "\n(The child was named to them.)"
+    return told
+
+
 def _action_entries(actions):
+    """Each action when it was set (with what its person was told) and, once done, the
+    completion with its note, each on its own date."""
     for a in actions:
         done = f"done {timezone.localtime(a.done_at):%d %b %Y}" if a.done_at else "not yet done"
         yield Entry(
             a.created_at,
             Kind.ACTION,
             f"Action for {a.owner}, due {a.due_on:%d %b %Y} ({done})",
-            a.description,
+            "\n".join(part for part in (a.description, _what_they_were_told(a)) if part),
             f"Set by {a.created_by}",
             a.concern,
         )
+        if a.done_at:
+            late = (
+                " (after its due date)" if timezone.localtime(a.done_at).date() > a.due_on else ""
+            )
+            yield Entry(
+                a.done_at,
+                Kind.ACTION,
+                f"Action done by {a.done_by or 'a former member of staff'}{late}",
+                "\n".join(
+                    part
+                    for part in (
+                        f"The action: {a.description}",
+                        f"Note: {a.done_note}" if a.done_note else "No note was added.",
+                    )
+                    if part
+                ),
+                f"Recorded by {a.done_by}" if a.done_by else "",
+                a.concern,
+            )
 
 
 def _referral_entries(referrals):
@@ -159,6 +240,70 @@ def _advice_entries(requests):
         )
 
 
+def _note_entries(notes):
+    """The safeguarding team's own notes on the concerns: calls, conversations, thoughts."""
+    for n in notes:
+        yield Entry(
+            n.created_at,
+            Kind.NOTE,
+            f"Note on concern {n.concern.reference}",
+            n.text,
+            f"By {n.author}",
+            n.concern,
+        )
+
+
+def _decision_entries(decisions):
+    for d in decisions:
+        consulted = f"Advice taken: {d.consulted}" if d.consulted else ""
+        yield Entry(
+            _at(d.decided_on),
+            Kind.DECISION,
+            f"Decision not to refer to {d.get_agency_display().lower()}",
+            "\n".join(part for part in (f"Reasons: {d.reasoning}", consulted) if part),
+            f"Decided by {d.decided_by}",
+            d.concern,
+            reverse("safeguarding:decisions_not_to_refer", kwargs={"pk": d.concern_id})
+            + f"#decision-{d.pk}",
+        )
+
+
+def _case_meeting_entries(student, meetings):
+    for m in meetings:
+        next_on = f"Next meeting: {m.next_on:%d %b %Y}" if m.next_on else "No next meeting set."
+        yield Entry(
+            m.held_at,
+            Kind.CASE_MEETING,
+            m.get_kind_display(),
+            "\n".join(
+                part
+                for part in (
+                    f"Attended: {m.attendees}",
+                    m.discussion,
+                    f"Decisions: {m.decisions}",
+                    next_on,
+                )
+                if part
+            ),
+            f"Recorded by {m.recorded_by}",
+            m.concern,
+            reverse("safeguarding:meeting", kwargs={"pk": student.pk, "meeting_pk": m.pk}),
+        )
+
+
+def _status_entries(student, statuses):
+    """A status (a plan, child in need...) when it began and when it ended; a notification
+    (Operation Encompass) on its day. Each links to the child's profile."""
+    profile = reverse("safeguarding:profile", kwargs={"pk": student.pk})
+    for s in statuses:
+        source = f"{profile}#status-{s.pk}"
+        who = f"Recorded by {s.recorded_by}"
+        title = s.label if s.is_event else f"{s.label} began"
+        yield Entry(_at(s.started_on), Kind.STATUS, title, s.note, who, source=source)
+        if s.ended_on is not None:
+            yield Entry(_at(s.ended_on), Kind.STATUS, f"{s.label} ended", "", who, source=source)
+
+
 def _meeting_entries(meetings):
     for m in meetings:
         yield Entry(
@@ -167,6 +312,7 @@ def _meeting_entries(meetings):
             f"Meeting requested by {m.requested_by or 'a parent'}: {m.get_status_display()}",
             "\n".join(part for part in (m.topic, m.reply) if part),
             f"Answered by {m.answered_by}" if m.answered_by else "",
+            source=reverse("records:meeting_detail", kwargs={"pk": m.pk}),
         )
 
 
@@ -180,23 +326,37 @@ def entries_for(student) -> list[Entry]:
     )
     by_pk = {c.pk: c for c in concerns}
     ids = list(by_pk)
-    actions = Action.objects.filter(concern__in=ids).select_related("owner", "created_by")
+    actions = Action.objects.filter(concern__in=ids).select_related(
+        "owner", "created_by", "done_by"
+    )
     referrals = Referral.objects.filter(concern__in=ids).select_related("made_by")
     shares = InformationShare.objects.about(student).filter(concern__in=ids)
     shares = shares.select_related("shared_by")
     advice = AdviceRequest.objects.filter(concern__in=ids).select_related("asked_by")
+    notes = CaseNote.objects.filter(concern__in=ids).select_related("author")
+    decisions = DecisionNotToRefer.objects.filter(concern__in=ids).select_related("decided_by")
+    case_meetings = CaseMeeting.objects.about(student).select_related("recorded_by")
+    statuses = SafeguardingStatus.objects.about(student).select_related("recorded_by")
     meetings = MeetingRequest.objects.filter(student=student).select_related(
         "requested_by", "answered_by"
     )
-    for rows in (actions, referrals, shares, advice):
+    for rows in (actions, referrals, shares, advice, notes, decisions):
         for row in rows:
             row.concern = by_pk[row.concern_id]  # reuse the concerns already loaded
+    case_meetings = list(case_meetings)
+    for m in case_meetings:
+        # A meeting may follow a concern that no longer names this child: no link to it then.
+        m.concern = by_pk.get(m.concern_id)
     entries = [
         *_concern_entries(concerns),
         *_action_entries(actions),
         *_referral_entries(referrals),
         *_share_entries(shares),
         *_advice_entries(advice),
+        *_note_entries(notes),
+        *_decision_entries(decisions),
+        *_case_meeting_entries(student, case_meetings),
+        *_status_entries(student, statuses),
         *_meeting_entries(meetings),
     ]
     entries.sort(key=lambda e: e.when)
@@ -204,7 +364,8 @@ def entries_for(student) -> list[Entry]:
 
 
 def apply_filters(entries, kinds=(), since=None, until=None, category="") -> list[Entry]:
-    """Only the chosen kinds, dates (inclusive, local days) and concern category."""
+    """Only the chosen kinds, dates (inclusive, local days) and concern category (main or
+    other)."""
     chosen = []
     for entry in entries:
         day = timezone.localtime(entry.when).date()
@@ -214,7 +375,7 @@ def apply_filters(entries, kinds=(), since=None, until=None, category="") -> lis
             continue
         if until and day > until:
             continue
-        if category and entry.category != category:
+        if category and not entry.falls_under(category):
             continue
         chosen.append(entry)
     return chosen

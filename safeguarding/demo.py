@@ -1,5 +1,6 @@
 """The safeguarding app's part of the demo school: concerns at every stage, so the DSL's screens
 are full on first start, with advice, a concern about an adult and training (idempotent).
+Each step is done ``acting_as`` the person who would have done it, so the audit trail names them.
 
 ``seed_concerns`` is called by ``seed_demo`` (the ``demo`` app) with the core's demo people and
 the records app's demo students."""
@@ -9,18 +10,24 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import advice, information_sharing, raising
+from confidentiality.audit import acting_as
+
+from . import advice, information_sharing, raising, routing
 from .adults import raise_adult_concern
 from .models import (
     Action,
     AdviceRequest,
+    CaseMeeting,
     CaseNote,
     Concern,
     ConcernSubject,
     Course,
+    DecisionNotToRefer,
     InformationShare,
+    KeyContact,
     PolicyReading,
     Referral,
+    SafeguardingStatus,
     TrainingRecord,
 )
 from .models.training import current_policy_version
@@ -39,7 +46,8 @@ def _concern(key, author, subjects, hours_ago, **data):
         **data,
     }
     marks = fields.pop("marks", [])
-    concern, created = raising.raise_concern(author, fields, subjects, marks)
+    with acting_as(author):
+        concern, created = raising.raise_concern(author, fields, subjects, marks)
     if created:
         # Back-date it, as if it had been logged then (a plain column, so update() is fine).
         Concern.objects.filter(pk=concern.pk).update(created_at=now - timedelta(hours=hours_ago))
@@ -52,6 +60,9 @@ def seed_concerns(people, students):
     _seed_casework(people, students)
     _seed_full_case(people, students[8])
     _seed_advice(people, students)
+    _seed_task_for_the_class_teacher(people)
+    _seed_child_protection_plan(people, students[9])
+    _seed_decision_not_to_refer(people)
     _seed_adult_concern(people)
     _seed_training(people)
 
@@ -96,7 +107,8 @@ def _seed_casework(people, students):
         account="Came in without a coat again; said there was no food at home last night.",
     )
     if created:
-        concern.acknowledge(by=dsl, now=concern.created_at + timedelta(minutes=12))
+        with acting_as(dsl):
+            concern.acknowledge(by=dsl, now=concern.created_at + timedelta(minutes=12))
 
     concern, created = _concern(
         "with-actions",
@@ -104,39 +116,43 @@ def _seed_casework(people, students):
         [(oak[2], Part.SUBJECT), (oak[3], Part.WITNESS)],
         72,
         category="online",
+        # Schools record every category a concern falls under: grooming online is also abuse.
+        other_categories=["sexual"],
         location="ICT suite",
         account="Showed a friend messages from an adult he met in a game asking for photos.",
         told_dsl_in_person=True,
     )
     if created:
-        concern.triage(
-            dsl,
-            assigned_to=deputy,
-            level="monitor",
-            level_reason="Messages stopped; parents engaged; CEOP report made.",
-        )
-        CaseNote(
-            concern=concern,
-            author=deputy,
-            text="Met both parents; they have blocked "
-            "the account and kept screenshots for the police.",
-        ).save()
-        Action(
-            concern=concern,
-            owner=people["teacher"],
-            created_by=deputy,
-            description="Online-safety session with the class",
-            due_on=timezone.localdate() - timedelta(days=2),
-        ).save()
-        done = Action(
-            concern=concern,
-            owner=deputy,
-            created_by=deputy,
-            description="Call parents back after the weekend",
-            due_on=timezone.localdate() + timedelta(days=3),
-        )
-        done.save()
-        done.complete(by=deputy)
+        with acting_as(dsl):
+            concern.triage(
+                dsl,
+                assigned_to=deputy,
+                level="monitor",
+                level_reason="Messages stopped; parents engaged; CEOP report made.",
+            )
+        with acting_as(deputy):
+            CaseNote(
+                concern=concern,
+                author=deputy,
+                text="Met both parents; they have blocked "
+                "the account and kept screenshots for the police.",
+            ).save()
+            Action(
+                concern=concern,
+                owner=people["teacher"],
+                created_by=deputy,
+                description="Online-safety session with the class",
+                due_on=timezone.localdate() - timedelta(days=2),
+            ).save()
+            done = Action(
+                concern=concern,
+                owner=deputy,
+                created_by=deputy,
+                description="Call parents back after the weekend",
+                due_on=timezone.localdate() + timedelta(days=3),
+            )
+            done.save()
+            done.complete(by=deputy)
 
     concern, created = _concern(
         "with-referral",
@@ -150,30 +166,31 @@ def _seed_casework(people, students):
         child_told="observation",  # P1: the children said nothing; their mother told us
     )
     if created:
-        concern.triage(
-            dsl,
-            assigned_to=dsl,
-            level="csc_referral",
-            level_reason="Children witnessed violence; Operation Encompass notice.",
-        )
-        Referral(
-            concern=concern,
-            agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
-            method=Referral.Method.PHONE,
-            made_by=dsl,
-            made_at=now - timedelta(hours=28),
-            contact="MASH duty social worker",
-            agency_reference="MASH-26-4471",
-            details="Strategy discussion likely; school to share attendance.",
-        ).save()
-        Referral(
-            concern=concern,
-            agency=Referral.Agency.EARLY_HELP,
-            method=Referral.Method.WRITTEN,
-            made_by=dsl,
-            made_at=now - timedelta(hours=20),
-            details="Family support worker requested for mum.",
-        ).save()
+        with acting_as(dsl):
+            concern.triage(
+                dsl,
+                assigned_to=dsl,
+                level="csc_referral",
+                level_reason="Children witnessed violence; Operation Encompass notice.",
+            )
+            Referral(
+                concern=concern,
+                agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+                method=Referral.Method.PHONE,
+                made_by=dsl,
+                made_at=now - timedelta(hours=28),
+                contact="MASH duty social worker",
+                agency_reference="MASH-26-4471",
+                details="Strategy discussion likely; school to share attendance.",
+            ).save()
+            Referral(
+                concern=concern,
+                agency=Referral.Agency.EARLY_HELP,
+                method=Referral.Method.WRITTEN,
+                made_by=dsl,
+                made_at=now - timedelta(hours=20),
+                details="Family support worker requested for mum.",
+            ).save()
 
     concern, created = _concern(
         "closed",
@@ -185,17 +202,19 @@ def _seed_casework(people, students):
         account="Said she missed school because she looks after her little brother.",
     )
     if created:
-        concern.triage(
-            dsl,
-            assigned_to=deputy,
-            level="early_help",
-            level_reason="Young carer; no indication of harm.",
-        )
-        concern.close(
-            by=deputy,
-            decision=Concern.Decision.EARLY_HELP,
-            rationale="Young carers' service involved; attendance back to 96%.",
-        )
+        with acting_as(dsl):
+            concern.triage(
+                dsl,
+                assigned_to=deputy,
+                level="early_help",
+                level_reason="Young carer; no indication of harm.",
+            )
+        with acting_as(deputy):
+            concern.close(
+                by=deputy,
+                decision=Concern.Decision.EARLY_HELP,
+                rationale="Young carers' service involved; attendance back to 96%.",
+            )
 
 
 def _backdate(model, obj, days):
@@ -217,95 +236,136 @@ def _seed_full_case(people, child):
     )
     if not created:
         return
-    concern.triage(
-        dsl,
-        assigned_to=dsl,
-        level="csc_referral",
-        level_reason="Third concern about food at home this term; younger siblings.",
-    )
-    visit = Action(
-        concern=concern,
-        owner=deputy,
-        created_by=dsl,
-        description="Home visit with the family support worker",
-        due_on=timezone.localdate() - timedelta(days=35),
-    )
-    visit.save()
-    visit.complete(by=deputy, now=timezone.now() - timedelta(days=36))
-    _backdate(Action, visit, 39)
-    Referral(
-        concern=concern,
-        agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
-        method=Referral.Method.WRITTEN,
-        made_by=dsl,
-        made_at=timezone.now() - timedelta(days=38),
-        contact="MASH duty team",
-        agency_reference="MASH-26-3980",
-        details="Online referral: neglect, three concerns this term.",
-        outcome="Accepted for a child and family assessment.",
-        outcome_at=timezone.now() - timedelta(days=33),
-    ).save()
-    share = InformationShare(
-        concern=concern,
-        student=child,
-        shared_on=timezone.localdate() - timedelta(days=30),
-        agency="Children's social care",
-        recipient="Sam Hill, social worker",
-        what_was_shared="Attendance, the three concerns and the home-visit notes.",
-        lawful_basis="6_1_e",
-        special_category="9_2_g_sch1_18",
-        student_told=True,
-        parents_told=True,
-    )
-    information_sharing.record_share(share, by=dsl)
-    _backdate(InformationShare, share, 30)
-    concern.close(
-        by=dsl,
-        decision=Concern.Decision.CSC_ACCEPTED,
-        rationale="Child in need plan in place; school attends the core group and monitors "
-        "breakfast and attendance.",
-        now=timezone.now() - timedelta(days=20),
-    )
+    with acting_as(dsl):
+        concern.triage(
+            dsl,
+            assigned_to=dsl,
+            level="csc_referral",
+            level_reason="Third concern about food at home this term; younger siblings.",
+        )
+        visit = Action(
+            concern=concern,
+            owner=deputy,
+            created_by=dsl,
+            description="Home visit with the family support worker",
+            due_on=timezone.localdate() - timedelta(days=35),
+        )
+        visit.save()
+        with acting_as(deputy):
+            visit.complete(by=deputy, now=timezone.now() - timedelta(days=36))
+        _backdate(Action, visit, 39)
+        Referral(
+            concern=concern,
+            agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+            method=Referral.Method.WRITTEN,
+            made_by=dsl,
+            made_at=timezone.now() - timedelta(days=38),
+            contact="MASH duty team",
+            agency_reference="MASH-26-3980",
+            details="Online referral: neglect, three concerns this term.",
+            outcome="Accepted for a child and family assessment.",
+            outcome_at=timezone.now() - timedelta(days=33),
+        ).save()
+        share = InformationShare(
+            concern=concern,
+            student=child,
+            shared_on=timezone.localdate() - timedelta(days=30),
+            agency="Children's social care",
+            recipient="Sam Hill, social worker",
+            what_was_shared="Attendance, the three concerns and the home-visit notes.",
+            lawful_basis="6_1_e",
+            special_category="9_2_g_sch1_18",
+            student_told=True,
+            parents_told=True,
+        )
+        information_sharing.record_share(share, by=dsl)
+        _backdate(InformationShare, share, 30)
+        concern.close(
+            by=dsl,
+            decision=Concern.Decision.CSC_ACCEPTED,
+            rationale="Child in need plan in place; school attends the core group and monitors "
+            "breakfast and attendance.",
+            now=timezone.now() - timedelta(days=20),
+        )
 
 
 def _seed_advice(people, students):
     """One request for advice answered, one that became a concern."""
     teacher2, ta, dsl = people["teacher2"], people["ta"], people["dsl"]
     if not AdviceRequest.objects.filter(asked_by=teacher2).exists():
-        answered = advice.ask(
-            teacher2,
-            "A parent asked me to keep her new address from her ex-partner. What do I do with "
-            "that information?",
-        )
-        advice.answer(
-            answered,
-            dsl,
-            "Thank you for asking. Pass it to the office in a sealed note marked for me; do not "
-            "put it on the class list. I will update the record and the contact restrictions.",
-        )
+        with acting_as(teacher2):
+            answered = advice.ask(
+                teacher2,
+                "A parent asked me to keep her new address from her ex-partner. What do I do "
+                "with that information?",
+            )
+        with acting_as(dsl):
+            advice.answer(
+                answered,
+                dsl,
+                "Thank you for asking. Pass it to the office in a sealed note marked for me; do "
+                "not put it on the class list. I will update the record and the contact "
+                "restrictions.",
+            )
     if not AdviceRequest.objects.filter(asked_by=ta).exists():
         child = students[2::6][4]
-        converted = advice.ask(
-            ta, "Lily has drawn the same frightening picture three days running. Is it a worry?"
-        )
-        converted.student = child
-        converted.save()
-        advice.convert_to_concern(
-            converted,
-            dsl,
-            {
-                "student": child,
-                "category": "emotional",
-                "urgency": "routine",
-                "account": converted.question,
-                "happened_at": timezone.now() - timedelta(hours=3),
-                "location": "Art table",
-            },
-        )
+        with acting_as(ta):
+            converted = advice.ask(
+                ta, "Lily has drawn the same frightening picture three days running. Is it a worry?"
+            )
+            converted.student = child
+            converted.save()
+        with acting_as(dsl):
+            advice.convert_to_concern(
+                converted,
+                dsl,
+                {
+                    "student": child,
+                    "category": "emotional",
+                    "urgency": "routine",
+                    "account": converted.question,
+                    "happened_at": timezone.now() - timedelta(hours=3),
+                    "location": "Art table",
+                },
+            )
+
+
+def _seed_task_for_the_class_teacher(people):
+    """An outstanding task for the 3 Oak teacher on a concern she did not raise (the TA's request
+    for advice that became one): on her dashboard and in her alerts, naming the child because
+    the DSL ticked "tell them which child"; nothing else of the concern."""
+    teacher, dsl = people["teacher"], people["dsl"]
+    advice_request = AdviceRequest.objects.filter(
+        asked_by=people["ta"], concern__isnull=False
+    ).first()
+    if advice_request is None:
+        return
+    concern = advice_request.concern
+    if Action.objects.filter(concern=concern, owner=teacher).exists():
+        return
+    task = Action(
+        concern=concern,
+        owner=teacher,
+        created_by=dsl,
+        due_on=timezone.localdate() + timedelta(days=2),
+        description="Class teacher to keep this week's drawings: the same frightening picture "
+        "three days running.",
+        brief="Please keep any drawings she does in class this week in a folder and bring them "
+        "to me on Friday. Do not ask her about them; if she says anything, log a concern at once.",
+        tell_which_child=True,
+    )
+    with acting_as(dsl):
+        task.save()
+        routing.tell_assignee(task)
 
 
 def _seed_adult_concern(people):
     """A low-level concern about a member of staff: the DSL and the head see it, not Tara."""
+    with acting_as(people["ta"]):
+        _raise_adult_concern(people)
+
+
+def _raise_adult_concern(people):
     raise_adult_concern(
         people["ta"],
         {
@@ -356,3 +416,132 @@ def _seed_training(people):
                 version=current_policy_version(today),
                 defaults={"read_on": today - timedelta(days=20)},
             )
+
+
+def _seed_child_protection_plan(people, child):
+    """A child on a child protection plan (emotional abuse: domestic abuse at home), with the
+    agencies involved, the strategy discussion, two conferences and a core group, and last
+    night's Operation Encompass notification (the concern "with-referral" follows it)."""
+    if SafeguardingStatus.objects.about(child).exists():
+        return
+    dsl, deputy = people["dsl"], people["deputy"]
+    today = timezone.localdate()
+
+    def at(days_ago, hour=10):
+        moment = timezone.now() - timedelta(days=days_ago)
+        return timezone.localtime(moment).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+    with acting_as(dsl):
+        for kind, since, until, category, note in (
+            ("cin", 230, 190, "", "Child and family assessment after two police call-outs."),
+            (
+                "cp_plan",
+                190,
+                None,
+                "emotional",
+                "Plan agreed at the initial conference; reviewed at the review conference.",
+            ),
+            ("encompass", 1, None, "", "Police attended a domestic incident at home last night."),
+        ):
+            SafeguardingStatus(
+                student=child,
+                kind=kind,
+                plan_category=category,
+                started_on=today - timedelta(days=since),
+                ended_on=None if until is None else today - timedelta(days=until),
+                note=note,
+                recorded_by=dsl,
+            ).save()
+        for role, name, organisation, phone, email in (
+            (
+                "social_worker",
+                "Priya Nair",
+                "Northshire Children's Services, Family Safeguarding Team 2",
+                "01632 960123",
+                "priya.nair@northshire.example",
+            ),
+            (
+                "police",
+                "PC Dan Cole",
+                "Domestic Abuse Safeguarding Team",
+                "01632 960777",
+                "",
+            ),
+            (
+                "school_nurse",
+                "Helen Ward",
+                "School nursing team",
+                "01632 960456",
+                "school.nursing@nhs.example",
+            ),
+        ):
+            KeyContact(
+                student=child,
+                role=role,
+                name=name,
+                organisation=organisation,
+                phone=phone,
+                email=email,
+                recorded_by=dsl,
+            ).save()
+        for kind, days_ago, attendees, decisions, next_in in (
+            (
+                "strategy",
+                200,
+                "Priya Nair (social worker), PC Dan Cole (police), Mrs Shah (DSL)",
+                "Section 47 enquiry; initial child protection conference to be convened.",
+                None,
+            ),
+            (
+                "icpc",
+                190,
+                "Independent chair; Priya Nair (social worker); PC Dan Cole (police); Helen "
+                "Ward (school nurse); Mrs Shah (DSL); mother",
+                "Child protection plan under the category of emotional abuse. School to "
+                "monitor attendance and wellbeing daily and report to the core group.",
+                100,
+            ),
+            (
+                "core_group",
+                160,
+                "Priya Nair (social worker); Helen Ward (school nurse); Mr Okafor (deputy DSL)",
+                "Plan on track; mother attending the freedom programme.",
+                130,
+            ),
+            (
+                "rcpc",
+                100,
+                "Independent chair; Priya Nair (social worker); Helen Ward (school nurse); "
+                "Mrs Shah (DSL); mother",
+                "Child protection plan continues (emotional abuse); review in six months.",
+                -80,
+            ),
+        ):
+            CaseMeeting(
+                student=child,
+                kind=kind,
+                held_at=at(days_ago),
+                attendees=attendees,
+                decisions=decisions,
+                next_on=None if next_in is None else today - timedelta(days=next_in),
+                recorded_by=deputy if kind == "core_group" else dsl,
+            ).save()
+
+
+def _seed_decision_not_to_refer(people):
+    """A decision not to refer, with its reasons (KCSIE): the online-safety concern."""
+    concern = Concern.objects.filter(idempotency_key=uuid.uuid5(NAMESPACE, "with-actions")).first()
+    if concern is None or concern.decisions_not_to_refer.exists():
+        return
+    dsl = people["dsl"]
+    with acting_as(dsl):
+        DecisionNotToRefer(
+            concern=concern,
+            agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+            decided_on=timezone.localdate() - timedelta(days=2),
+            reasoning="No contact offline and no images sent; the parents acted at once and are "
+            "protective; CEOP report made. The threshold for children's social care is not met: "
+            "monitoring in school and an online-safety session instead.",
+            consulted="Local authority consultation line (duty social worker): agreed.",
+            decided_by=dsl,
+        ).save()

@@ -1,6 +1,7 @@
 """Who holds which safeguarding permission: role-wide for the safeguarding team's groups (after
-every migrate), per concern for its author, and per concern about an adult for the people it is
-routed to, re-derived whenever the school's roles or its chair of governors change."""
+every migrate), per concern for its author, per concern about an adult for the people it is
+routed to, re-derived whenever the school's roles or its chair of governors change, and per
+action for the person it is set for (their task), re-derived whenever the action is saved."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,6 +38,28 @@ def assign_role_permissions(sender, app_config=None, **kwargs):
 def grant_author(concern) -> None:
     """The person who logged a concern may follow its status (never the DSL's work)."""
     assign_perm(f"safeguarding.{policy.AUTHOR_PERMISSION}", concern.raised_by, concern)
+
+
+def grant_task(action) -> None:
+    """The person an action is set for, and only they (by grant), may open it as their task.
+    Set for someone else, the former holder loses it at once."""
+    from .models import ActionUserObjectPermission
+
+    permission = Permission.objects.get(
+        content_type__app_label="safeguarding", codename=policy.TASK_PERMISSION
+    )
+    grants = ActionUserObjectPermission.objects.filter(content_object=action, permission=permission)
+    grants.exclude(user_id=action.owner_id).delete()
+    grants.get_or_create(content_object=action, permission=permission, user_id=action.owner_id)
+
+
+@receiver(post_save, sender="safeguarding.Action", dispatch_uid="safeguarding-task-grant")
+def _task_follows_whom_it_is_set_for(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Every save of an action (set, done, handed to someone else) keeps its one grant true; a
+    save of named fields that leave the owner alone (the overdue stamp) changes nothing."""
+    if raw or (update_fields is not None and not {"owner", "owner_id"} & set(update_fields)):
+        return
+    grant_task(instance)
 
 
 def sync_adult_concern_grants() -> int:

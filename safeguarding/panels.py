@@ -1,4 +1,5 @@
-"""Dashboard panels: the safeguarding team's queue, the author's concerns, everyone's alerts.
+"""Dashboard panels: the safeguarding team's queue, the author's concerns, each person's tasks,
+everyone's alerts.
 
 Panels show counts and who/when only: no concern's content appears outside the door. The team's
 panel counts concerns through ``access.visible``: without a confirmed second factor it is left
@@ -6,12 +7,15 @@ out (the dashboard says how to confirm it), as the safeguarding dashboard it lea
 """
 
 from django.urls import reverse
+from django.utils import timezone
 
 from confidentiality import access
 from confidentiality.extensions import dashboard_panel
 
 from .models import Action, Alert, Concern, Notification, Referral
-from .policy import CASEWORK, is_safeguarding_team, may_log_concern
+from .policy import CASEWORK, TASK, is_safeguarding_team, may_log_concern
+
+TASKS_ON_PANEL = 5
 
 
 @dashboard_panel(order=5)
@@ -68,6 +72,35 @@ def my_concerns(request):
     return {"title": "Concerns about children", "body": body, "links": links}
 
 
+@dashboard_panel(order=4)
+def my_tasks(request):
+    """The tasks the safeguarding team set for this person, overdue first, each with its due
+    date and a link to it: who set it and when it is due, nothing of the concern."""
+    outstanding = access.visible(request, Action.objects.all(), TASK).outstanding()
+    tasks = list(outstanding.select_related("created_by").most_urgent_first()[:TASKS_ON_PANEL])
+    if not tasks:
+        return None
+    total = outstanding.count() if len(tasks) == TASKS_ON_PANEL else len(tasks)
+    today = timezone.localdate()
+    links = [
+        {
+            "label": (
+                f"{'Overdue: ' if task.due_on < today else ''}task due {task.due_on:%a %d %b}, "
+                f"set by {task.created_by}"
+            ),
+            "url": reverse("safeguarding:task", kwargs={"pk": task.pk}),
+        }
+        for task in tasks
+    ]
+    links.append({"label": "All your safeguarding tasks", "url": reverse("safeguarding:my_tasks")})
+    return {
+        "title": "Your safeguarding tasks",
+        "body": f"{total} task{'s' if total != 1 else ''} to do, overdue first. Open one to see "
+        "what is needed and to record it done.",
+        "links": links,
+    }
+
+
 @dashboard_panel(order=7)
 def alerts(request):
     user = request.user
@@ -86,8 +119,6 @@ def alerts(request):
 @dashboard_panel(order=8)
 def my_training(request):
     """P9: each person sees when their own training or policy reading needs attention."""
-    from django.utils import timezone
-
     from .models.training import requirements
 
     user = request.user

@@ -26,6 +26,11 @@ ADULT_CASEWORK = "safeguarding.handle_adult_concern"
 ADVICE_ANSWER = "safeguarding.answer_advicerequest"
 ADVICE_READ = "safeguarding.view_advicerequest"
 ASKER_PERMISSION = "view_advicerequest"
+# An action set for someone is their task: an object grant to that person on that action (kept
+# by ``grants.py`` to follow whom it is set for), never role-wide, so nobody else opens the task
+# page (the team reads actions on the concern page, through the concern's own door).
+TASK = "safeguarding.carry_out_action"
+TASK_PERMISSION = "carry_out_action"
 # A child's chronology is the child-protection file: the team's role-wide permission on the
 # student's social-services detail, which no classroom relationship or break-glass grants.
 CHRONOLOGY = "records.view_social_services"

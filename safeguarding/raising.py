@@ -18,6 +18,7 @@ from confidentiality.notifications import send_templated, team_addresses
 from . import routing
 from .grants import grant_author
 from .models import Concern, ConcernAttachment, ConcernDraft
+from .models.concerns import category_codes
 
 MAX_DRAFT_BYTES = 200_000
 NOT_KEPT_IN_DRAFTS = {"csrfmiddlewaretoken", "attachments"}
@@ -40,6 +41,9 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
                 raised_by=author,
                 idempotency_key=data["idempotency_key"],
                 category=data["category"],
+                other_categories=category_codes(
+                    data.get("other_categories") or [], leaving_out=data["category"]
+                ),
                 urgency=data["urgency"],
                 account=data.get("account", ""),
                 happened_at=data["happened_at"],

@@ -8,11 +8,16 @@ are queued as ``Notification`` rows and sent by the task worker after the commit
 failure and shown to the DSL if they keep failing. The periodic check (``run_checks``; the
 ``escalate_concerns`` command) escalates, raises overdue alerts and retries failed emails. Every
 function takes ``now`` so the clock can be moved in tests.
+
+An action set for someone reaches them the same way (``tell_assignee``): an alert at once and an
+email that says only who set it and when it is due; when they record it done, the people who
+handle the concern are told (``tell_task_done``).
 """
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
@@ -69,10 +74,12 @@ def _who_and_when(concern) -> dict:
     }
 
 
+def _site_link(path: str) -> str:
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
 def _sign_in_link() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + reverse(
-        "safeguarding:alerts"
-    )
+    return _site_link(reverse("safeguarding:alerts"))
 
 
 def alert(recipients, kind, message, concern=None, email_template=None, context=None, url=""):
@@ -133,6 +140,72 @@ def tell_team_of_break_glass(sender, grant, **kwargs) -> None:
             context=facts,
             url=trail,
         )
+
+
+# --- tasks for staff ---------------------------------------------------------------------------
+
+
+def _task_facts(action) -> dict:
+    # Who set it and when it is due: never what it is, the child, or the concern's content. The
+    # reference is for the team's "could not be delivered" alert; the email does not show it.
+    return {
+        "set_by": str(action.created_by),
+        "due": f"{action.due_on:%A %d %B %Y}",
+        "reference": action.concern.reference,
+    }
+
+
+def task_url(action) -> str:
+    return reverse("safeguarding:task", kwargs={"pk": action.pk})
+
+
+def tell_assignee(action) -> None:
+    """A task reaches the person it is set for at once: an alert in the app linking to their
+    task page, and an email (retried like every safeguarding email) saying who set it and when
+    it is due, nothing more. Nobody is told of a task they set themselves."""
+    if action.owner_id == action.created_by_id:
+        return
+    facts = _task_facts(action)
+    alert(
+        [action.owner],
+        Alert.Kind.TASK_SET,
+        f"{facts['set_by']} set you a safeguarding task, due {facts['due']}.",
+        action.concern,
+        "task_set",
+        {**facts, "link": _site_link(task_url(action))},
+        url=task_url(action),
+    )
+
+
+def _handlers(concern) -> list:
+    """Who may open the concern as casework: the team (a concern about a child) or the people
+    a concern about an adult was routed to."""
+    if concern.is_about_adult:
+        return people_to_tell(concern)
+    return list(get_user_model().objects.with_roles(*roles.SAFEGUARDING_TEAM))
+
+
+def tell_task_done(action) -> None:
+    """A task recorded done reaches the DSL, whoever set it and whoever the concern is assigned
+    to (each only if they may open the concern; never the person who did it): an alert linking
+    to the concern, where the note is. With none of them able to, the whole team (or the
+    concern's handlers) is told, so it always reaches someone."""
+    concern = action.concern
+    allowed = {person.pk: person for person in _handlers(concern)}
+    wanted = [roles.current_dsl(), action.created_by, concern.assigned_to]
+    recipients = {p.pk: p for p in wanted if p is not None and p.pk in allowed}
+    if not recipients:
+        recipients = allowed
+    recipients.pop(action.done_by_id, None)
+    when = _when(action.done_at)
+    alert(
+        recipients.values(),
+        Alert.Kind.TASK_DONE,
+        f"{action.done_by} recorded the task set for {action.owner} on concern "
+        f"{concern.reference} (due {action.due_on:%a %d %b}) as done at {when}.",
+        concern,
+        url=reverse("safeguarding:concern", kwargs={"pk": concern.pk}) + "#actions",
+    )
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -294,7 +367,7 @@ def alert_overdue(now=None) -> int:
     actions = Action.objects.overdue(timezone.localdate(now)).filter(
         overdue_alerted_at__isnull=True, concern__status__in=["acknowledged", "in_progress", "new"]
     )
-    for action in actions.select_related("concern__adult", "owner"):
+    for action in actions.select_related("concern__adult", "owner", "created_by"):
         if action.concern.is_about_adult:
             recipients = {p.pk: p for p in people_to_tell(action.concern)}
         else:
@@ -306,6 +379,16 @@ def alert_overdue(now=None) -> int:
             f"on {action.due_on:%a %d %b}.",
             action.concern,
         )
+        if action.owner_id not in recipients:
+            # The person it is set for hears of it too, as of their task: nothing of the concern.
+            alert(
+                [action.owner],
+                Alert.Kind.TASK_OVERDUE,
+                f"The safeguarding task {action.created_by} set you was due on "
+                f"{action.due_on:%a %d %b}. Please do it, or speak to them, today.",
+                action.concern,
+                url=task_url(action),
+            )
         action.overdue_alerted_at = now
         action.save(update_fields=["overdue_alerted_at", "updated_at"])
         count += 1

@@ -16,7 +16,13 @@ from records.models import (
     TeachingGroup,
     WorkItem,
 )
-from safeguarding.models import AdviceRequest, Concern, ConcernAttachment
+from safeguarding.models import (
+    Action,
+    AdviceRequest,
+    CaseMeeting,
+    Concern,
+    ConcernAttachment,
+)
 from tests.conftest import sign_in
 
 
@@ -78,7 +84,32 @@ PAGES = {
         _LookedUpWhenRun(attachment_pk=lambda: _concern_attachment().pk),
     ),
     "safeguarding:advice_answer": ("dsl", lambda: AdviceRequest.objects.first()),
+    "safeguarding:task": (
+        "teacher",
+        lambda: (
+            Action.objects.outstanding()
+            .filter(owner__username="teacher")
+            .exclude(concern__raised_by__username="teacher")
+            .first()
+        ),
+    ),
     "safeguarding:my_advice": (None, lambda: AdviceRequest.objects.first()),
+    # A child's safeguarding profile and meetings: the child opened for the team (blind).
+    "safeguarding:profile": ("dsl", lambda: _child_with_meetings()),
+    "safeguarding:add_status": ("dsl", lambda: _child_with_meetings()),
+    "safeguarding:add_contact": ("dsl", lambda: _child_with_meetings()),
+    "safeguarding:add_meeting": ("dsl", lambda: _child_with_meetings()),
+    "safeguarding:meeting": (
+        "dsl",
+        lambda: _child_with_meetings(),
+        _LookedUpWhenRun(
+            meeting_pk=lambda: CaseMeeting.objects.about(_child_with_meetings())[0].pk
+        ),
+    ),
+    "safeguarding:decisions_not_to_refer": (
+        "dsl",
+        lambda: Concern.objects.filter(decisions_not_to_refer__isnull=False).first(),
+    ),
 }
 # Pages with an object in the URL that only act (POST) or only show a form to act: each still
 # fetches its object through the door, which audits it when the action shows anything.
@@ -102,12 +133,15 @@ ACTIONS = {
     "safeguarding:add_note",
     "safeguarding:add_action",
     "safeguarding:complete_action",
+    "safeguarding:task_done",
     "safeguarding:add_referral",
     "safeguarding:update_referral",
     "safeguarding:add_share",
     "safeguarding:close",
     "safeguarding:reopen",
     "safeguarding:advice_convert",
+    "safeguarding:end_status",
+    "safeguarding:end_contact",
     "records:assign_support",
     "records:end_assignment",
     "records:share_family",
@@ -121,11 +155,13 @@ ACTIONS = {
 # look, its subject the person looking (the address says which list).
 LIST_PAGES = {
     "safeguarding:dashboard": "dsl",
+    "safeguarding:concern_list": "dsl",
     "safeguarding:alerts": "dsl",
     "safeguarding:adult_concerns": "dsl",
     "safeguarding:advice_list": "dsl",
     "safeguarding:my_advice_list": "ta",
     "safeguarding:my_concerns": "teacher",
+    "safeguarding:my_tasks": "teacher",
     "records:meeting_list": "dsl",
     "records:student_list": "teacher",
     "records:emergency_access_list": "dsl",
@@ -142,6 +178,12 @@ def _oak_pupil():
 
 def _medical_section():
     return RecordSection.objects.filter(kind="medical").first()
+
+
+def _child_with_meetings():
+    """The demo's child on a child protection plan (the one with meetings)."""
+    meeting = CaseMeeting.objects.first()
+    return meeting.student if meeting else None
 
 
 def _parents_child():

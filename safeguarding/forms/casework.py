@@ -3,13 +3,15 @@ linking the child a concern names only in words (P3)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 
 from confidentiality.forms import PersonChoiceField
 from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
-from ..models import Concern, Referral
+from ..models import Action, Category, Concern, Referral
+from ..models.concerns import category_codes
 from .fields import ACCOUNT_MAX, DATE, DATETIME, TEXT_MAX, bounded, check_when
 from .raising import BaseSubjectFormSet, SubjectForm
 
@@ -39,6 +41,17 @@ class TriageForm(forms.Form):
         label="Why this level",
         help_text="Needed when you set a level.",
     )
+    # The team corrects what the person raising it chose; a change in the concern's change log
+    # (the other categories, sealed, by name only). The author's page keeps their own choice.
+    category = forms.ChoiceField(choices=Category.choices, label="Main category")
+    other_categories = forms.MultipleChoiceField(
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Other categories",
+        help_text="Any others it also falls under. The main category ticked here too stays "
+        "the main one.",
+    )
     linked = ConcernChoiceField(
         queryset=Concern.objects.none(),
         required=False,
@@ -54,14 +67,45 @@ class TriageForm(forms.Form):
 
             handlers = [p.pk for p in handlers_of(concern)]
             self.fields["assigned_to"].queryset = get_user_model().objects.filter(pk__in=handlers)
-        self.fields["linked"].queryset = concern.related_concerns().order_by("-created_at")
+        if self.is_bound and self.add_prefix("category") not in self.data:
+            # A triage sent without the categories (from before they were on the form) leaves
+            # them as they are, rather than asking again for what was not shown.
+            del self.fields["category"], self.fields["other_categories"]
+        # The concerns that may be linked: those about these children and their brothers and
+        # sisters, and any linked already (unticked only by choice, never by being left off).
+        linkable = Concern.objects.filter(
+            Q(pk__in=concern.related_concerns().values("pk"))
+            | Q(pk__in=concern.linked_concerns.values("pk"))
+        ).order_by("-created_at")
+        asked = self.is_bound and bool(self.data.get(self.add_prefix("linked")))
+        if asked or linkable.exists():
+            # (A concern asked for that may not be linked is refused as not a choice.)
+            self.fields["linked"].queryset = linkable
+        else:
+            # Nothing to link (a concern about an adult, or no other concern about the family):
+            # no empty heading with no box under it; the page says so in words (``can_link``).
+            del self.fields["linked"]
         if not self.is_bound:
             self.initial.update(
                 assigned_to=concern.assigned_to_id,
                 level=concern.level,
                 level_reason=concern.level_reason or "",
+                category=concern.category,
+                other_categories=concern.other_category_codes,
                 linked=list(concern.linked_concerns.values_list("pk", flat=True)),
             )
+
+    @property
+    def can_link(self) -> bool:
+        return "linked" in self.fields
+
+    def clean(self):
+        data = super().clean()
+        if "other_categories" in data:
+            data["other_categories"] = category_codes(
+                data["other_categories"], leaving_out=data.get("category") or ""
+            )
+        return data
 
 
 class NoteForm(forms.Form):
@@ -69,13 +113,61 @@ class NoteForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    """An action with the person who will do it. Someone outside the safeguarding team reads
+    only ``brief``, the due date and, if ticked, the child's name on their task page
+    (``Action.children_for_assignee``): never ``description``, the team's own record."""
+
     description = bounded(
-        TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="What needs doing"
+        TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What needs doing",
+        help_text="The safeguarding team's record. The person you choose does not see this "
+        "unless they are on the team.",
     )
     owner = PersonChoiceField(
         queryset=get_user_model().objects.with_roles(*SCHOOL_STAFF), label="Who will do it"
     )
     due_on = forms.DateField(widget=DATE, label="Due by")
+    brief = bounded(
+        Action.BRIEF_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What to tell them",
+        help_text="All they will read of this concern, with the due date: only what they need "
+        "to know to do it. Left empty, they are asked to speak to you.",
+    )
+    tell_which_child = forms.BooleanField(
+        required=False,
+        label="Tell them which child this is about",
+        help_text="Their task page then names the child the concern is about (never a "
+        "sibling, a witness or an alleged harmer). Leave it unticked if they need not know.",
+    )
+
+    def __init__(self, *args, concern=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.concern = concern
+        if concern is not None and concern.is_about_adult:
+            del self.fields["tell_which_child"]  # a concern about an adult names no child
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        concern = self.concern
+        if concern is not None and concern.is_about_adult:
+            named = Concern.objects.filter(pk=concern.pk).not_about(owner)
+            if not named.exists():
+                raise forms.ValidationError("This concern is about them: choose someone else.")
+        return owner
+
+    def action_fields(self) -> dict:
+        """The new action's fields, as the model takes them."""
+        data = self.cleaned_data
+        return {
+            "description": data["description"],
+            "owner": data["owner"],
+            "due_on": data["due_on"],
+            "brief": (data.get("brief") or "").strip(),
+            "tell_which_child": bool(data.get("tell_which_child")),
+        }
 
 
 class ReferralForm(forms.Form):

@@ -13,6 +13,7 @@ from records.models import Student
 
 from .. import body_map
 from ..models import Category, Concern, ConcernSubject
+from ..models.concerns import category_codes
 from .fields import (
     ACCOUNT_MAX,
     SHORT_MAX,
@@ -176,7 +177,21 @@ class ConcernForm(forms.Form):
     else blocks (P3, P20)."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    category = forms.ChoiceField(choices=[("", "Choose a category")] + Category.choices)
+    category = forms.ChoiceField(
+        choices=[("", "Choose a category")] + Category.choices,
+        label="Main category",
+        help_text="The one that fits best. Tick any others below.",
+    )
+    # Never required, never an error: the main category ticked again here is simply dropped
+    # (it is already recorded as the main one, so nothing is lost), as the help says.
+    other_categories = forms.MultipleChoiceField(
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Any other categories",
+        help_text="If the concern also falls under other categories, tick them. Ticking the "
+        "main category here too changes nothing: it stays the main one.",
+    )
     urgency = forms.ChoiceField(
         choices=Concern.Urgency.choices,
         initial=Concern.Urgency.ROUTINE,
@@ -266,6 +281,10 @@ class ConcernForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "other_categories" in data:
+            data["other_categories"] = category_codes(
+                data["other_categories"], leaving_out=data.get("category") or ""
+            )
         named = (data.get("child_named") or "").strip()
         if named and "account" in data:
             # No field of the concern holds a child who is not linked: the name goes at the top
@@ -302,6 +321,10 @@ def initial_from_draft(payload: dict) -> tuple[dict, list, list]:
     form_initial = {}
     for name, field in ConcernForm.base_fields.items():
         if name == "attachments":
+            continue
+        if isinstance(field, forms.MultipleChoiceField):
+            if payload.get(name):
+                form_initial[name] = list(payload[name])
             continue
         value = one(name)
         if value is None:

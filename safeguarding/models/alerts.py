@@ -1,8 +1,11 @@
 """Telling people: in-app alerts and the emails that go with them (P3, P8).
 
 An alert names who raised something and when, never what it is about: the content stays behind
-the access policy. Each email is a ``Notification`` with a delivery status, so a failed email is
-retried and, if it keeps failing, shown to the DSL rather than lost.
+the access policy. Its stored message never names a child either (a copy of the database must
+not join a child to a concern, H3): the alerts page names the child at the moment it is read,
+and only to a reader who may open the concern (``name_children``). Each email is a
+``Notification`` with a delivery status, so a failed email is retried and, if it keeps failing,
+shown to the DSL rather than lost.
 """
 
 from datetime import timedelta
@@ -37,6 +40,9 @@ class Alert(models.Model):
         ADULT_CONCERN = "adult_concern", "Concern about an adult"
         TRAINING_DUE = "training_due", "Training or policy reading due"
         BREAK_GLASS = "break_glass", "Emergency (break-glass) access used"
+        TASK_SET = "task_set", "A safeguarding task for you"
+        TASK_OVERDUE = "task_overdue", "Your safeguarding task is overdue"
+        TASK_DONE = "task_done", "Task done"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_alerts"
@@ -65,6 +71,39 @@ class Alert(models.Model):
         if self.read_at is None:
             self.read_at = now or timezone.now()
             self.save(update_fields=["read_at"])
+
+    @staticmethod
+    def name_children(alerts, who) -> bool:
+        """Give each alert about a concern the reader may open as the safeguarding team its
+        ``children`` (the children the concern names, the subject first), so the alerts page says
+        which child each is about. Alerts about anything else, or read by anyone else, name no
+        child (``children`` is empty). Returns False when the reader would see the names but has
+        not confirmed their second factor: the page then says so instead of naming anyone.
+        ``who``: the request (or the reader)."""
+        from confidentiality import access
+        from safeguarding.policy import CASEWORK
+
+        from .concerns import load_children
+
+        for alert in alerts:
+            alert.children = []
+        user = getattr(who, "user", who)
+        ids = {alert.concern_id for alert in alerts if alert.concern_id}
+        if not ids or not user.is_safeguarding_team:
+            return True
+        try:
+            mine = access.visible(
+                who, Concern.objects.about_children().filter(pk__in=ids), CASEWORK
+            )
+        except access.SecondFactorRequired:
+            return False
+        concerns = {concern.pk: concern for concern in mine}
+        load_children(list(concerns.values()))
+        for alert in alerts:
+            concern = concerns.get(alert.concern_id)
+            if concern is not None:
+                alert.children = concern.named_children
+        return True
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -116,6 +155,7 @@ class Notification(models.Model):
         "advice_requested": "a request for advice",
         "break_glass": "emergency access to a record",
         "training_due": "training due",
+        "task_set": "a safeguarding task set for them",
     }
     MAX_ATTEMPTS = 4
     BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))

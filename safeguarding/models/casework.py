@@ -1,12 +1,16 @@
 """The safeguarding team's work on a concern: notes, actions and referrals (P3).
 
 None of this is shown to the member of staff who raised the concern: they see its status only.
+An action set for someone outside the team is their *task*: they see only what the DSL chose to
+tell them (``Action.brief``), its due date and, if the DSL said so, which child it is about
+(``Action.children_for_assignee``); never the concern, its category or the other actions.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -45,9 +49,27 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today=None):
         return self.outstanding().filter(due_on__lt=today or timezone.localdate())
 
+    def done(self):
+        return self.filter(done_at__isnull=False)
+
+    def most_urgent_first(self):
+        """Overdue first (the longest overdue at the top), then by due date."""
+        return self.order_by("due_on", "created_at")
+
 
 class Action(ConfidentialModel):
-    """Something someone must do for a concern, by a date: "speak to mum at pick-up"."""
+    """Something someone must do for a concern, by a date: "speak to mum at pick-up".
+
+    ``description`` is the team's record of what needs doing and may carry what the concern says;
+    the person it is set for (``owner``), if they are not on the team, never sees it. They see
+    ``brief`` ("what to tell them"), the due date, who set it, and the child's name only if the
+    DSL ticked ``tell_which_child`` (see ``children_for_assignee``). When done they add a short
+    note (``done_note``), which reaches the DSL (an alert) and the child's chronology.
+    """
+
+    # How long the two things the DSL and the person exchange may be: short by design.
+    BRIEF_MAX = 1_000
+    DONE_NOTE_MAX = 1_000
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="actions")
     description = EncryptedTextField("what needs doing", blank=False)
@@ -55,10 +77,15 @@ class Action(ConfidentialModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="safeguarding_actions"
     )
     due_on = models.DateField("due by")
+    # What the DSL chose to tell the person it is set for: all they read of the concern.
+    brief = EncryptedTextField("what to tell them")
+    # The DSL's choice to name the child (the subject of the concern) on the person's task page.
+    tell_which_child = models.BooleanField("tell them which child", default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    done_note = EncryptedTextField("what was done")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -68,6 +95,9 @@ class Action(ConfidentialModel):
 
     class Meta:
         ordering = ["done_at", "due_on"]
+        permissions = [
+            ("carry_out_action", "See a safeguarding task set for them and record it done"),
+        ]
 
     def __str__(self):
         # Also the audit trail's label: the concern's reference only, never content.
@@ -82,12 +112,55 @@ class Action(ConfidentialModel):
     def is_overdue(self) -> bool:
         return self.done_at is None and self.due_on < timezone.localdate()
 
-    def complete(self, by, now=None):
-        """Mark the action done (once)."""
-        if self.done_at is None:
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def raised_by_assignee(self) -> bool:
+        """The person it is set for raised the concern: their "My concern" page is theirs."""
+        return self.owner_id == self.concern.raised_by_id
+
+    def children_for_assignee(self) -> list:
+        """The children the person it is set for may read on their task page.
+
+        The rule (P3, need to know): a concern's children are named to someone outside the team
+        only when the DSL decided they must know (``tell_which_child``), and then only the child
+        the concern is about (its subject), never a sibling, a witness or an alleged harmer. It
+        is never inferred from the person's classes: a concern can name several children, and
+        whether naming the child helps the task is the DSL's judgement. The person who raised
+        the concern already knows whom they named: they see those children, as on their "My
+        concern" page (never one the team linked later). A concern about an adult names no child.
+        """
+        concern = self.concern
+        if concern.is_about_adult:
+            return []
+        if self.raised_by_assignee:
+            return [named.student for named in concern.children_named_by_author]
+        if not self.tell_which_child:
+            return []
+        return [named.student for named in concern.named_children if named.part == "subject"]
+
+    def complete(self, by, now=None, note=""):
+        """Mark the action done, once, with an optional short note. Returns whether this call
+        recorded it (False if it was already done: a second submit changes nothing)."""
+        note = (note or "").strip()
+        if len(note) > self.DONE_NOTE_MAX:
+            raise ValidationError(
+                {"note": f"Keep the note to {self.DONE_NOTE_MAX:,} characters or fewer."}
+            )
+        with transaction.atomic():
+            # Two submits at once: the second waits here, then finds it done.
+            current = type(self).objects.select_for_update().filter(pk=self.pk).first()
+            if current is None or current.done_at is not None:
+                if current is not None:
+                    self.done_at, self.done_by_id = current.done_at, current.done_by_id
+                return False
             self.done_at = now or timezone.now()
             self.done_by = by
+            self.done_note = note
             self.save()
+        return True
 
 
 class ReferralQuerySet(models.QuerySet):

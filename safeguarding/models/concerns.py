@@ -40,6 +40,28 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
+CATEGORY_ORDER = {code: n for n, code in enumerate(Category.values)}
+CATEGORY_LABELS = dict(Category.choices)
+
+
+def category_codes(chosen, leaving_out: str = "") -> list[str]:
+    """The category codes among ``chosen`` (a list from a form or from the sealed field), each
+    once, in the order of the choices, without ``leaving_out`` (the main category) and without
+    anything that is not a category (a value this server cannot open is no category at all)."""
+    if getattr(chosen, "unreadable", False) or not isinstance(chosen, list | tuple | set):
+        return []
+    wanted = {str(code) for code in chosen} - {leaving_out}
+    return sorted(wanted & CATEGORY_ORDER.keys(), key=CATEGORY_ORDER.__getitem__)
+
+
+def categories_in_words(main: str, others) -> str:
+    """The categories in words, the main one first (as the dashboard counts it), then the
+    others: "Neglect (+ Emotional abuse, Online safety)"."""
+    words = str(CATEGORY_LABELS.get(main, main))
+    labels = [str(CATEGORY_LABELS[code]) for code in category_codes(others, leaving_out=main)]
+    return f"{words} (+ {', '.join(labels)})" if labels else words
+
+
 @dataclass
 class NamedChild:
     """A child named in a concern and their part in it, as the concern's pages show them."""
@@ -107,6 +129,25 @@ class ConcernQuerySet(AfterFetchQuerySet):
 
     def raised_by(self, user):
         return self.filter(raised_by=user)
+
+    def in_category(self, code: str):
+        """The concerns whose main category is ``code`` or which also fall under it.
+
+        The main category is a plain column, so that part is SQL. The other categories are
+        sealed (``Concern.other_categories``): they are opened for the concerns of this queryset
+        whose main category is another, in one query, and those that also fall under ``code``
+        join by key. Call it last, once every other filter has narrowed the queryset: the rows
+        opened are only those left. A blind index was the other way, and no better than the
+        plain column it would replace: with a dozen categories, counting equal digests says
+        which one is neglect. One query more whatever the number of concerns; the result is
+        still a queryset, so counts, keyset pages and the export work on it as on any other.
+        """
+        # A fresh queryset over the same rows: nothing joined or loaded with them is wanted.
+        others = Concern.objects.filter(pk__in=self.exclude(category=code).values("pk")).only(
+            "pk", "seal_version", "category", "other_categories"
+        )
+        also = [concern.pk for concern in others if code in concern.other_category_codes]
+        return self.filter(models.Q(category=code) | models.Q(pk__in=also))
 
     def about(self, student):
         return self.filter(subjects__student_ref=ConcernSubject.ref_for(student)).distinct()
@@ -206,7 +247,19 @@ class Concern(ConfidentialModel):
     )
     # Generated when the form is first shown: a second submit of the same form finds this row.
     idempotency_key = models.UUIDField(unique=True, editable=False)
+    # The main category: what the dashboard counts and the concern is known by.
     category = models.CharField(max_length=20, choices=Category.choices)
+    # Any further categories it also falls under, as schools record them (never the main one:
+    # ``set_categories``). Sealed, unlike the main one: nothing counts them in SQL, so nothing
+    # needs them plain, and a copy of the database learns less of what each concern was about.
+    # The concern list's filter opens them (``ConcernQuerySet.in_category``).
+    other_categories = EncryptedJSONField("other categories", default=list)
+    # What the person raising it chose, {"main": code, "others": [codes]}, kept as they chose it
+    # when the team corrects the categories in triage: the author's own page shows their
+    # choice, never the team's reading of it (P3). Sealed like the other categories.
+    categories_as_raised = EncryptedJSONField(
+        "categories chosen by the person raising it", default=dict, editable=False
+    )
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     # P20: the child's own words, if they chose to say anything. Never required.
     account = EncryptedTextField("what was seen or said")
@@ -262,7 +315,12 @@ class Concern(ConfidentialModel):
             ("triage_concern", "Triage, act on, refer and close concerns"),
             ("handle_adult_concern", "Handle a concern about an adult routed to them"),
         ]
-        indexes = [models.Index(fields=["status", "urgency"])]
+        indexes = [
+            models.Index(fields=["status", "urgency"]),
+            # The concern list's keyset pages: newest first, the key breaking ties
+            # (``views.concern_list.ordered``); read backwards for "oldest first".
+            models.Index(fields=["-created_at", "-id"], name="concern_newest_first"),
+        ]
 
     def __str__(self):
         return f"Concern {self.reference}"
@@ -278,6 +336,71 @@ class Concern(ConfidentialModel):
             return adult.audit_subject() if adult else self
         named = sorted(_named(self), key=lambda c: PART_ORDER.get(c.get("part"), 9))
         return Student(pk=Student._meta.pk.to_python(named[0]["student"])) if named else self
+
+    # --- categories -----------------------------------------------------------------------------
+
+    @property
+    def other_category_codes(self) -> list[str]:
+        """The other categories' codes, in the order of the choices (none if they cannot be
+        opened here: ``other_categories_unreadable``)."""
+        return category_codes(self.other_categories, leaving_out=self.category)
+
+    def get_other_categories_display(self) -> list[str]:
+        return [str(CATEGORY_LABELS[code]) for code in self.other_category_codes]
+
+    def other_categories_unreadable(self) -> bool:
+        return bool(getattr(self.other_categories, "unreadable", False))
+
+    @property
+    def categories_display(self) -> str:
+        """The main category, then any others: "Neglect (+ Emotional abuse)"."""
+        words = categories_in_words(self.category, self.other_category_codes)
+        if self.other_categories_unreadable():
+            words += " (+ other categories that cannot be opened on this server)"
+        return words
+
+    def falls_under(self, code: str) -> bool:
+        """Its main category is ``code``, or it also falls under it."""
+        return code == self.category or code in self.other_category_codes
+
+    def set_categories(self, main: str, others=()) -> None:
+        """The main category and the others (a main category ticked again among the others is
+        simply the main one: nothing is lost). Not saved here."""
+        if main not in CATEGORY_ORDER:
+            raise ValidationError({"category": "Choose the main category."})
+        others = category_codes(others, leaving_out=main)
+        if others != self.other_category_codes and self.other_categories_unreadable():
+            raise ValidationError(
+                {
+                    "other_categories": "The other categories recorded cannot be opened on "
+                    "this server, so they cannot be changed now. Tell the IT administrator."
+                }
+            )
+        self.category = main
+        # An unchanged list is not written again: no change in the log that changed nothing.
+        if others != category_codes(self.other_categories):
+            self.other_categories = others
+
+    @property
+    def categories_chosen_by_author(self) -> str:
+        """The categories as the person raising the concern chose them, in words (their own
+        page shows these, whatever the team corrected since)."""
+        chosen = self.categories_as_raised
+        if getattr(chosen, "unreadable", False):
+            return str(chosen)
+        if isinstance(chosen, dict) and chosen.get("main") in CATEGORY_ORDER:
+            return categories_in_words(chosen["main"], chosen.get("others") or [])
+        # Raised before the choice was kept: nobody had corrected it yet (``triage`` keeps the
+        # author's choice before the first correction).
+        return categories_in_words(self.category, self.other_category_codes)
+
+    def _keep_the_authors_categories(self) -> None:
+        """Remember the categories as the author chose them, once (a concern raised before
+        they were kept is given them before its first correction)."""
+        chosen = self.categories_as_raised
+        if getattr(chosen, "unreadable", False) or (isinstance(chosen, dict) and chosen):
+            return
+        self.categories_as_raised = {"main": self.category, "others": self.other_category_codes}
 
     @property
     def child_told_summary(self) -> str:
@@ -376,6 +499,8 @@ class Concern(ConfidentialModel):
         return [student for student, _part in added]
 
     def save(self, *args, **kwargs):
+        if self._state.adding:
+            self._keep_the_authors_categories()
         super().save(*args, **kwargs)
         if self.__dict__.pop("_children_to_index", False):
             self._index_children()
@@ -413,10 +538,30 @@ class Concern(ConfidentialModel):
             self.status = self.Status.ACKNOWLEDGED
         self.save()
 
-    def triage(self, by, *, assigned_to=None, level="", level_reason="", linked=()):
-        """Assign, set the level with its reason, and link earlier concerns and siblings'."""
+    def triage(
+        self,
+        by,
+        *,
+        assigned_to=None,
+        level="",
+        level_reason="",
+        linked=None,
+        category=None,
+        other_categories=None,
+    ):
+        """Assign, set the level with its reason, link earlier concerns and siblings'
+        (``linked``; None leaves the links), and correct the categories (``category`` and
+        ``other_categories``; None leaves them). A correction is a change in the concern's
+        change log like any other (the other categories, sealed, by name only); the author's
+        own choice is kept for their page."""
         if level and not (level_reason or "").strip():
             raise ValidationError({"level_reason": "Say why you chose this level."})
+        if category is not None or other_categories is not None:
+            self._keep_the_authors_categories()
+            self.set_categories(
+                category if category is not None else self.category,
+                other_categories if other_categories is not None else self.other_category_codes,
+            )
         self.acknowledge(by=by)
         self.assigned_to = assigned_to
         self.level = level
@@ -424,7 +569,8 @@ class Concern(ConfidentialModel):
         if self.status in (self.Status.NEW, self.Status.ACKNOWLEDGED) and (level or assigned_to):
             self.status = self.Status.IN_PROGRESS
         self.save()
-        self.linked_concerns.set([c for c in linked if c.pk != self.pk])
+        if linked is not None:  # None: the links stay as they are
+            self.linked_concerns.set([c for c in linked if c.pk != self.pk])
 
     def close(self, by, decision, rationale, now=None):
         """Close the case. A decision and its rationale are required, so that whoever reads the

@@ -1,10 +1,12 @@
 """django-guardian's direct foreign-key permission tables: the author's grant on a concern, the
-handlers' grants on a concern about an adult, and the asker's grant on a request for advice."""
+handlers' grants on a concern about an adult, the asker's grant on a request for advice, and the
+grant of the person an action is set for on that action (their task)."""
 
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .advice import AdviceRequest
+from .casework import Action
 from .concerns import Concern
 
 
@@ -22,3 +24,11 @@ class AdviceRequestUserObjectPermission(UserObjectPermissionBase):
 
 class AdviceRequestGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE)
+
+
+class ActionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Action, on_delete=models.CASCADE)
+
+
+class ActionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Action, on_delete=models.CASCADE)

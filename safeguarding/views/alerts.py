@@ -1,4 +1,5 @@
-"""Each person's safeguarding alerts: who raised what and when, never the content.
+"""Each person's safeguarding alerts: who raised what and when, never the content; for the
+safeguarding team, which child each concern is about (read from the concern as the page is shown).
 
 Anyone signed in, and never behind a second factor: an alert names no concern's content, and it
 is how the team first hears of an urgent concern and a reporter of an answer (P3). Opening what
@@ -11,19 +12,37 @@ from django.views.decorators.http import require_POST
 from confidentiality import access
 from confidentiality.audit import record_list_look
 
-from ..models import Alert
+from ..models import Action, Alert
+from ..policy import TASK
 from ..trail import AREA
 
 
 @access.requires(access.signed_in, second_factor=False)
 def alert_list(request):
     record_list_look(request, "alert list", area=AREA)
-    alerts = Alert.objects.for_user(request.user).select_related("concern")[:200]
+    alerts = list(Alert.objects.for_user(request.user).select_related("concern")[:200])
+    # The team's alerts name the child, read now from the concern (never stored in the alert);
+    # until the second factor is confirmed, the page says how to see them instead.
+    children_named = Alert.name_children(alerts, request)
     return render(
         request,
         "safeguarding/alerts.html",
-        {"alerts": alerts, "may_open": request.user.is_safeguarding_team},
+        {
+            "alerts": alerts,
+            "may_open": request.user.is_safeguarding_team,
+            "children_named": children_named,
+            "tasks_to_do": _tasks_to_do(request),
+        },
     )
+
+
+def _tasks_to_do(request) -> int:
+    """How many tasks this person has to do (for a link to them); none shown before a second
+    factor the person's role needs is confirmed."""
+    try:
+        return access.visible(request, Action.objects.outstanding(), TASK).count()
+    except access.SecondFactorRequired:
+        return 0
 
 
 @access.requires(access.signed_in, second_factor=False)

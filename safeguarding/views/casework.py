@@ -5,12 +5,14 @@ re-renders the concern page with what was typed."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
 from confidentiality.uploads import download
 
+from .. import routing
 from ..forms.casework import (
     ActionForm,
     CloseForm,
@@ -22,6 +24,7 @@ from ..forms.casework import (
 )
 from ..models import Action, CaseNote, Concern, ConcernAttachment, Referral
 from ..policy import CASEWORK, is_safeguarding_team, may_handle_concerns
+from .profile import offer_status_update
 from .team import render_concern, team_concern
 
 
@@ -57,7 +60,10 @@ def triage(request, pk):
                 assigned_to=form.cleaned_data["assigned_to"],
                 level=form.cleaned_data["level"],
                 level_reason=form.cleaned_data["level_reason"],
-                linked=form.cleaned_data["linked"],
+                # No "linked" box when there is nothing to link: the links stay as they are.
+                linked=form.cleaned_data.get("linked"),
+                category=form.cleaned_data.get("category"),
+                other_categories=form.cleaned_data.get("other_categories"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -109,13 +115,21 @@ def add_note(request, pk):
 @access.requires(may_handle_concerns)
 @require_POST
 def add_action(request, pk):
+    """An action with the person who will do it: theirs as a task at once (an alert, and an
+    email that says nothing of the concern; ``routing.tell_assignee``)."""
     concern = team_concern(request, pk)
-    form = ActionForm(request.POST, prefix="action")
+    form = ActionForm(request.POST, prefix="action", concern=concern)
     if not form.is_valid():
         return render_concern(request, concern, status=400, action=form)
-    Action(concern=concern, created_by=request.user, **form.cleaned_data).save()
-    concern.acknowledge(by=request.user)
-    messages.success(request, "Action added.")
+    with transaction.atomic():
+        action = Action(concern=concern, created_by=request.user, **form.action_fields())
+        action.save()
+        concern.acknowledge(by=request.user)
+        routing.tell_assignee(action)
+    if action.owner_id == request.user.pk:
+        messages.success(request, "Action added.")
+    else:
+        messages.success(request, f"Action added. {action.owner} has been told of their task.")
     return _back(concern, "#actions")
 
 
@@ -151,6 +165,7 @@ def update_referral(request, pk, referral_pk):
         return render_concern(request, concern, status=400, **{f"update_{referral.pk}": form})
     referral.record_progress(**form.cleaned_data, by=request.user)
     messages.success(request, "Referral updated.")
+    offer_status_update(request, referral)  # an outcome from children's social care
     return _back(concern, "#referrals")
 
 

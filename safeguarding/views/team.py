@@ -5,9 +5,12 @@ or those a concern about an adult was routed to), with a verified second factor,
 per request.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import access
@@ -23,6 +26,7 @@ from ..forms.casework import (
     TriageForm,
     link_children_formset,
 )
+from ..forms.concern_list import About, StatusChoice, start_of
 from ..forms.information_sharing import InformationShareForm
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
 from ..policy import (
@@ -64,22 +68,29 @@ def _with_children(queryset):
     return queryset.select_related("raised_by", "assigned_to").with_children()
 
 
+def filtered_list(**filters) -> str:
+    """The address of the concern list narrowed to what a count on the dashboard counts."""
+    return reverse("safeguarding:concern_list") + "?" + urlencode(filters)
+
+
+CHILDREN_ONLY = {"about": About.CHILDREN}
+
+
 @access.requires(is_safeguarding_team)
 def dashboard(request):
-    """New, urgent and overdue first; then open cases; counts by category and month."""
+    """New, urgent and overdue first; then open cases; counts by main category and month. Each
+    list and count links to the concern list narrowed to the same concerns."""
     concerns = access.visible(request, Concern.objects.about_children(), TEAM_VIEW)
     record_list_look(request, "safeguarding dashboard", area=AREA)
     now = timezone.now()
-    year_ago = now - timezone.timedelta(days=365)
+    # Whole days, as the concern list filters by: a count and the list it links to agree.
+    since = timezone.localdate() - timezone.timedelta(days=365)
+    last_year = concerns.filter(created_at__gte=start_of(since))
     by_category = dict(
-        concerns.filter(created_at__gte=year_ago)
-        .values_list("category")
-        .annotate(n=Count("pk"))
-        .values_list("category", "n")
+        last_year.values_list("category").annotate(n=Count("pk")).values_list("category", "n")
     )
     by_month = (
-        concerns.filter(created_at__gte=year_ago)
-        .annotate(month=TruncMonth("created_at"))
+        last_year.annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by("-month")
@@ -111,12 +122,33 @@ def dashboard(request):
             "recently_closed": _with_children(
                 concerns.filter(status=Concern.Status.CLOSED).order_by("-closed_at")[:10]
             ),
+            "lists": {
+                "urgent": filtered_list(
+                    status=Concern.Status.NEW, urgency=Concern.Urgency.URGENT, **CHILDREN_ONLY
+                ),
+                "new": filtered_list(
+                    status=Concern.Status.NEW, urgency=Concern.Urgency.ROUTINE, **CHILDREN_ONLY
+                ),
+                "overdue": filtered_list(overdue="on", **CHILDREN_ONLY),
+                "in_progress": filtered_list(status=StatusChoice.UNDER_WAY, **CHILDREN_ONLY),
+                "closed": filtered_list(status=Concern.Status.CLOSED, **CHILDREN_ONLY),
+                "last_year": filtered_list(since=since.isoformat(), **CHILDREN_ONLY),
+            },
             "failed_emails": emails.failed().select_related("recipient", "concern")[:20],
             "retrying_emails": emails.filter(status=Notification.Status.RETRYING).count(),
             "by_category": [
-                (label, by_category.get(value, 0)) for value, label in Category.choices
+                (
+                    label,
+                    by_category.get(value, 0),
+                    # Counted by main category only (the others are sealed: never counted
+                    # in SQL); the list it links to is narrowed the same way.
+                    filtered_list(
+                        category=value, main_only="on", since=since.isoformat(), **CHILDREN_ONLY
+                    ),
+                )
+                for value, label in Category.choices
             ],
-            "by_month": by_month,
+            "by_month": [{**row, "list": _month_list(row["month"], since)} for row in by_month],
             "adult_concerns": access.visible(
                 request,
                 Concern.objects.about_adults().open().not_about(request.user),
@@ -128,6 +160,16 @@ def dashboard(request):
                 request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
             ).select_related("asked_by"),
         },
+    )
+
+
+def _month_list(month, since) -> str:
+    """The list of one month's concerns (from ``since`` if the month began before it)."""
+    first = month.date() if hasattr(month, "date") else month
+    last = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    last -= timezone.timedelta(days=1)
+    return filtered_list(
+        since=max(first, since).isoformat(), until=last.isoformat(), **CHILDREN_ONLY
     )
 
 

@@ -101,7 +101,7 @@ def test_who_has_seen_this_record(client, request, persona, teacher, pupil):
     )
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert len(rows) == 1 and rows[0]["did"] == "view"
+    assert len(rows) == 1 and rows[0]["how"] == "view"
     assert rows[0]["entry"].actor == teacher
 
 

@@ -86,7 +86,7 @@ def test_the_head_still_sees_ordinary_looks_at_the_childs_record(
     sign_in(client, teacher).get(f"/records/students/{pupil.pk}/")
     sign_in(client, head, verified=True)
     rows = trail(client, pupil).context["rows"]
-    assert [row["entry"].actor for row in rows if row["did"] == "view"] == [teacher]
+    assert [row["entry"].actor for row in rows if row["how"] == "view"] == [teacher]
 
 
 @pytest.mark.parametrize("persona", ["dsl", "deputy"])

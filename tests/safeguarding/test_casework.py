@@ -179,8 +179,10 @@ def test_the_dashboard_puts_urgent_first_and_counts_by_category_and_month(
     page = dsl_client.get("/safeguarding/").content.decode()
     assert page.index("Urgent, not yet acknowledged") < page.index("New concerns")
     assert concern.reference in page
-    assert "Neglect</td><td>1</td>" in page and "Physical abuse</td><td>1</td>" in page
-    assert f"{timezone.localdate():%B %Y}</td><td>2</td>" in page
+    # Each count links to the concern list narrowed to the concerns it counts.
+    assert 'aria-label="1 concern: Neglect">1</a>' in page
+    assert 'aria-label="1 concern: Physical abuse">1</a>' in page
+    assert f'aria-label="2 concerns in {timezone.localdate():%B %Y}">2</a>' in page
 
 
 def test_the_dashboard_queries_do_not_grow_with_concerns(

@@ -1,0 +1,159 @@
+"""A child's safeguarding profile as the team reads it: the statuses in force, the adults and
+agencies involved, the other children at the school in the same household, the meetings and the
+referrals still waiting for an outcome; and the flag it puts on the child's record.
+
+The flag is the safeguarding team's alone. Records knows nothing of safeguarding: this app
+registers ``student_flag`` with ``records.student_flags``, and for anyone outside the team it
+returns nothing, so the page they see carries no trace that a flag could exist (P3, P5).
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from confidentiality import access
+from records.models import ParentLink, Student
+from records.student_flags import Flag
+
+from .models import CaseMeeting, Concern, KeyContact, Referral, SafeguardingStatus
+from .policy import CHRONOLOGY, is_safeguarding_team
+
+
+@dataclass
+class HouseholdMember:
+    """Another child at the school who shares a parent or carer with this one."""
+
+    student: Student
+    through: list = field(default_factory=list)  # "Jo Bloggs (mother)", ...
+
+
+def household(student) -> list[HouseholdMember]:
+    """The brothers, sisters and other children at the school living with the same adults: every
+    child linked to one of this child's parents or carers (two queries)."""
+    adults = ParentLink.objects.filter(student=student).values("parent")
+    links = (
+        ParentLink.objects.filter(parent__in=adults)
+        .exclude(student=student)
+        .select_related("student", "parent")
+        .order_by("student__last_name", "student__first_name", "parent__last_name")
+    )
+    members: dict = {}
+    for link in links:
+        member = members.setdefault(link.student_id, HouseholdMember(link.student))
+        member.through.append(f"{link.parent.get_full_name()} ({link.get_relationship_display()})")
+    return list(members.values())
+
+
+def _by_seriousness(statuses) -> list:
+    order = SafeguardingStatus.ORDER
+    return sorted(statuses, key=lambda s: (order.index(s.kind), s.started_on))
+
+
+def current_statuses(student) -> list:
+    """The statuses in force today, the most serious first (a child protection plan first)."""
+    return _by_seriousness(SafeguardingStatus.objects.about(student).current())
+
+
+def awaiting_outcome(student):
+    """The referrals to children's social care about this child still waiting for an outcome:
+    what the record's "social-services involvement" cannot know of."""
+    concerns = Concern.objects.about_children().about(student).values("pk")
+    return (
+        Referral.objects.filter(
+            concern__in=concerns,
+            agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+            outcome_at__isnull=True,
+        )
+        .select_related("concern")
+        .order_by("created_at")
+    )
+
+
+def profile_of(student) -> dict:
+    """Everything the profile page shows (a fixed number of queries)."""
+    statuses = list(SafeguardingStatus.objects.about(student).select_related("recorded_by"))
+    running = {s.pk for s in SafeguardingStatus.objects.about(student).current()}
+    contacts = list(KeyContact.objects.about(student))
+    return {
+        "current": _by_seriousness([s for s in statuses if s.pk in running and not s.is_event]),
+        "encompass": [s for s in statuses if s.is_event],
+        "past": [s for s in statuses if s.pk not in running and not s.is_event],
+        "contacts": [c for c in contacts if c.ended_on is None],
+        "former_contacts": [c for c in contacts if c.ended_on is not None],
+        "household": household(student),
+        "meetings": list(
+            CaseMeeting.objects.about(student).select_related("recorded_by", "concern")
+        ),
+        "concerns": list(
+            Concern.objects.about_children()
+            .about(student)
+            .select_related("assigned_to")
+            .order_by("-created_at")
+        ),
+        "awaiting_outcome": list(awaiting_outcome(student)),
+    }
+
+
+# How the flag on the record says each status ("Safeguarding: on a child protection plan ...").
+FLAG_WORDS = {
+    SafeguardingStatus.Kind.CHILD_PROTECTION_PLAN: "on a child protection plan",
+    SafeguardingStatus.Kind.CHILD_IN_NEED: "child in need",
+    SafeguardingStatus.Kind.LOOKED_AFTER: "looked after",
+    SafeguardingStatus.Kind.EARLY_HELP: "early help",
+    SafeguardingStatus.Kind.EHCP: "EHCP",
+    SafeguardingStatus.Kind.YOUNG_CARER: "young carer",
+    SafeguardingStatus.Kind.PRIVATELY_FOSTERED: "privately fostered",
+}
+
+
+def day(value) -> str:
+    """A day as the flag says it, e.g. 3 Mar 2026 (a date, or a moment in the school's time)."""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%b %Y}"
+
+
+def summary(statuses, referrals) -> str:
+    """The flag's words, e.g. "on a child protection plan (neglect) since 3 Mar 2026; child in
+    need since ..."; or that no status is recorded."""
+    parts = []
+    for status in statuses:
+        if status.is_event:
+            continue
+        words = FLAG_WORDS[status.kind]
+        if status.plan_category:
+            words += f" ({status.get_plan_category_display().lower()})"
+        parts.append(f"{words} since {day(status.started_on)}")
+    for referral in referrals:
+        made = day(referral.made_at or referral.created_at)
+        parts.append(f"referral to children's social care made {made}, awaiting its outcome")
+    return "; ".join(parts) or "no current status recorded"
+
+
+def student_flag(student, user) -> list[Flag]:
+    """The flag at the top of the child's record: the team's, and nobody else's. Outside the
+    team (or without the team's permission on this child, or unverified) nothing at all."""
+    if not (is_safeguarding_team(user) and access.has_permission(user, CHRONOLOGY, student)):
+        return []
+    try:
+        access.require_second_factor(user)
+    except access.SecondFactorRequired:
+        return []
+    statuses = current_statuses(student)
+    events = SafeguardingStatus.objects.about(student).filter(
+        kind=SafeguardingStatus.Kind.OPERATION_ENCOMPASS
+    )
+    text = "Safeguarding: " + summary(statuses, awaiting_outcome(student))
+    latest = events.order_by("-started_on").first()
+    if latest is not None:
+        text += f". Latest Operation Encompass notification {day(latest.started_on)}"
+    return [
+        Flag(
+            text=text + ".",
+            links=(
+                ("Safeguarding profile", reverse("safeguarding:profile", args=[student.pk])),
+                ("Chronology", reverse("safeguarding:chronology", args=[student.pk])),
+            ),
+        )
+    ]
