@@ -1,5 +1,6 @@
 """Recording that confidentiality was broken (P2): the share, the parents' portal notice and the
-support action for the student, in one transaction.
+support action for the student, in one transaction. A referral about a child is such a share
+(``record_referral``, ``share_referral``): the same rule, notice and support action.
 
 The parents' notice is kept with the share (``InformationShare.parent_notice_title``/``_body``)
 and reaches the portal and the child's page through ``records.notices`` (``p2_notices``): a
@@ -17,7 +18,7 @@ from records.models import ParentLink
 from records.notifications import tell_parents
 
 from . import school_time
-from .models import Action, InformationShare
+from .models import Action, InformationShare, LawfulBasis, Referral, SpecialCategoryCondition
 
 SUPPORT_WITHIN_WORKING_DAYS = 3
 
@@ -71,6 +72,70 @@ def record_share(share: InformationShare, by) -> InformationShare:
     ).save()
     share.concern.acknowledge(by=by)
     return share
+
+
+@transaction.atomic
+def record_referral(referral: Referral, by) -> Referral:
+    """Save a new referral (P3's clocks) under P2's rule, and record it as a share once made.
+
+    ``Referral.clean`` refuses a referral about a child where the student or the parents were
+    not told first unless the DSL recorded why telling them would put the child at risk (the
+    rule ``check_told_first`` every share follows; not for the LADO, see
+    ``Referral.told_first_applies``). A referral decided but not yet made shares nothing yet:
+    ``share_referral`` runs when it is made.
+    """
+    referral.clean()
+    if not referral.family_told_first_applies:
+        # Not asked (the LADO agrees what the family is told): nothing recorded as if it were.
+        referral.student_told = referral.parents_told = None
+        referral.reason_not_told = ""
+    referral.save()
+    share_referral(referral, by)
+    referral.concern.acknowledge(by=by)
+    return referral
+
+
+def share_referral(referral: Referral, by) -> list[InformationShare]:
+    """A made referral about a child, recorded as an information share for each child it is
+    about (the concern's subjects), through ``record_share``: the parents who were told get the
+    content-free portal notice, and a support action follows. Once per referral; nothing for a
+    referral not yet made, one the rule does not apply to (the LADO), one recorded before the
+    question was asked, or a concern whose child is still named only in words (there is no
+    record to notify through until the team links it)."""
+    if (
+        referral.made_at is None
+        or not referral.family_told_first_applies
+        or not referral.told_recorded
+        or referral.shares.exists()
+    ):
+        return []
+    agency = referral.get_agency_display()
+    what = f"A referral to {agency.lower()} ({referral.get_method_display().lower()})"
+    if referral.details:
+        what += f": {referral.details}"
+    shares = []
+    for named in referral.concern.named_children:
+        if named.part != "subject":
+            continue  # a sibling, witness or alleged harmer is not whom the referral is about
+        share = InformationShare(
+            concern=referral.concern,
+            referral=referral,
+            shared_on=timezone.localdate(referral.made_at),
+            agency=agency,
+            recipient=referral.contact or agency,
+            what_was_shared=what,
+            # A referral to protect a child: the school's public task, and the safeguarding
+            # condition for anything about health or family life (DPA 2018 Sch 1 para 18) —
+            # the basis the statutory guidance names for safeguarding referrals.
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            special_category=SpecialCategoryCondition.SAFEGUARDING,
+            student_told=referral.student_told,
+            parents_told=referral.parents_told,
+            reason_not_told=referral.reason_not_told,
+        )
+        share.student = named.student
+        shares.append(record_share(share, by))
+    return shares
 
 
 @dataclass(frozen=True)

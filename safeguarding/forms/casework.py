@@ -12,6 +12,7 @@ from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
 from ..models import Action, Category, Concern, Referral
 from ..models.concerns import category_codes
+from ..models.sharing import check_told_first
 from .fields import ACCOUNT_MAX, DATE, DATETIME, TEXT_MAX, bounded, check_when
 from .raising import BaseSubjectFormSet, SubjectForm
 
@@ -171,6 +172,11 @@ class ActionForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
+    """A referral, and (P2) whether the student and the parents were told first, or why not.
+    The rule is the one every share follows (``check_told_first``), applied here so that its
+    refusal sits next to the reason's field; not asked on a concern about an adult, and not
+    required for the LADO (``Referral.told_first_applies``)."""
+
     agency = forms.ChoiceField(choices=Referral.Agency.choices)
     method = forms.ChoiceField(choices=Referral.Method.choices, label="How")
     made_at = forms.DateTimeField(
@@ -188,9 +194,61 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What was said and agreed",
     )
+    student_told = forms.BooleanField(required=False, label="The student was told first")
+    parents_told = forms.BooleanField(
+        required=False,
+        label="The parents were told first",
+        help_text="Parents with parental responsibility who were told get a notice in their "
+        "portal once the referral is made (not what was said).",
+    )
+    reason_not_told = bounded(
+        TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why telling them would put the child at risk",
+        help_text="Only if the student or the parents were not told first. Not needed for a "
+        "referral to the LADO: the LADO agrees what the family is told.",
+    )
+
+    TOLD = ("student_told", "parents_told", "reason_not_told")
+
+    def __init__(self, *args, concern=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.concern = concern
+        if concern is not None and concern.is_about_adult:
+            # The family is not told before the LADO (or police) agree what may be said.
+            for name in self.TOLD:
+                del self.fields[name]
 
     def clean_made_at(self):
         return check_when(self.cleaned_data["made_at"])
+
+    def clean(self):
+        data = super().clean()
+        agency = data.get("agency")
+        if self.concern is None or not Referral.told_first_applies(self.concern, agency):
+            return data
+        try:
+            check_told_first(
+                data.get("student_told"), data.get("parents_told"), data.get("reason_not_told")
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+    def referral_fields(self) -> dict:
+        """The new referral's fields, as the model takes them."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("agency", "method", "made_at")}
+        fields.update({name: data.get(name) or "" for name in ("contact", "agency_reference")})
+        fields["details"] = data.get("details") or ""
+        if "student_told" in self.fields:
+            fields.update(
+                student_told=bool(data.get("student_told")),
+                parents_told=bool(data.get("parents_told")),
+                reason_not_told=(data.get("reason_not_told") or "").strip(),
+            )
+        return fields
 
 
 class ReferralUpdateForm(forms.Form):

@@ -20,6 +20,7 @@ from confidentiality.models import ConfidentialModel
 from safeguarding import school_time
 
 from .concerns import Concern
+from .sharing import check_told_first
 
 
 class CaseNote(ConfidentialModel):
@@ -185,6 +186,14 @@ class Referral(ConfidentialModel):
     The LADO must be told within one working day of the concern; a referral made by phone must
     be followed up in writing within 24 hours. A referral may be recorded as decided before it
     is made, so the clock shows on the dashboard until it is.
+
+    A referral about a child is an information share (P2): the student and the parents are told
+    first, or the DSL records why telling them would put the child at risk
+    (``check_told_first``, the rule every share follows). Once made, it is recorded as an
+    ``InformationShare`` for each child it is about (``information_sharing.share_referral``), so
+    the parents who were told get the same content-free portal notice and a support action
+    follows. ``student_told``/``parents_told`` are empty on a referral recorded before this was
+    asked, and on one the rule does not apply to (``family_told_first_applies``).
     """
 
     class Agency(models.TextChoices):
@@ -211,6 +220,11 @@ class Referral(ConfidentialModel):
     details = EncryptedTextField("what was said and agreed")
     outcome = EncryptedTextField("outcome")
     outcome_at = models.DateTimeField(null=True, blank=True)
+    # P2: told first, or why not. Empty (None): not recorded (before this was asked), or a
+    # referral the rule does not apply to.
+    student_told = models.BooleanField("the student was told first", null=True, blank=True)
+    parents_told = models.BooleanField("the parents were told first", null=True, blank=True)
+    reason_not_told = EncryptedTextField("why telling them would put the child at risk")
     # Empty until someone makes it: an allegation's LADO referral is recorded when the concern
     # is raised, before anyone has phoned the LADO.
     made_by = models.ForeignKey(
@@ -231,6 +245,33 @@ class Referral(ConfidentialModel):
         return self.concern.audit_subject()
 
     audit_subject_blind = True
+
+    @staticmethod
+    def told_first_applies(concern, agency) -> bool:
+        """Whether the family is told before this referral (P2).
+
+        Not for a concern about an adult, nor for a referral to the LADO: that referral is about
+        a member of staff or a volunteer, and the statutory guidance (KCSIE Part 4) is that the
+        school does not tell the parents, or the adult, before the LADO (and the police or
+        children's social care, if involved) have been consulted and agreed what may be said;
+        telling them first could warn the adult, lose evidence or put the child at risk. The
+        parents are told afterwards, as the LADO agrees, with an ordinary information share.
+        """
+        return not concern.is_about_adult and agency != Referral.Agency.LADO
+
+    @property
+    def family_told_first_applies(self) -> bool:
+        return self.told_first_applies(self.concern, self.agency)
+
+    @property
+    def told_recorded(self) -> bool:
+        """Whether the student's and parents' telling was asked (not a referral from before)."""
+        return self.student_told is not None and self.parents_told is not None
+
+    def clean(self):
+        # P2: the same rule as every other share, for a referral about a child.
+        if self.family_told_first_applies:
+            check_told_first(self.student_told, self.parents_told, self.reason_not_told)
 
     def save(self, *args, **kwargs):
         self.start_clocks()

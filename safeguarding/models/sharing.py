@@ -4,7 +4,9 @@ The policy says the student and the parents are told first and then supported. A
 only be recorded once both are recorded as told, or with the DSL's reason why telling them
 would put the child at risk. Parents who were told get a notice in their portal (never the
 content), kept with the share itself so that no row links the child to it; a support action for
-the student follows on the concern.
+the student follows on the concern. A referral about a child is a share too: it follows the same
+rule (``check_told_first``) and, once made, records one of these per child it is about
+(``InformationShare.referral``).
 """
 
 from django.conf import settings
@@ -42,6 +44,20 @@ class SpecialCategoryCondition(models.TextChoices):
     EXPLICIT_CONSENT = "9_2_a", "Art 9(2)(a) – explicit consent"
 
 
+TOLD_FIRST = (
+    "The student and the parents must be told first. If telling them would put the child at "
+    "risk, record why."
+)
+
+
+def check_told_first(student_told, parents_told, reason_not_told) -> None:
+    """P2, the one rule for every share (an information share or a referral about a child): the
+    student and the parents were told first, or the DSL recorded why telling them would put the
+    child at risk. The refusal lands on the reason's field."""
+    if not (student_told and parents_told) and not (reason_not_told or "").strip():
+        raise ValidationError({"reason_not_told": TOLD_FIRST})
+
+
 class InformationShareQuerySet(AfterFetchQuerySet):
     def about(self, student):
         return self.filter(**InformationShare.student.lookup(student))
@@ -61,6 +77,15 @@ class InformationShare(ConfidentialModel):
     """
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="shares")
+    # A referral about a child is a share (P2): the share it recorded, one per child it is about.
+    referral = models.ForeignKey(
+        "safeguarding.Referral",
+        # The fact that information was shared outlives the referral's row.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shares",
+    )
     student_ref = BlindRefField(blank=False)
     student_key = EncryptedCharField("child")
     student = BlindLink("records.Student")
@@ -112,13 +137,7 @@ class InformationShare(ConfidentialModel):
 
     def clean(self):
         # P2: no share without telling the student and parents first, or a written reason.
-        if not self.everyone_told and not (self.reason_not_told or "").strip():
-            raise ValidationError(
-                {
-                    "reason_not_told": "The student and the parents must be told first. If "
-                    "telling them would put the child at risk, record why."
-                }
-            )
+        check_told_first(self.student_told, self.parents_told, self.reason_not_told)
         named = self.concern_id and InformationShare.student.pk_of(self)
         if named and str(named) not in self.concern.student_pks():
             raise ValidationError({"student": "Choose a child named in this concern."})

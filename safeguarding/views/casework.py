@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from confidentiality import access
 from confidentiality.uploads import download
 
-from .. import routing
+from .. import information_sharing, routing
 from ..forms.casework import (
     ActionForm,
     CloseForm,
@@ -145,14 +145,30 @@ def complete_action(request, pk, action_pk):
 @access.requires(may_handle_concerns)
 @require_POST
 def add_referral(request, pk):
+    """A referral, under P2's rule when it is about a child: told first, or why not. Once made,
+    it is recorded as an information share (the parents' notice, a support action)."""
     concern = team_concern(request, pk)
-    form = ReferralForm(request.POST, prefix="referral")
-    if not form.is_valid():
-        return render_concern(request, concern, status=400, referral=form)
-    Referral(concern=concern, made_by=request.user, **form.cleaned_data).save()
-    concern.acknowledge(by=request.user)
-    messages.success(request, "Referral recorded. Its statutory clock is on the dashboard.")
-    return _back(concern, "#referrals")
+    form = ReferralForm(request.POST, prefix="referral", concern=concern)
+    if form.is_valid():
+        referral = Referral(concern=concern, made_by=request.user, **form.referral_fields())
+        try:
+            information_sharing.record_referral(referral, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _referral_recorded(referral))
+            return _back(concern, "#referrals")
+    return render_concern(request, concern, status=400, referral=form)
+
+
+_SHARED = " It is recorded as an information share, with a support action on the concern."
+
+
+def _referral_recorded(referral) -> str:
+    said = "Referral recorded. Its statutory clock is on the dashboard."
+    if referral.shares.exists():
+        said += _SHARED
+    return said
 
 
 @access.requires(may_handle_concerns)
@@ -163,8 +179,11 @@ def update_referral(request, pk, referral_pk):
     form = ReferralUpdateForm(request.POST, prefix=f"ref-{referral.pk}")
     if not form.is_valid():
         return render_concern(request, concern, status=400, **{f"update_{referral.pk}": form})
-    referral.record_progress(**form.cleaned_data, by=request.user)
-    messages.success(request, "Referral updated.")
+    with transaction.atomic():
+        referral.record_progress(**form.cleaned_data, by=request.user)
+        # Made now: shared now (P2), if it is about a child and was not shared before.
+        shared = information_sharing.share_referral(referral, by=request.user)
+    messages.success(request, "Referral updated." + (_SHARED if shared else ""))
     offer_status_update(request, referral)  # an outcome from children's social care
     return _back(concern, "#referrals")
 

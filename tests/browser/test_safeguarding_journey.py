@@ -91,6 +91,8 @@ def test_a_concern_from_the_classroom_to_closure(
     page.locator("#id_referral-method").select_option(label="By phone")
     page.locator("#id_referral-made_at").fill("2026-11-23T10:30")
     page.locator("#id_referral-contact").fill("MASH duty worker")
+    page.locator("#id_referral-student_told").check()  # P2: told first
+    page.locator("#id_referral-parents_told").check()
     page.get_by_role("button", name="Record referral").click()
     expect(page.locator("main")).to_contain_text("Referral recorded.")
 

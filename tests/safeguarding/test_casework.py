@@ -117,6 +117,9 @@ def test_a_phone_referral_needs_a_written_follow_up_within_24_hours(dsl_client, 
             "referral-method": "phone",
             "referral-made_at": made.strftime("%Y-%m-%dT%H:%M"),
             "referral-contact": "MASH duty",
+            # P2: told first (tests/safeguarding/test_referral_is_a_share.py).
+            "referral-student_told": "on",
+            "referral-parents_told": "on",
         },
     )
     referral = Referral.objects.get()
