@@ -13,7 +13,7 @@ from confidentiality import access
 from confidentiality.extensions import dashboard_panel
 
 from .models import Action, Alert, Concern, Notification, Referral
-from .policy import CASEWORK, TASK, is_safeguarding_team, may_log_concern
+from .policy import CASEWORK, TASK, is_safeguarding_team, may_have_tasks, may_log_concern
 
 TASKS_ON_PANEL = 5
 
@@ -76,6 +76,8 @@ def my_concerns(request):
 def my_tasks(request):
     """The tasks the safeguarding team set for this person, overdue first, each with its due
     date and a link to it: who set it and when it is due, nothing of the concern."""
+    if not may_have_tasks(request.user):
+        return None
     outstanding = access.visible(request, Action.objects.all(), TASK).outstanding()
     tasks = list(outstanding.select_related("created_by").most_urgent_first()[:TASKS_ON_PANEL])
     if not tasks:

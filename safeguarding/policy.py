@@ -46,6 +46,12 @@ def may_log_concern(user) -> bool:
     return user.is_authenticated and user.may_log_concern
 
 
+def may_have_tasks(user) -> bool:
+    """Tasks are set for school staff only (the add-action form offers nobody else); someone
+    who leaves the staff keeps no task page, even if their account stays (e.g. as a parent)."""
+    return user.is_authenticated and user.is_school_staff
+
+
 def is_safeguarding_team(user) -> bool:
     """The DSL and the deputies."""
     return user.is_authenticated and user.is_safeguarding_team

@@ -15,6 +15,7 @@ from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from confidentiality.audit import subject_keys
 from confidentiality.audit.reading import about_object, resolve
@@ -138,10 +139,14 @@ class TrailFilter(forms.Form):
         if others:
             offered.append(("Others who looked at this record", others))
         chosen = self._raw("person")
-        if chosen.isdigit() and int(chosen) not in placed | {p.pk for p in others}:
-            person = User.objects.filter(pk=int(chosen)).first()
-            if person is not None:  # e.g. from an alert's link: shown, whatever their role
-                offered.append(("Chosen", [person]))
+        # E.g. from an alert's link: shown whatever their role, but only someone this reader
+        # sees at least one entry of (a made-up id names nobody, not even a parent).
+        if (
+            chosen.isdigit()
+            and int(chosen) not in placed | {p.pk for p in others}
+            and self.readable.filter(actor_id=int(chosen)).exists()
+        ):
+            offered.append(("Chosen", [User.objects.get(pk=int(chosen))]))
         labels = Counter(person_label(p) for _, members in offered for p in members)
         return [("", "Anyone")] + [
             (group, [self._option(person, labels) for person in members])
@@ -189,9 +194,13 @@ class TrailFilter(forms.Form):
         return self.__dict__["_about_condition"]
 
     def clean_back(self) -> str:
-        """Where "Back" leads: a page of this site only (a path, never another host)."""
+        """Where "Back" leads: a page of this site only (a path, never another host). Browsers
+        drop tabs and line breaks inside a link, so ``/<tab>/evil.example`` would become
+        ``//evil.example``: any control character or space refuses the value."""
         back = self.cleaned_data.get("back") or ""
-        return back if back.startswith("/") and not back.startswith(("//", "/\\")) else ""
+        if not back.startswith("/") or any(ch.isspace() or ord(ch) < 32 for ch in back):
+            return ""
+        return back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else ""
 
     def clean_object(self) -> str:
         value = self.cleaned_data.get("object") or ""

@@ -13,7 +13,7 @@ from confidentiality import access
 from confidentiality.audit import record_list_look
 
 from ..models import Action, Alert
-from ..policy import TASK
+from ..policy import TASK, may_have_tasks
 from ..trail import AREA
 
 
@@ -39,6 +39,8 @@ def alert_list(request):
 def _tasks_to_do(request) -> int:
     """How many tasks this person has to do (for a link to them); none shown before a second
     factor the person's role needs is confirmed."""
+    if not may_have_tasks(request.user):
+        return 0
     try:
         return access.visible(request, Action.objects.outstanding(), TASK).count()
     except access.SecondFactorRequired:

@@ -21,15 +21,15 @@ from confidentiality.audit import record_list_look
 from .. import routing
 from ..forms.tasks import TaskDoneForm
 from ..models import Action
-from ..policy import ADULT_CASEWORK, CASEWORK, TASK
+from ..policy import ADULT_CASEWORK, CASEWORK, TASK, may_have_tasks
 from ..trail import AREA
 
 TASKS = Action.objects.select_related("concern", "owner", "created_by", "done_by")
 RECENTLY_DONE = 20
 
 
-# Whoever an action is set for, whatever their role: their own grant on it decides (404 else).
-@access.requires(access.signed_in)
+# School staff only (``may_have_tasks``); then their own grant on each action decides (404 else).
+@access.requires(may_have_tasks)
 def my_tasks(request):
     tasks = access.visible(request, TASKS, TASK)
     record_list_look(request, "my safeguarding tasks", area=AREA)
@@ -65,12 +65,12 @@ def _render_task(request, action, form, status=200):
     )
 
 
-@access.requires(access.signed_in)
+@access.requires(may_have_tasks)
 def task(request, pk):
     return _render_task(request, _open_task(request, pk), TaskDoneForm())
 
 
-@access.requires(access.signed_in)
+@access.requires(may_have_tasks)
 @require_POST
 def task_done(request, pk):
     """Record the task done with a short note: the DSL (and whoever set it) is told at once and

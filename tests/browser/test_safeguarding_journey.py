@@ -81,7 +81,7 @@ def test_a_concern_from_the_classroom_to_closure(
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.locator("main")).to_contain_text("acknowledged")
 
-    page.get_by_label("Assign to").select_option(label="Dsl Tester")
+    page.get_by_label("Assign to").select_option(label="Dsl Tester – Designated Safeguarding Lead")
     page.locator("#id_triage-level").select_option(label="Referral to children's social care")
     page.get_by_label("Why this level").fill("Marks consistent with grabbing; father named.")
     page.get_by_role("button", name="Save triage").click()

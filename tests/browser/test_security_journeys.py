@@ -121,7 +121,7 @@ def test_the_dsl_appoints_a_new_chair_of_governors(
     check(page, "Appointments")
 
     chair_section.get_by_label("New chair of governors").select_option(
-        label="Noor Ahmed – Parent governor"
+        label="Noor Ahmed – Governor (Parent governor)"
     )
     chair_section.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Confirm the new chair of governors")
@@ -256,13 +256,15 @@ def test_a_teacher_raises_a_concern_about_an_adult(
     check(page, "Concern about an adult")
 
     # Forgot what happened: the message says so and keeps the rest.
-    page.get_by_label("Who the concern is about").select_option(label="Other_Teacher Tester")
+    page.get_by_label("Who the concern is about").select_option(
+        label="Other_Teacher Tester – Teacher"
+    )
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("alert").first).to_contain_text("Everything you typed has been kept")
     expect(page.get_by_label("Who the concern is about")).to_have_value(str(other_teacher.pk))
     check(page, "Concern about an adult with errors")
 
-    fill_adult_concern(page, "Other_Teacher Tester")
+    fill_adult_concern(page, "Other_Teacher Tester – Teacher")
     page.get_by_role("button", name="Send").click()
     status = page.get_by_role("status").first
     expect(status).to_contain_text("has gone to the people who handle concerns about adults")
@@ -276,7 +278,7 @@ def test_a_teacher_raises_a_concern_about_an_adult(
     head.save()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log a concern").click()
     page.get_by_role("link", name="Report a concern about an adult").click()
-    fill_adult_concern(page, "Dsl Tester")
+    fill_adult_concern(page, "Dsl Tester – Designated Safeguarding Lead")
     page.get_by_role("button", name="Send").click()
     main = page.locator("main")
     expect(main).to_contain_text("nobody in the school could be sent it")

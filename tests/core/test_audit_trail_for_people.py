@@ -129,7 +129,14 @@ def test_who_has_seen_a_child_names_the_child_and_leads_back(client, dsl, teache
 
 def test_back_leads_only_to_a_page_of_this_site(client, dsl, pupil):
     sign_in(client, dsl, verified=True)
-    for elsewhere in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+    for elsewhere in (
+        "https://evil.example/",
+        "//evil.example/x",
+        "javascript:alert(1)",
+        "/\t/evil.example",  # browsers drop the tab: //evil.example
+        "/\n/evil.example",
+        "/\\evil.example",
+    ):
         response, _ = rows(client, subject=f"records.student:{pupil.pk}", back=elsewhere)
         assert "evil.example" not in response.content.decode().split("<form")[0]
         assert response.context["back"] == ""
@@ -334,9 +341,9 @@ def test_the_export_is_audited_and_safe_from_formula_injection(client, dsl, make
     export = LogEntry.objects.get(additional_data__how="audit-export")
     assert export.actor == dsl and export.action == LogEntry.Action.ACCESS
     count = len(table) - 1
-    assert export.additional_data["reason"] == f"exported {count} audit entries (everything)"
-    assert "Maya" not in export.object_repr  # about the child, by reference only
-    assert export.additional_data["subject"] == subject_key(pupil, blind=True)
+    assert export.additional_data["reason"] == f"exported {count} audit entries (one record)"
+    # About the exporter, never the record (a real id and a made-up one leave the same entry).
+    assert "Maya" not in export.object_repr and export.object_pk == str(dsl.pk)
 
 
 def test_the_export_says_its_filters_in_words(client, dsl, teacher, pupil):
@@ -358,21 +365,46 @@ def test_the_export_says_its_filters_in_words(client, dsl, teacher, pupil):
     ]
 
 
-def test_an_export_with_safeguarding_entries_is_hidden_from_the_head(
-    client, two_concerns, dsl, head, teacher, pupil
+def test_an_export_is_read_only_by_its_exporter_and_the_team(
+    client, two_concerns, dsl, deputy, head, teacher, pupil, make_user
 ):
     sign_in(client, dsl, verified=True)
     client.get("/audit/export.csv", {"subject": f"records.student:{pupil.pk}"})
-    client.get("/audit/export.csv", {"person": teacher.pk, "record": "records.student"})
-    hidden, shown = LogEntry.objects.filter(additional_data__how="audit-export").order_by("pk")
-    assert str(head.pk) in hidden.additional_data["not_for"]
-    assert "not_for" not in shown.additional_data
+    (export,) = LogEntry.objects.filter(additional_data__how="audit-export")
+    assert export.actor == dsl and export.object_pk == str(dsl.pk)  # about the exporter
+    sign_in(client, deputy, verified=True)
+    assert export.pk in {row["entry"].pk for row in rows(client)[1]}
     sign_in(client, head, verified=True)
-    _, head_rows = rows(client)
-    seen = {row["entry"].pk for row in head_rows}
-    assert hidden.pk not in seen and shown.pk in seen
+    assert export.pk not in {row["entry"].pk for row in rows(client)[1]}
+    # Decided when read: a head appointed after the export does not see it either.
+    later = make_user("newhead", Role.TEACHER)
+    later.groups.add(group_for(Role.HEAD_TEACHER))
+    later.refresh_roles()
+    sign_in(client, later, verified=True)
+    assert export.pk not in {row["entry"].pk for row in rows(client)[1]}
+
+
+def test_a_real_record_and_a_made_up_one_leave_the_same_export_entry(client, two_concerns, head):
+    concern = Concern.objects.first()
+    sign_in(client, head, verified=True)
+    client.get("/audit/export.csv", {"object": f"safeguarding.concern:{concern.pk}"})
+    client.get("/audit/export.csv", {"object": f"safeguarding.concern:{uuid.uuid4()}"})
+    real, made_up = LogEntry.objects.filter(additional_data__how="audit-export").order_by("pk")
+    _, shown = rows(client)
+    seen = {row["entry"].pk for row in shown}
+    assert real.pk in seen and made_up.pk in seen
+    assert real.object_pk == made_up.object_pk == str(head.pk)
+
+
+def test_an_export_without_any_filter_is_everything_the_reader_sees(client, dsl, teacher, pupil):
+    sign_in(client, teacher)
+    client.get(f"/records/students/{pupil.pk}/")
     sign_in(client, dsl, verified=True)
-    assert hidden.pk in {row["entry"].pk for row in rows(client)[1]}
+    response = client.get("/audit/export.csv")
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
+    assert len(lines) > 1
+    entry = LogEntry.objects.filter(additional_data__how="audit-export").get()
+    assert "(everything)" in entry.additional_data["reason"]
 
 
 # --- who may -----------------------------------------------------------------------------------
@@ -467,8 +499,9 @@ def _demo_namespace():
 
 
 def test_looks_named_by_reference_belong_to_their_record(client, two_concerns, dsl, head, pupil):
-    """The chronology look and the export of a concern's trail name their record only by a
-    keyed reference; "who has seen" that record still lists them, for the team only."""
+    """The chronology look names its record only by a keyed reference; "who has seen" that
+    record still lists it, for the team only. An export of a concern's trail is about its
+    exporter (``reading.EXPORT``), not filed under the concern."""
     first, _ = two_concerns
     sign_in(client, dsl, verified=True)
     client.get(f"/safeguarding/children/{pupil.pk}/chronology/")
@@ -476,9 +509,10 @@ def test_looks_named_by_reference_belong_to_their_record(client, two_concerns, d
     _, shown = rows(client, object=f"records.student:{pupil.pk}")
     assert "opened the safeguarding file of" in {row["did"] for row in shown}
     _, shown = rows(client, object=f"safeguarding.concern:{first.pk}")
-    export = [row for row in shown if row["how"] == "audit-export"]
-    assert len(export) == 1 and export[0]["object_name"].startswith(f"Concern {first.reference}")
-    assert first.reference not in export[0]["entry"].object_repr
+    assert not [row for row in shown if row["how"] == "audit-export"]
+    _, shown = rows(client, person=dsl.pk)
+    (export,) = [row for row in shown if row["how"] == "audit-export"]
+    assert first.reference not in export["entry"].object_repr
     sign_in(client, head, verified=True)
     _, shown = rows(client, object=f"records.student:{pupil.pk}")
     assert not [row for row in shown if row["entry"].object_pk.startswith("#")]
@@ -510,3 +544,16 @@ def test_every_kind_of_look_written_in_the_code_has_words():
                     written |= set(pattern.findall(source))
     described = {how for _, how in words.access_words()}
     assert written and not written - described, sorted(written - described)
+
+
+def test_a_person_chosen_by_id_is_named_only_if_the_reader_sees_their_entries(
+    client, head, teacher, pupil, make_user
+):
+    stranger = make_user("stranger", Role.PARENT)
+    sign_in(client, teacher)
+    client.get(f"/records/students/{pupil.pk}/")
+    sign_in(client, head, verified=True)
+    response = client.get("/audit/", {"person": stranger.pk})
+    assert stranger.get_full_name() not in response.content.decode()
+    response = client.get("/audit/", {"person": teacher.pk})
+    assert teacher.get_full_name() in response.content.decode()

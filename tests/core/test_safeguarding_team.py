@@ -93,7 +93,9 @@ def test_the_head_and_the_dsl_see_the_team(client, request, persona, dsl, deputy
     page = response.content.decode()
     assert response.status_code == 200
     assert "Dsl Tester" in page and "Deputy Tester" in page
-    assert f'<option value="{newcomer.pk}">Newcomer Tester – Assistant head</option>' in page
+    assert (
+        f'<option value="{newcomer.pk}">Newcomer Tester – Teacher (Assistant head)</option>' in page
+    )
 
 
 @pytest.mark.parametrize("persona", ["head", "dsl"])

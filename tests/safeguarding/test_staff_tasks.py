@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from confidentiality import access
 from confidentiality.audit import entry_subject_key
+from confidentiality.roles import Role, group_for
 from safeguarding import adults, chronology, routing
 from safeguarding.models import Action, Alert, ConcernSubject, Notification
 from safeguarding.policy import TASK
@@ -211,6 +212,19 @@ def test_the_person_it_is_set_for_may_open_it_and_an_unknown_id_is_still_404(cli
     sign_in(client, teacher)
     assert client.get(task_url(task)).status_code == 200
     assert client.get(task_url(Action(pk=uuid.uuid4()))).status_code == 404
+
+
+def test_someone_who_leaves_the_staff_loses_their_task_pages(client, teacher, task):
+    """Their grant on the action does not outlive their place on the staff (e.g. a teacher who
+    leaves but keeps the account as a parent at the school)."""
+    teacher.groups.set([group_for(Role.PARENT)])
+    teacher.refresh_roles()
+    sign_in(client, teacher)
+    assert client.get(task_url(task)).status_code == 404
+    assert client.post(task_url(task, "done"), {"note": "Done."}).status_code == 404
+    assert client.get(reverse("safeguarding:my_tasks")).status_code == 404
+    task.refresh_from_db()
+    assert not task.is_done
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, task):
@@ -433,3 +447,21 @@ def test_the_demo_class_teacher_has_a_task_on_a_concern_she_did_not_raise(client
     assert action.brief in page and "frightening picture" in action.description
     assert "frightening picture" not in page
     assert action.concern.named_children[0].student.first_name in page  # the DSL named the child
+
+
+def test_a_lookalike_account_is_told_apart_by_its_role_in_the_choice_of_person(
+    client, dsl, teacher, concern, make_user
+):
+    """An import may give an account any name and job title: the DSL choosing whom to set a task
+    for sees the role the school gave each person first, so a copy of a colleague's name and
+    title under another role is not mistaken for them."""
+    teacher.job_title = "Deputy DSL, Year 5 lead"
+    teacher.save()
+    copy = make_user("tbennett", Role.OFFICE_STAFF, job_title="Deputy DSL, Year 5 lead")
+    copy.first_name, copy.last_name = teacher.first_name, teacher.last_name
+    copy.save()
+    sign_in(client, dsl, verified=True)
+    page = client.get(reverse("safeguarding:concern", args=[concern.pk])).content.decode()
+    name = teacher.get_full_name()
+    assert f">{name} – Teacher (Deputy DSL, Year 5 lead)</option>" in page
+    assert f">{name} – Office staff (Deputy DSL, Year 5 lead)</option>" in page

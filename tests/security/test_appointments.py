@@ -115,7 +115,8 @@ def test_the_dsl_and_the_clerk_see_the_governors_to_choose_from(
     page = client.get(PAGE).content.decode()
     assert "Chair Tester" in page
     page = chair_form(page)
-    assert f'<option value="{candidate.pk}">Candidate Tester – Parent governor</option>' in page
+    label = "Candidate Tester – Governor (Parent governor)"
+    assert f'<option value="{candidate.pk}">{label}</option>' in page
     assert f'<option value="{teacher.pk}">' not in page  # staff are not governors to choose
     assert f'<option value="{chair.pk}">' not in page  # already chair
 
