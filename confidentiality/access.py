@@ -8,7 +8,12 @@ Who may do what to which object is answered here and nowhere else:
   the teacher of a class, the parent of a child, the nurse assigned to a pupil — and are created
   and removed by the apps when those relationships change;
 - **break-glass** access (P10): a short-lived grant a member of staff takes in an emergency, with
-  a written reason, that the DSL is told about.
+  a written reason, that the DSL is told about;
+- **relations** (``relational_permissions`` on the model): rights that follow from who a person
+  is to the object at the moment of asking (the member of staff a performance file is about, a
+  reviewer during their delegation, a governor who attended a meeting), decided when asked so
+  that a relation that ends (a delegation past its date) ends the right with it, with nothing
+  stored to forget to remove.
 
 Superuser status opens nothing here: the technician who runs the server is not entitled to read
 children's records (deny by default).
@@ -180,6 +185,13 @@ def permission_holder(obj):
     return getattr(obj, path) if path else obj
 
 
+def _relations(model, user) -> dict:
+    """``{codename: Q}`` of the rows of ``model`` the user holds each codename on through a
+    relation (``model.relational_permissions(user)``); empty for most models."""
+    rule = getattr(model, "relational_permissions", None)
+    return rule(user) if rule else {}
+
+
 def object_permissions(user, obj) -> frozenset[str]:
     """Every ``app.codename`` the user holds on ``obj``, from all three sources (cached)."""
     if not _active(user):
@@ -208,6 +220,10 @@ def object_permissions(user, obj) -> frozenset[str]:
     glass = _break_glass_codenames(type(obj))
     if glass and BreakGlassAccess.objects.active().for_object(obj).filter(user=user).exists():
         perms.update(f"{app}.{c}" for c in glass)
+    manager = type(obj)._base_manager
+    for codename, related in _relations(type(obj), user).items():
+        if manager.filter(related, pk=obj.pk).exists():
+            perms.add(f"{app}.{codename}")
     cache[key] = frozenset(perms)
     return cache[key]
 
@@ -267,6 +283,15 @@ def _restrict(queryset, user, perms):
         with_superuser=False,
     )
     codenames = {p.split(".", 1)[1] for p in perms}
+    related = [q for c, q in _relations(queryset.model, user).items() if c in codenames]
+    if related:
+        # Through the model's own manager, as a subquery: a relation across a join (a file's
+        # delegations) must not repeat rows.
+        condition = related[0]
+        for q in related[1:]:
+            condition |= q
+        by_relation = queryset.model._base_manager.filter(condition).values("pk")
+        granted = queryset.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=by_relation))
     if not codenames & _break_glass_codenames(queryset.model):
         return granted
     # Usually none or one row: read the ids, then filter by real primary keys (UUIDs are stored

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "confidentiality",
     "records",
     "safeguarding",
+    "performance",
+    "governance",
     # Last: the demo school (``seed_demo``) is composed from every app above.
     "demo",
 ]

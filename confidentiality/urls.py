@@ -84,5 +84,7 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("portal/", include("records.portal_urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("performance/", include("performance.urls")),
+    path("governors/", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,8 @@ families (``records.demo``), then the safeguarding app's concerns about those st
 from django.db import transaction
 
 from confidentiality.demo import seed_people
+from governance.demo import seed_governance
+from performance.demo import seed_performance
 from records.demo import seed_school
 from safeguarding.demo import seed_concerns
 
@@ -16,4 +18,6 @@ def seed(password: str, reset_passwords: bool = False) -> dict:
     people = seed_people(password, reset_passwords=reset_passwords)
     students = seed_school(people)
     seed_concerns(people, students)
+    seed_performance(people)
+    seed_governance(people)
     return people

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from tests.conftest import PASSWORD
 
-PROJECT_APPS = ("confidentiality", "records", "safeguarding")
+PROJECT_APPS = ("confidentiality", "records", "safeguarding", "performance", "governance")
 
 
 def _rows() -> dict[str, int]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "confidentiality"
-APPS = ("records", "safeguarding", "demo")
+APPS = ("records", "safeguarding", "performance", "governance", "demo")
 # A module path, app label or URL namespace of an app: "records", "records.models",
 # "safeguarding:log_concern".
 NAMES_AN_APP = re.compile(rf"^({'|'.join(APPS)})($|[.:])")

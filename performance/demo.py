@@ -1,0 +1,5 @@
+"""The demo school's performance files."""
+
+
+def seed_performance(people: dict) -> None:
+    """Idempotent."""
