@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from confidentiality import access
+from records.models import Student
 
 from ..forms.meetings import DecisionNotToReferForm, MeetingForm
 from ..models import CaseMeeting, Concern, DecisionNotToRefer
@@ -52,11 +53,15 @@ def add_meeting(request, pk):
 
 @access.requires(is_safeguarding_team)
 def meeting(request, pk, meeting_pk):
-    student = open_child_file(request, pk)
+    # The meeting is found before the child is opened, so an address that pairs a meeting with
+    # the wrong child is a 404 with no access entry for that child. (Only the team passes the
+    # door above, and the team may open every child's file: looking first reveals nothing.)
+    child = get_object_or_404(Student.objects.only("pk"), pk=pk)
     found = get_object_or_404(
-        CaseMeeting.objects.about(student).select_related("recorded_by", "concern"),
+        CaseMeeting.objects.about(child).select_related("recorded_by", "concern"),
         pk=meeting_pk,
     )
+    student = open_child_file(request, pk)
     return render(
         request, "safeguarding/meeting_detail.html", {"student": student, "meeting": found}
     )

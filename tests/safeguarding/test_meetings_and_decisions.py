@@ -6,6 +6,7 @@ chronology, each entry linking to its source; the print view and the PDF still w
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,9 +99,12 @@ def test_a_meeting_is_found_only_through_its_own_child(client):
     meeting = CaseMeeting.objects.first()
     other = Student.objects.exclude(pk=meeting.student.pk).first()
     _team(client)
+    looks = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    before = looks.count()
     assert (
         client.get(reverse("safeguarding:meeting", args=[other.pk, meeting.pk])).status_code == 404
     )
+    assert looks.count() == before  # no look at the wrong child is recorded (nor made)
     ok = client.get(reverse("safeguarding:meeting", args=[meeting.student.pk, meeting.pk]))
     assert ok.status_code == 200
 
