@@ -21,83 +21,75 @@ class AppointeeChoiceField(PersonChoiceField):
     }
 
 
-class AppointDSLForm(forms.Form):
-    person = AppointeeChoiceField(
-        queryset=team.dsl_candidates(),
-        label="New DSL",
-        empty_label="Choose a member of staff",
-        help_text=(
-            "Only active members of staff who have signed in before can be appointed, and "
-            "never an account you created or changed."
-        ),
-    )
+_STAFF_WHO_SIGNED_IN = (
+    "Only active members of staff who have signed in before can be appointed, and never an "
+    "account you created or changed."
+)
+
+
+class AppointmentForm(forms.Form):
+    """One person to appoint, chosen from ``candidates(actor)``: the people this appointer may
+    choose for this role. Each appointment says only what differs: who, and the words."""
+
+    candidates = staticmethod(lambda actor=None: None)
+    label = ""
+    empty_label = "Choose a member of staff"
+    help_text = ""
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "person": AppointeeChoiceField(
+                queryset=self.candidates(actor),
+                label=self.label,
+                empty_label=self.empty_label,
+                help_text=self.help_text,
+            ),
+            **self.fields,
+        }
+
+
+class AppointDSLForm(AppointmentForm):
+    candidates = staticmethod(team.dsl_candidates)
+    label = "New DSL"
+    help_text = _STAFF_WHO_SIGNED_IN
     keep_previous_as_deputy = forms.BooleanField(
         required=False, label="Keep the current DSL on the team as a deputy DSL"
     )
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.dsl_candidates(actor)
         if roles.current_dsl() is None:
             del self.fields["keep_previous_as_deputy"]  # nobody to keep
 
 
-class AddDeputyForm(forms.Form):
-    person = AppointeeChoiceField(
-        queryset=team.deputy_candidates(),
-        label="New deputy DSL",
-        empty_label="Choose a member of staff",
+class AddDeputyForm(AppointmentForm):
+    candidates = staticmethod(team.deputy_candidates)
+    label = "New deputy DSL"
+
+
+class AppointChairForm(AppointmentForm):
+    candidates = staticmethod(team.chair_candidates)
+    label = "New chair of governors"
+    empty_label = "Choose a governor"
+    help_text = (
+        "Only active governors who are not members of staff and have signed in before can be "
+        "appointed, and never an account you created or changed."
     )
 
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.deputy_candidates(actor)
 
-
-class AppointChairForm(forms.Form):
-    person = AppointeeChoiceField(
-        queryset=team.chair_candidates(),
-        label="New chair of governors",
-        empty_label="Choose a governor",
-        help_text=(
-            "Only active governors who are not members of staff and have signed in before can "
-            "be appointed, and never an account you created or changed."
-        ),
+class AppointClerkForm(AppointmentForm):
+    candidates = staticmethod(team.clerk_candidates)
+    label = "New clerk to the governors"
+    empty_label = "Choose a person"
+    help_text = (
+        "Members of staff (not the head teacher), governors (not the chair), or an account "
+        "with no role yet, made by the IT technician for a clerk from outside the school, "
+        "once they have signed in. Never an account you created or changed."
     )
 
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.chair_candidates(actor)
 
-
-class AppointClerkForm(forms.Form):
-    person = AppointeeChoiceField(
-        queryset=team.clerk_candidates(),
-        label="New clerk to the governors",
-        empty_label="Choose a person",
-        help_text=(
-            "Members of staff (not the head teacher), governors (not the chair), or an account "
-            "with no role yet, made by the IT technician for a clerk from outside the school, "
-            "once they have signed in. Never an account you created or changed."
-        ),
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.clerk_candidates(actor)
-
-
-class AppointHeadForm(forms.Form):
-    person = AppointeeChoiceField(
-        queryset=team.head_candidates(),
-        label="New head teacher",
-        empty_label="Choose a member of staff",
-        help_text=(
-            "Only active members of staff who have signed in before can be appointed, and "
-            "never an account you created or changed."
-        ),
-    )
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = team.head_candidates(actor)
+class AppointHeadForm(AppointmentForm):
+    candidates = staticmethod(team.head_candidates)
+    label = "New head teacher"
+    help_text = _STAFF_WHO_SIGNED_IN
