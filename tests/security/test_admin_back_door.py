@@ -30,6 +30,20 @@ NEVER_IN_THE_ADMIN = [
     "django_tasks_database.DBTaskResult",
     "confidentiality.AuditSeal",
 ]
+# P18: performance files are the head teacher's and the member of staff's, never the technician's.
+NEVER_IN_THE_ADMIN += [
+    f"performance.{name}"
+    for name in (
+        "ReviewCycle",
+        "PerformanceFile",
+        "Objective",
+        "ProgressNote",
+        "ReviewMeeting",
+        "Delegation",
+        "Observation",
+        "ObservationSheet",
+    )
+]
 # Field names that carry a secret or change who may read what.
 FORBIDDEN_FIELDS = {
     "groups",

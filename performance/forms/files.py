@@ -1,0 +1,161 @@
+"""The forms of a performance file: objectives, progress, review meetings, comments and
+sign-off, performance data, the pay recommendation and delegation."""
+
+from django import forms
+from django.utils import timezone
+
+from confidentiality.forms.people import PersonChoiceField
+
+from ..models import PayRecommendation, ReviewMeeting
+from .fields import DATE, LONG_MAX, line, not_in_future, text
+
+
+class ObjectiveForm(forms.Form):
+    title = text(
+        rows=3,
+        label="Objective",
+        help_text="What the member of staff will achieve this year, e.g. “Raise the "
+        "proportion of Year 4 pupils reading at the expected standard”.",
+    )
+    success_criteria = text(
+        rows=3,
+        label="Success criteria",
+        help_text="How you will both know it has been met.",
+    )
+
+
+class ProgressNoteForm(forms.Form):
+    written_on = forms.DateField(widget=DATE, label="Date", initial=timezone.localdate)
+    note = text(label="Progress towards the objective")
+
+    def clean_written_on(self):
+        return not_in_future(self.cleaned_data.get("written_on"))
+
+
+class ReviewMeetingForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("", "Choose the meeting")] + ReviewMeeting.Kind.choices, label="Kind of meeting"
+    )
+    held_on = forms.DateField(widget=DATE, label="Date held")
+    notes = text(LONG_MAX, rows=6, label="Notes of the meeting")
+    outcome = text(
+        rows=3,
+        label="Outcome",
+        help_text="E.g. “Objectives agreed” or “On track to meet objectives 1 and 2”.",
+    )
+
+    def clean_held_on(self):
+        return not_in_future(self.cleaned_data.get("held_on"))
+
+
+class StaffCommentForm(forms.Form):
+    staff_comments = text(
+        required=False,
+        label="Your comments",
+        help_text="Anything you would like recorded with this review.",
+    )
+    sign_off = forms.BooleanField(
+        required=False,
+        label="I have read this record of the review and sign it off",
+        help_text="Once signed off, the record and your comments cannot be changed.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("sign_off") and not (data.get("staff_comments") or "").strip():
+            raise forms.ValidationError(
+                "Write a comment, or tick the box to sign off the review (or both)."
+            )
+        return data
+
+
+class PerformanceDataForm(forms.Form):
+    performance_data = text(
+        LONG_MAX,
+        rows=8,
+        required=False,
+        label="Performance data",
+        help_text="E.g. pupils' progress and attainment in the class, attendance at "
+        "training, evidence the member of staff has shared.",
+    )
+
+
+class PayRecommendationForm(forms.Form):
+    pay_recommendation = forms.ChoiceField(
+        choices=PayRecommendation.choices,
+        widget=forms.RadioSelect,
+        label="Recommendation to the pay committee",
+    )
+    pay_reasons = text(label="Reasons")
+
+
+class DelegationForm(forms.Form):
+    reviewer = PersonChoiceField(
+        queryset=None,
+        label="Reviewer",
+        help_text="The member of staff's line manager, who will review this file.",
+        empty_label="Choose a reviewer",
+    )
+    ends_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Until",
+        help_text="Leave empty for the rest of the review cycle.",
+    )
+
+    def __init__(self, *args, reviewers, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.cycle = cycle
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data.get("ends_on") or self.cycle.ends_on
+        if ends_on < timezone.localdate():
+            raise forms.ValidationError("This date has passed: choose today or a later date.")
+        if ends_on > self.cycle.ends_on:
+            raise forms.ValidationError(
+                f"The review cycle ends on {self.cycle.ends_on:%-d %B %Y}: choose that date "
+                "or an earlier one."
+            )
+        return ends_on
+
+
+class ObserverForm(forms.Form):
+    observer = PersonChoiceField(queryset=None, label="Observer", empty_label="Choose an observer")
+    planned_for = forms.DateField(widget=DATE, label="Date of the observation")
+    lesson = line(required=False, label="Lesson (class and subject)", help_text="E.g. 4 Elm, maths")
+
+    def __init__(self, *args, observers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observer"].queryset = observers
+
+
+class CycleDatesForm(forms.Form):
+    """The school's own dates for this cycle's steps (the usual ones are offered)."""
+
+    objectives_due = forms.DateField(widget=DATE, label="Objectives set by")
+    mid_year_due = forms.DateField(widget=DATE, label="Mid-year review by")
+    final_due = forms.DateField(widget=DATE, label="Final review by")
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+
+    def clean(self):
+        data = super().clean()
+        steps = [data.get(name) for name in ("objectives_due", "mid_year_due", "final_due")]
+        if not all(steps):
+            return data
+        starts, ends = self.cycle.starts_on, self.cycle.ends_on
+        for name, day in zip(("objectives_due", "mid_year_due", "final_due"), steps, strict=True):
+            if not starts <= day <= ends:
+                self.add_error(
+                    name,
+                    f"Choose a date in the cycle, between {starts:%-d %B %Y} and {ends:%-d %B %Y}.",
+                )
+        if not self.errors and steps != sorted(steps):
+            raise forms.ValidationError(
+                "The steps must come in order: objectives, then the mid-year review, then the "
+                "final review."
+            )
+        return data

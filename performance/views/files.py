@@ -1,0 +1,140 @@
+"""The pages of performance files: one's own files, the holder's overview of the cycle, and
+one file."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from confidentiality import access
+from confidentiality.audit import record_list_look
+
+from .. import policy
+from ..forms.files import CycleDatesForm
+from ..models import Delegation, Observation, PerformanceFile, ReviewCycle
+from ..progress import cycle_progress
+from ..trail import AREA
+from .door import form_page, open_file, performance_page
+
+
+def file_url(file) -> str:
+    return reverse("performance:file", kwargs={"pk": file.pk})
+
+
+@performance_page
+def home(request):
+    """The member of staff's own files, the files delegated to them and the observations they
+    were asked to make; the holders find everyone's in the overview."""
+    user = request.user
+    today = timezone.localdate()
+    files = PerformanceFile.objects.select_related("cycle", "subject")
+    running = Delegation.objects.running_on(today).filter(reviewer=user).values("file")
+    context = {
+        "mine": access.visible(request, files.filter(subject=user), policy.READ),
+        "reviewing": access.visible(request, files.filter(pk__in=running), policy.READ),
+        "to_observe": access.visible(
+            request,
+            Observation.objects.select_related("file__subject").filter(observer=user),
+            policy.OBSERVATION_RECORD,
+        ),
+        "holds_files": policy.may_see_overview(user),
+    }
+    record_list_look(request, "performance files", area=AREA)
+    return render(request, "performance/home.html", context)
+
+
+@access.requires(policy.may_see_overview, second_factor=access.IF_SET_UP)
+def overview(request):
+    """Each member of staff the reader holds the file of: the steps of the cycle done and the
+    ones overdue (the cycle's own dates)."""
+    today = timezone.localdate()
+    cycle = ReviewCycle.objects.current(today)
+    rows = cycle_progress(request, cycle, today)
+    record_list_look(request, "performance overview", area=AREA)
+    return render(
+        request,
+        "performance/overview.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "overdue": sum(len(row.overdue) for row in rows),
+            "today": today,
+            "may_set_dates": policy.may_set_cycle_dates(request.user),
+        },
+    )
+
+
+@access.requires(policy.may_set_cycle_dates, second_factor=access.IF_SET_UP)
+def cycle_dates(request):
+    """The head teacher changes when this cycle's steps are due; the overview and the
+    dashboard count overdue steps from these dates."""
+    cycle = ReviewCycle.objects.current()
+    form = CycleDatesForm(
+        request.POST or None,
+        cycle=cycle,
+        initial={
+            "objectives_due": cycle.objectives_due,
+            "mid_year_due": cycle.mid_year_due,
+            "final_due": cycle.final_due,
+        },
+    )
+    if form.is_valid():
+        cycle = cycle.ensure_saved()
+        for name, value in form.cleaned_data.items():
+            setattr(cycle, name, value)
+        cycle.save()
+        messages.success(request, f"The dates of the {cycle} cycle are saved.")
+        return redirect(reverse("performance:overview"))
+    return form_page(
+        request,
+        form,
+        title=f"Dates of the {cycle} review cycle",
+        intro=f"The cycle runs from {cycle.starts_on:%-d %B %Y} to {cycle.ends_on:%-d %B %Y}.",
+        submit="Save the dates",
+        back=reverse("performance:overview"),
+        back_label="Back to the overview",
+    )
+
+
+@access.requires(policy.may_see_overview, second_factor=access.IF_SET_UP)
+@require_POST
+def open_new_file(request, pk):
+    """The holder opens a member of staff's file for the current cycle (once)."""
+    subject = get_object_or_404(policy.held_staff(request.user), pk=pk)
+    cycle = ReviewCycle.objects.current().ensure_saved()
+    file, created = PerformanceFile.objects.get_or_create(
+        subject=subject, cycle=cycle, defaults={"opened_by": request.user}
+    )
+    if created:
+        messages.success(request, f"Performance file for {cycle} opened.")
+    return redirect(file_url(file))
+
+
+@performance_page
+def file_page(request, pk):
+    file = open_file(request, pk, policy.READ)
+    perms = access.object_permissions(request.user, file)
+    objectives = file.objectives.prefetch_related("progress_notes__written_by")
+    observations = access.visible(
+        request,
+        file.observations.select_related("observer").prefetch_related("sheets"),
+        policy.OBSERVATION_READ,
+    )
+    return render(
+        request,
+        "performance/file.html",
+        {
+            "file": file,
+            "objectives": objectives,
+            "reviews": file.reviews.select_related("recorded_by"),
+            "observations": observations,
+            "delegation": file.current_delegation(),
+            "holder_is_chair": file.holder_is_chair(),
+            "is_subject": file.subject_id == request.user.pk,
+            "may_review": policy.REVIEW in perms,
+            "may_manage": policy.MANAGE in perms,
+            "may_comment": policy.COMMENT in perms,
+            "may_read_pay": policy.PAY in perms,
+        },
+    )
