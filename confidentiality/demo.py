@@ -44,6 +44,8 @@ PEOPLE = [
     ),
     ("governor", "Gail", "Foster", Role.GOVERNOR, "Chair of governors", "", ""),
     ("clerk", "Colin", "Reed", Role.CLERK, "Clerk to the governors", "", ""),
+    ("governor2", "Grace", "Okoro", Role.GOVERNOR, "Parent governor", "", ""),
+    ("governor3", "Glen", "Hughes", Role.GOVERNOR, "Co-opted governor", "", ""),
     ("parent", "Priya", "Patel", Role.PARENT, "", "", ""),
     ("parent2", "Paul", "Walsh", Role.PARENT, "", "", ""),
 ]
@@ -86,13 +88,13 @@ def seed_people(password: str, reset_passwords: bool = False) -> dict:
 
 
 def _sign_agreement(people):
-    """The governor and the clerk have signed; the volunteer and the nurse have not, so the
+    """The governors and the clerk have signed; the volunteer and the nurse have not, so the
     demo shows the agreement gate (P11, P16, P25)."""
     from confidentiality.audit import acting_as
     from confidentiality.models import ConfidentialityAgreement
 
     current = ConfidentialityAgreement.objects.current()
     if current is not None:
-        for username in ("governor", "clerk"):
+        for username in ("governor", "governor2", "governor3", "clerk"):
             with acting_as(people[username]):  # their own acceptance, in the audit trail
                 current.accept(people[username])

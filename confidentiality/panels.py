@@ -4,7 +4,6 @@ from django.urls import reverse
 
 from confidentiality import access
 from confidentiality.extensions import dashboard_panel
-from confidentiality.roles import GOVERNANCE
 
 
 @dashboard_panel(order=90)
@@ -28,17 +27,6 @@ def audit_trail(request):
         "title": "Who has seen what",
         "body": "Every view, download and change of a confidential record is recorded here.",
         "links": [{"label": "Open the audit trail", "url": reverse("audit:trail")}],
-    }
-
-
-@dashboard_panel(order=60)
-def governance(request):
-    if not request.user.has_role(*GOVERNANCE):
-        return None
-    return {
-        "title": "Governing body",
-        "body": "Meetings, public minutes and the confidential minutes of meetings you attended.",
-        "empty_text": "No meetings have been recorded yet.",
     }
 
 

@@ -51,8 +51,9 @@ GOVERNANCE = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.CLERK})
 APPOINTED_ROLES = frozenset(
     {Role.DSL, Role.DEPUTY_DSL, Role.HEAD_TEACHER, Role.CHAIR_OF_GOVERNORS, Role.CLERK}
 )
-# Anyone working with children may raise a concern; reporting is never blocked (P3).
-MAY_LOG_CONCERN = SCHOOL_STAFF | {Role.VOLUNTEER, Role.HEALTH_PROFESSIONAL}
+# Anyone working with children may raise a concern; reporting is never blocked (P3). Governors
+# and the clerk too: the agreement they sign says every adult reports (P16).
+MAY_LOG_CONCERN = SCHOOL_STAFF | GOVERNANCE | {Role.VOLUNTEER, Role.HEALTH_PROFESSIONAL}
 # P11, P16, P25: these people sign the confidentiality agreement before any access.
 MUST_SIGN_AGREEMENT = frozenset(
     {Role.VOLUNTEER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.CLERK, Role.HEALTH_PROFESSIONAL}

@@ -69,11 +69,18 @@ def earliest_adult_concern():
 
 def may_choose_children(user) -> bool:
     """Whether the child chooser lists the school's children for this person: not for someone
-    who has yet to sign the confidentiality agreement (a new volunteer or nurse), who types the
-    child's name instead. They can always report (P3); they just see no list of pupils."""
+    who has yet to sign the confidentiality agreement (a new volunteer or nurse), nor for a
+    governor or the clerk who is not also on the staff (governors never see children's names,
+    P16), who type the child's name instead. They can always report (P3); they just see no list
+    of pupils."""
     from confidentiality.models.agreements import must_accept_agreement_now
+    from confidentiality.roles import GOVERNANCE
 
-    return user is None or not must_accept_agreement_now(user)
+    if user is None:
+        return True
+    if user.has_role(*GOVERNANCE) and not user.is_school_staff:
+        return False
+    return not must_accept_agreement_now(user)
 
 
 class StudentChoiceField(forms.ModelChoiceField):

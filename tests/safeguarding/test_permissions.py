@@ -130,7 +130,10 @@ def test_a_teacher_cannot_open_a_concern_they_did_not_log(client, other_teacher,
 @pytest.mark.parametrize("persona", ["parent", "governor"])
 def test_parents_and_governors_never_see_concerns(client, request, persona, concern):
     sign_in(client, signed(request.getfixturevalue(persona)))
-    assert client.get("/safeguarding/mine/").status_code == 404
+    # A governor logs concerns (P16: every adult reports) and follows their own; never others'.
+    mine = client.get("/safeguarding/mine/")
+    assert mine.status_code == (404 if persona == "parent" else 200)
+    assert concern.reference not in mine.content.decode()
     assert client.get(f"/safeguarding/mine/{concern.pk}/").status_code == 404
 
 

@@ -67,8 +67,8 @@ def test_everything_else_still_waits_for_the_signature(client, request, persona,
         assert response.status_code == 302 and response["Location"].startswith("/agreement/")
 
 
-def test_someone_who_may_not_log_concerns_is_still_refused(client, governor):
-    sign_in(client, governor, agreed=False)
+def test_someone_who_may_not_log_concerns_is_still_refused(client, parent):
+    sign_in(client, parent, agreed=False)
     assert client.get("/safeguarding/adults/log/").status_code == 404
     assert client.get("/safeguarding/advice/ask/").status_code == 404
     assert client.get("/safeguarding/advice/mine/").status_code == 404

@@ -1,0 +1,87 @@
+"""The published public minutes of a meeting as a PDF, drawn with ReportLab (P17).
+
+It draws only what ``publication.published_minutes`` gives it: the public minutes, never the
+confidential ones. Every piece of text is escaped before it reaches ReportLab's paragraph markup,
+so what a clerk typed can never be read as formatting; long minutes are laid out in short
+paragraphs (ReportLab lays out one huge paragraph slowly).
+"""
+
+import re
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from .publication import PublishedMinutes
+
+CHUNK = 1_200  # characters per paragraph
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _para(text: str, style) -> Paragraph:
+    text = _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _pieces(text: str) -> list[str]:
+    """The text in paragraphs of at most ``CHUNK`` characters, broken at spaces where possible."""
+    pieces = []
+    for block in (text or "").split("\n\n"):
+        while len(block) > CHUNK:
+            cut = block.rfind(" ", CHUNK // 2, CHUNK)
+            cut = cut if cut > 0 else CHUNK
+            pieces.append(block[:cut])
+            block = block[cut:].lstrip(" ")
+        pieces.append(block)
+    return pieces
+
+
+def render(minutes: PublishedMinutes) -> bytes:
+    buffer = BytesIO()
+    school = getattr(settings, "SCHOOL_NAME", "")
+    footer = f"{school}: {minutes.title}, {minutes.held}. {minutes.approved}".strip()
+
+    def on_page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(15 * mm, 10 * mm, footer[:120])
+        canvas.drawRightString(195 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=20 * mm,
+        title=f"{school}: {minutes.title}",
+        author=school,
+    )
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    story = [
+        _para(school, styles["Normal"]),
+        _para(minutes.title, styles["Title"]),
+        _para(f"{minutes.held}. {minutes.place}.", styles["Normal"]),
+    ]
+    if minutes.approved:
+        story.append(_para(minutes.approved, styles["Normal"]))
+    story.append(Spacer(1, 5 * mm))
+    story.append(_para("Present", styles["Heading2"]))
+    story.append(_para("\n".join(minutes.present) or "Not recorded.", body))
+    if minutes.apologies:
+        story.append(_para("Apologies (accepted)", styles["Heading2"]))
+        story.append(_para("\n".join(minutes.apologies), body))
+    story.append(_para("Minutes", styles["Heading2"]))
+    for item in minutes.items:
+        story.append(_para(f"{item.number}. {item.heading}", styles["Heading3"]))
+        story.extend(_para(piece, body) for piece in _pieces(item.text))
+    if not minutes.items:
+        story.append(_para("No public minutes were recorded for this meeting.", body))
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()

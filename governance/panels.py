@@ -1,0 +1,60 @@
+"""The governing body's dashboard panel: the next meeting, the minutes waiting for approval or
+publication, and the way to the published minutes. Meetings are listed through
+``access.visible``; nothing of any minute's content is shown."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from confidentiality import access
+from confidentiality.extensions import dashboard_panel
+
+from .models import HeadReport, Meeting
+from .policy import VIEW_MEETING, VIEW_REPORT, may_manage_meetings, may_read_governance
+
+
+@dashboard_panel(order=60)
+def governing_body(request):
+    user = request.user
+    if not may_read_governance(user):
+        return None
+    meetings = access.visible(request, Meeting.objects.all(), VIEW_MEETING)
+    items = []
+    upcoming = meetings.upcoming().first()
+    if upcoming is not None:
+        when = timezone.localtime(upcoming.held_at)
+        items.append(
+            f"Next meeting: {upcoming.get_committee_display()}, {when:%A %d %B %Y, %H:%M}, "
+            f"{upcoming.place}"
+        )
+    if may_manage_meetings(user):
+        past = meetings.filter(held_at__lt=timezone.now())
+        waiting = past.filter(minutes_approved_at__isnull=True).count()
+        unpublished = past.filter(
+            minutes_approved_at__isnull=False, minutes_published_at__isnull=True
+        ).count()
+        items.append(f"{waiting} meeting{'s' if waiting != 1 else ''} with minutes to approve")
+        items.append(
+            f"{unpublished} set{'s' if unpublished != 1 else ''} of approved minutes to publish"
+        )
+    reports = access.visible(request, HeadReport.objects.all(), VIEW_REPORT).count()
+    links = [
+        {"label": "Meetings and minutes", "url": reverse("governance:meetings")},
+        {"label": "Head teacher's reports", "url": reverse("governance:reports")},
+        {
+            "label": "Published minutes (public page)",
+            "url": reverse("governance:published_minutes"),
+        },
+    ]
+    return {
+        "title": "Governing body",
+        "body": "Meetings, agendas and papers, the public minutes, and the confidential minutes "
+        "of meetings you attended."
+        + (
+            f" {reports} head teacher's report{'s' if reports != 1 else ''} to read."
+            if reports
+            else ""
+        ),
+        "items": items,
+        "links": links,
+        "empty_text": "No meetings have been recorded yet.",
+    }
