@@ -19,16 +19,19 @@ from confidentiality import roles
 from confidentiality.audit import acting_as
 from confidentiality.roles import Role
 
+from .lesson_guidance import add_school_topics
 from .models import (
     DiscussionPermission,
     FamilyNotice,
     Grade,
+    Lesson,
     MeetingRequest,
     ParentLink,
     PhotoConsent,
     PhotoPurpose,
     ProgressNote,
     RecordSection,
+    SensitiveTopic,
     Student,
     SupportAssignment,
     TalkRequest,
@@ -169,11 +172,20 @@ def _seed_school(people: dict) -> list:
         )
 
     seed_families(people, students)  # parents, learning, consents (P12, P15)
+    _lessons(people, groups)
     return students
 
 
 def _nhs_number(rng) -> str:
     return f"{rng.randint(400, 499)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+
+
+_STREETS = ("Mill Lane", "Church Road", "Station Street", "Orchard Close", "Victoria Terrace")
+
+
+def _address(rng) -> str:
+    street = rng.choice(_STREETS)
+    return f"{rng.randint(1, 120)} {street}, Riverside RV{rng.randint(1, 9)} {rng.randint(1, 9)}AB"
 
 
 def _sections(student, index, rng):
@@ -207,8 +219,10 @@ def _sections(student, index, rng):
             "need": rng.choice(["Dyslexia", "Speech and language", "Autism (ASC)"]),
             "support": "Small-group phonics three times a week; visual timetable.",
         }
+    # Every child has a home address (family detail); a few have more to say.
+    plans[Kind.FAMILY] = {"address": _address(rng)}
     if index % 11 == 0:
-        plans[Kind.FAMILY] = {
+        plans[Kind.FAMILY] |= {
             "circumstances": "Parents separated; lives with mother in the week.",
             "contact": "Father collects on alternate Fridays (court order on file).",
         }
@@ -442,3 +456,40 @@ def _talk_request_example(people, student) -> None:
             wants_to_talk_to=people["ta"],
             about="Said it was about friends at playtime and that it could wait until tomorrow.",
         )
+
+
+def _lessons(people, groups) -> None:
+    """P19: 3 Oak's teacher recorded a PSHE lesson on a sensitive topic, and an ordinary one."""
+    add_school_topics(SensitiveTopic)  # the migration's list, if a test emptied the table
+    oak = groups["3 Oak"]
+    lessons = (
+        (
+            date(2026, 11, 16),
+            "pshe",
+            "Feelings when someone dies",
+            "Bereavement and loss",
+            "Read “Badger's Parting Gifts” and talked about how the animals remembered Badger. "
+            "Ground rules agreed first; two pupils chose to pass. The questions box had four "
+            "questions to answer next week.",
+        ),
+        (
+            date(2026, 11, 18),
+            "science",
+            "Living things and their habitats",
+            None,
+            "Sorted animals by habitat; the class will visit the pond next Thursday.",
+        ),
+    )
+    with acting_as(people["teacher"]):
+        for taught_on, subject, title, topic, notes in lessons:
+            if oak.lessons.filter(title=title).exists():
+                continue
+            Lesson.objects.create(
+                group=oak,
+                taught_on=taught_on,
+                subject=subject,
+                title=title,
+                topic=SensitiveTopic.objects.get(name=topic) if topic else None,
+                notes=notes,
+                recorded_by=people["teacher"],
+            )

@@ -13,7 +13,7 @@ No rule here looks at a protected characteristic (P23).
 """
 
 from confidentiality.access import has_permission, object_permissions, role_permissions
-from confidentiality.roles import Role
+from confidentiality.roles import SAFEGUARDING_TEAM_OR_HEAD, Role
 
 # Everyone who teaches or supports a child in class: the everyday record, allergies and
 # emergency steps, and SEN support — what they need to teach the child safely; and the child's
@@ -68,6 +68,8 @@ ALL_STUDENT_PERMISSIONS = (
     "view_workitem",
     "view_parentlink",
     "view_photoconsent",
+    # Every class's lessons (P19): the notes may mention pupils.
+    "view_lesson",
 )
 
 # Role-wide permissions, given to the role's group (apply to every student).
@@ -89,6 +91,8 @@ ROLE_PERMISSIONS = {
         "view_grade",
         "view_progressnote",
         "view_parentlink",
+        # Every class's lessons, for the curriculum and the sensitive topics taught (P19).
+        "view_lesson",
     ),
     # The office keeps the roll (admissions, census): the everyday record of every child, the
     # MIS import, and the protected characteristics parents give on the admission form and the
@@ -174,6 +178,36 @@ def may_open_class(user, group, shows: str = CLASS_PUPILS) -> bool:
     if shows in role_permissions(user):  # every child's, role-wide
         return True
     return group.staff.filter(pk=user.pk).exists()
+
+
+# --- a class's lessons and the school's sensitive topics (P19) ------------------------------
+# A class's lessons are seen by those who teach or support in the class (a relation decided when
+# asked, ``Lesson.relational_permissions``) and, role-wide, by the safeguarding team and the head
+# teacher. Recording one is for the same people; the office, which opens a class's page for the
+# roll, neither sees nor records its lessons, even if an import placed it in the class.
+LESSONS = "records.view_lesson"
+
+
+def teaches_in_classes(user) -> bool:
+    """Whether a place in a class makes this person one of those who teach or support in it."""
+    return user.is_authenticated and user.is_school_staff and user.has_role(*TEACHES_IN_CLASS)
+
+
+def may_record_lesson(user, group) -> bool:
+    """Whether this person may record a lesson of the class ``group`` (P19): its teachers and
+    support staff, and the safeguarding team and the head teacher (who may open every class);
+    another class's teacher, the office, a volunteer or a parent may not (a 404)."""
+    if not may_open_class(user, group):
+        return False
+    return LESSONS in role_permissions(user) or (
+        teaches_in_classes(user) and group.staff.filter(pk=user.pk).exists()
+    )
+
+
+def may_manage_sensitive_topics(user) -> bool:
+    """The school's list of sensitive topics and their guidance (P19): the head teacher and the
+    safeguarding team keep it."""
+    return user.is_authenticated and user.has_role(*SAFEGUARDING_TEAM_OR_HEAD)
 
 
 # --- a child's learning and family: need to know (M4, P5, P12, P13) ---------------------------

@@ -6,6 +6,7 @@ from .views import (
     families,
     importing,
     learning,
+    lessons,
     sections,
     students,
     support,
@@ -49,6 +50,7 @@ urlpatterns = [
     ),
     path("students/<uuid:pk>/work/new/", learning.upload_work, name="upload_work"),
     path("work/<uuid:pk>/download/", learning.download_work, name="download_work"),
+    path("students/<uuid:pk>/work/uploaded/", lessons.work_uploaded, name="work_uploaded"),
     # Working with families (P7, P12, P15, P24)
     path("students/<uuid:pk>/messages/new/", families.send_notice, name="send_notice"),
     path(
@@ -74,6 +76,17 @@ urlpatterns = [
     path("meetings/", families.meeting_list, name="meeting_list"),
     path("meetings/<uuid:pk>/", families.meeting_detail, name="meeting_detail"),
     path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
+    # A class's lessons and the school's sensitive topics (P19)
+    path("classes/<int:pk>/lessons/new/", lessons.record_lesson, name="record_lesson"),
+    path("lessons/<uuid:pk>/", lessons.lesson_detail, name="lesson_detail"),
+    path("sensitive-topics/", lessons.topic_list, name="sensitive_topics"),
+    path("sensitive-topics/new/", lessons.topic_form, name="add_sensitive_topic"),
+    path("sensitive-topics/<int:pk>/edit/", lessons.topic_form, name="edit_sensitive_topic"),
+    path(
+        "sensitive-topics/<int:pk>/offered/",
+        lessons.topic_offered,
+        name="sensitive_topic_offered",
+    ),
     # Who supports a child (P25), who else reads the family section (P6), requests to talk (P7)
     path("students/<uuid:pk>/support/assign/", support.assign_support, name="assign_support"),
     path(

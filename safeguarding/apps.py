@@ -8,7 +8,7 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self):
         from confidentiality import extensions
-        from records import notices, student_flags
+        from records import lesson_guidance, notices, student_flags
 
         from . import checks, grants, information_sharing, panels, profile, routing  # noqa: F401
         from .policy import (
@@ -25,6 +25,8 @@ class SafeguardingConfig(AppConfig):
         student_flags.register(profile.student_flag)
         menu = extensions.add_menu_entry
         menu(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
+        # P19: a disclosure in a lesson on a sensitive topic is logged here.
+        lesson_guidance.register_disclosure_page("safeguarding:log_concern", may_log_concern)
         menu(5, "My concerns", "safeguarding:my_concerns", may_log_concern)
         menu(6, "Safeguarding", "safeguarding:dashboard", is_safeguarding_team)
         menu(6, "All concerns", "safeguarding:concern_list", is_safeguarding_team)

@@ -8,6 +8,7 @@ from confidentiality.uploads import too_large_message
 
 from ..models import Grade, ProgressNote, Subject, WorkItem
 from ..models.academic import MAX_WORK_FILE_BYTES
+from .lessons import topic_choice
 
 
 class GradeForm(forms.ModelForm):
@@ -46,6 +47,9 @@ class WorkUploadForm(forms.Form):
         "If there is an error, choose the file again.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+    # P19: for the guidance only. Not kept with the work: a child's work filed under "self-harm"
+    # would say more about the child than the class's lesson does.
+    topic = topic_choice()
 
     student = None  # set by the view: the child the work belongs to
     by = None

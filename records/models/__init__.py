@@ -2,6 +2,12 @@ from .academic import Grade, ProgressNote, Subject, Term, WorkItem
 from .consent import DiscussionPermission, PhotoConsent, PhotoPurpose, PhotoUse
 from .families import FamilyNotice, MeetingRequest, ParentLink
 from .family_share import FamilyShareDecision
+from .lessons import (
+    Lesson,
+    LessonGroupObjectPermission,
+    LessonUserObjectPermission,
+    SensitiveTopic,
+)
 from .people import Student, SupportAssignment, TeachingGroup
 from .permissions import (
     StudentGroupObjectPermission,
@@ -19,6 +25,9 @@ __all__ = [
     "DiscussionPermission",
     "FamilyNotice",
     "Grade",
+    "Lesson",
+    "LessonGroupObjectPermission",
+    "LessonUserObjectPermission",
     "MeetingRequest",
     "ParentLink",
     "PhotoConsent",
@@ -29,6 +38,7 @@ __all__ = [
     "Term",
     "WorkItem",
     "RecordSection",
+    "SensitiveTopic",
     "Student",
     "StudentGroupObjectPermission",
     "StudentUserObjectPermission",

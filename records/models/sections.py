@@ -56,6 +56,9 @@ SECTION_FIELDS = {
     ],
     RecordSection.Kind.SEN: [("need", "Area of need"), ("support", "Support in class")],
     RecordSection.Kind.FAMILY: [
+        # The home address is family detail: who may know where a child lives is decided as for
+        # the rest of the family's circumstances (a parent fleeing abuse, a placement).
+        ("address", "Home address"),
         ("circumstances", "Circumstances"),
         ("contact", "Contact arrangements"),
     ],

@@ -15,7 +15,15 @@ from confidentiality import access
 
 from ..forms.classes import PhotoUseForm
 from ..models import PhotoConsent, PhotoPurpose, PhotoUse, TeachingGroup
-from ..policy import ANY_STUDENT_VIEW, CLASS_CONSENTS, CLASS_PUPILS, is_school_staff, may_open_class
+from ..policy import (
+    ANY_STUDENT_VIEW,
+    CLASS_CONSENTS,
+    CLASS_PUPILS,
+    LESSONS,
+    is_school_staff,
+    may_open_class,
+    may_record_lesson,
+)
 
 
 def open_class(request, pk, shows: str) -> TeachingGroup:
@@ -47,6 +55,9 @@ def class_detail(request, pk):
             "students": students,
             "staff": group.staff.order_by("last_name", "first_name"),
             "may_see_consents": may_open_class(request.user, group, CLASS_CONSENTS),
+            # P19: the class's lessons, for those who may see them (not the office).
+            "lessons": access.visible(request, group.lessons.select_related("topic"), LESSONS),
+            "may_record_lesson": may_record_lesson(request.user, group),
         },
     )
 

@@ -6,7 +6,7 @@ audited as a download (P6, P13).
 """
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from confidentiality import access
 from confidentiality.uploads import download
@@ -14,6 +14,7 @@ from confidentiality.uploads import download
 from ..forms.learning import GradeForm, ProgressNoteForm, WorkUploadForm
 from ..models import Student, WorkItem
 from ..policy import LEARNING_RECORD, SEE_WORK, is_school_staff
+from .lessons import guidance_on_form, work_uploaded_url
 from .students import back_to_student
 
 
@@ -26,8 +27,14 @@ def _add(request, pk, form_class, anchor, save):
     if request.method == "POST" and form.is_valid():
         message = save(form, student, request.user)
         messages.success(request, message)
+        topic = form.cleaned_data.get("topic")  # P19: work on a sensitive topic
+        if topic is not None:
+            return redirect(work_uploaded_url(student, topic))
         return back_to_student(student, anchor)
-    return render(request, "records/learning_form.html", {"student": student, "form": form})
+    context = {"student": student, "form": form}
+    if "topic" in form.fields:
+        context["guidance"] = guidance_on_form(form, request.user)
+    return render(request, "records/learning_form.html", context)
 
 
 def _save_grade(form, student, user) -> str:
