@@ -7,21 +7,29 @@ the decisions not to refer of its concern, the child's profile, the parent's req
 
 Built from one query per kind, whatever the number of entries; filters (kind, date range,
 category) are applied to the merged list, so every kind is filtered the same way.
+
+The PDF for a case conference opens with a cover (``cover_for``): who the child is, their
+family, the adults and agencies involved and their statuses, from the safeguarding profile, and
+which kinds of entry and which dates the export holds.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.urls import reverse
 from django.utils import timezone
 
-from records.models import MeetingRequest
+from confidentiality import access
+from records.models import MeetingRequest, RecordSection, Student
+from records.policy import sections_read_by
 
+from . import profile
 from .models import (
     Action,
     AdviceRequest,
     CaseMeeting,
     CaseNote,
+    Category,
     Concern,
     DecisionNotToRefer,
     InformationShare,
@@ -79,6 +87,8 @@ class Entry:
     concern: Concern | None = None
     # The page the entry comes from, when it is not the concern's (a meeting, a decision).
     source: str = ""
+    # The entry's own reference, when it has one besides its concern's (a meeting, a share).
+    ref: str = ""
 
     @property
     def link(self) -> str:
@@ -105,7 +115,22 @@ class Entry:
 
     @property
     def reference(self) -> str:
-        return self.concern.reference if self.concern else ""
+        """How to find the entry in the application: its own reference and its concern's."""
+        concern = self.concern.reference if self.concern else ""
+        if self.ref and concern:
+            return f"{self.ref} (concern {concern})"
+        return self.ref or concern
+
+    @property
+    def body_map(self) -> list[dict]:
+        """The marks of a concern's body map, on the concern's own entry only."""
+        if self.kind != Kind.CONCERN or self.concern is None:
+            return []
+        marks = self.concern.body_map or []
+        # Marks that cannot be opened here are said so in the entry's detail, not drawn.
+        return (
+            [] if getattr(marks, "unreadable", False) else [m for m in marks if isinstance(m, dict)]
+        )
 
 
 def _at(day: date) -> datetime:
@@ -123,8 +148,9 @@ def _concern_entries(concerns):
                 for part in (
                     c.account,
                     f"Where: {c.location}" if c.location else "",
-                    f"P1: {c.child_told_summary}.",
+                    f"What the child was told about passing it on: {c.child_told_summary}.",
                     f"Level: {c.get_level_display()} – {c.level_reason}" if c.level else "",
+                    _marks_in_words(c.body_map),
                 )
                 if part
             ),
@@ -140,6 +166,15 @@ def _concern_entries(concerns):
                 f"Closed by {c.closed_by}" if c.closed_by else "",
                 c,
             )
+
+
+def _marks_in_words(marks) -> str:
+    if getattr(marks, "unreadable", False):
+        return f"Body map: {marks}"
+    if not marks:
+        return ""
+    n = len(marks)
+    return f"Body map: {n} mark{'' if n == 1 else 's'} recorded."
 
 
 def _what_they_were_told(action) -> str:
@@ -225,6 +260,7 @@ def _share_entries(shares):
             f"{s.get_special_category_display()}.\n{told}",
             f"Shared by {s.shared_by}",
             s.concern,
+            ref=s.reference,
         )
 
 
@@ -237,6 +273,7 @@ def _advice_entries(requests):
             a.question + (f"\nAnswer: {a.answer}" if a.answer else ""),
             f"Asked by {a.asked_by}",
             a.concern,
+            ref=a.reference,
         )
 
 
@@ -288,6 +325,7 @@ def _case_meeting_entries(student, meetings):
             f"Recorded by {m.recorded_by}",
             m.concern,
             reverse("safeguarding:meeting", kwargs={"pk": student.pk, "meeting_pk": m.pk}),
+            ref=m.reference,
         )
 
 
@@ -379,3 +417,136 @@ def apply_filters(entries, kinds=(), since=None, until=None, category="") -> lis
             continue
         chosen.append(entry)
     return chosen
+
+
+# --- the cover of the PDF for a case conference ----------------------------------------------
+
+# What the cover says of each status the profile records, most serious first.
+STATUS_KINDS = [k for k in SafeguardingStatus.ORDER if k not in SafeguardingStatus.EVENTS]
+
+
+@dataclass
+class Cover:
+    """What the first page of the case-conference PDF says: who the child is, their family, the
+    adults and agencies involved, where they stand with children's services (the safeguarding
+    profile's own lists, ``profile.profile_of``), and what this export holds."""
+
+    student: Student
+    from_profile: dict  # what the profile page shows (``profile.profile_of``)
+    gender: str = ""  # blank when not recorded, or not for this person to read
+    address: str | None = None  # None: not for this person to read; "": not recorded
+    parents: list | None = None  # None: this person may not see the child's contacts
+    kinds: list = field(default_factory=list)  # the kinds chosen; empty: every kind
+    since: date | None = None
+    until: date | None = None
+    category: str = ""
+
+    @property
+    def kinds_included(self) -> list[str]:
+        chosen = self.kinds or [k for k, _ in Kind.CHOICES]
+        return [label for k, label in Kind.CHOICES if k in chosen]
+
+    @property
+    def kinds_left_out(self) -> list[str]:
+        if not self.kinds:
+            return []
+        return [label for k, label in Kind.CHOICES if k not in self.kinds]
+
+    @property
+    def dates(self) -> str:
+        """The date range in words: "From 1 Sep 2026 to 30 Nov 2026", "All dates"."""
+        if self.since and self.until:
+            return f"From {profile.day(self.since)} to {profile.day(self.until)}"
+        if self.since:
+            return f"From {profile.day(self.since)} to the day it was generated"
+        if self.until:
+            return f"From the first entry to {profile.day(self.until)}"
+        return "All dates, from the first entry to the day it was generated"
+
+    @property
+    def category_words(self) -> str:
+        if not self.category:
+            return "Concerns of every category"
+        return (
+            "Only entries about concerns under "
+            f"{dict(Category.choices).get(self.category, self.category)} (statuses and parents' "
+            "requests to meet, which belong to no concern, are left out)"
+        )
+
+    @property
+    def statuses(self) -> list[tuple[str, str]]:
+        """Each status in words, in force or not, most serious first; then the Operation
+        Encompass notifications and any referral still awaiting its outcome."""
+        current, past = self.from_profile["current"], self.from_profile["past"]
+        rows, never = [], []
+        for kind in STATUS_KINDS:
+            label = SafeguardingStatus.Kind(kind).label
+            now = [s for s in current if s.kind == kind]
+            before = [s for s in past if s.kind == kind and s.ended_on]
+            if now:
+                rows.append((label, "; ".join(_in_force(s) for s in now)))
+            elif before:
+                last = max(before, key=lambda s: s.ended_on)
+                rows.append(
+                    (label, f"Not at present (the last ended {profile.day(last.ended_on)})")
+                )
+            else:
+                never.append(label)
+        if never:
+            # One line for the statuses never recorded, so the cover stays on one page.
+            rows.append(("None recorded", ", ".join(never)))
+        notices = sorted(self.from_profile["encompass"], key=lambda s: s.started_on, reverse=True)
+        rows.append(
+            (
+                "Operation Encompass notifications",
+                (
+                    f"{len(notices)}: " + ", ".join(profile.day(s.started_on) for s in notices)
+                    if notices
+                    else "None recorded"
+                ),
+            )
+        )
+        for referral in self.from_profile["awaiting_outcome"]:
+            made = profile.day(referral.made_at or referral.created_at)
+            rows.append(
+                (
+                    "Referral to children's social care",
+                    f"Made {made}, awaiting its outcome (concern {referral.concern.reference})",
+                )
+            )
+        return rows
+
+
+def _in_force(status) -> str:
+    words = f"Yes, since {profile.day(status.started_on)}"
+    if status.plan_category:
+        words += f"; category: {status.get_plan_category_display().lower()}"
+    if status.ended_on:
+        words += f"; ends {profile.day(status.ended_on)}"
+    return words
+
+
+def _from_record(student, user, kind, key) -> str | None:
+    """One entry of a section of the child's record, for someone who may read that section in
+    full (the records policy says who); None for anyone else, "" when it is not recorded."""
+    if not sections_read_by(user, student).get(kind):
+        return None
+    section = student.sections.filter(kind=kind).first()
+    return str((section.details or {}).get(key, "")) if section else ""
+
+
+def cover_for(student, user, kinds=(), since=None, until=None, category="") -> Cover:
+    """The cover of ``student``'s case-conference PDF as ``user`` may read it, and what was
+    chosen for the export (the same choices as ``apply_filters``)."""
+    may_see_contacts = access.has_permission(user, "records.view_parentlink", student)
+    return Cover(
+        student=student,
+        from_profile=profile.profile_of(student),
+        gender=_from_record(student, user, RecordSection.Kind.PROTECTED, "gender") or "",
+        address=_from_record(student, user, RecordSection.Kind.FAMILY, "address"),
+        parents=profile.parents_and_carers(student) if may_see_contacts else None,
+        kinds=list(kinds or []),
+        since=since,
+        until=until,
+        category=category or "",
+    )

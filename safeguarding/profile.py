@@ -45,6 +45,16 @@ def household(student) -> list[HouseholdMember]:
     return list(members.values())
 
 
+def parents_and_carers(student) -> list:
+    """The child's parents and carers as the school holds them, in the order they are called in
+    an emergency (one query)."""
+    return list(
+        ParentLink.objects.filter(student=student)
+        .select_related("parent")
+        .order_by("contact_priority", "parent__last_name", "parent__first_name")
+    )
+
+
 def _by_seriousness(statuses) -> list:
     order = SafeguardingStatus.ORDER
     return sorted(statuses, key=lambda s: (order.index(s.kind), s.started_on))

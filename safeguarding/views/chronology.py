@@ -2,7 +2,9 @@
 
 The safeguarding team only: the child is opened through the door with the child-protection
 permission (second factor, 404 for anyone else) and each look is audited once, as "view",
-"print" or "export".
+"print" or "export". The kinds of entry, dates and category chosen on the page narrow all three
+alike; a choice that is wrong (an end date before the start) shows the page again with the
+message and what was typed, never a PDF of something else.
 """
 
 from datetime import date
@@ -31,33 +33,40 @@ def _child(request, pk, how):
     )
 
 
-def _entries(request, student):
-    form = ChronologyFilter(request.GET or None)
-    entries = chronology.entries_for(student)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        entries = chronology.apply_filters(
-            entries, data["kind"], data["since"], data["until"], data["category"]
-        )
-    return form, entries
+def _form(request):
+    return ChronologyFilter(request.GET or None)
 
 
-@access.requires(is_safeguarding_team)
-def chronology_page(request, pk):
-    student = _child(request, pk, "view")
-    form, entries = _entries(request, student)
+def _page(request, student, form, status=200):
+    """The chronology on screen, narrowed by the form when it is right (else in full, with the
+    form's messages)."""
+    entries = chronology.apply_filters(chronology.entries_for(student), **form.chosen())
     return render(
         request,
         "safeguarding/chronology.html",
         {"student": student, "form": form, "entries": entries, "query": request.GET.urlencode()},
+        status=status,
     )
+
+
+def _wrong(form) -> bool:
+    return form.is_bound and not form.is_valid()
+
+
+@access.requires(is_safeguarding_team)
+def chronology_page(request, pk):
+    form = _form(request)
+    return _page(request, _child(request, pk, "view"), form, status=400 if _wrong(form) else 200)
 
 
 @access.requires(is_safeguarding_team)
 def chronology_print(request, pk):
     """A page laid out for paper (the print stylesheet hides the navigation)."""
+    form = _form(request)
+    if _wrong(form):
+        return _page(request, _child(request, pk, "view"), form, status=400)
     student = _child(request, pk, "print")
-    form, entries = _entries(request, student)
+    entries = chronology.apply_filters(chronology.entries_for(student), **form.chosen())
     response = render(
         request,
         "safeguarding/chronology_print.html",
@@ -69,8 +78,15 @@ def chronology_print(request, pk):
 
 @access.requires(is_safeguarding_team)
 def chronology_export(request, pk):
-    """The PDF for a case conference: a download that is never cached (``download``)."""
+    """The PDF for a case conference: a cover (the child, the family, who is involved, the
+    statuses, what the export holds), the chronology and the body maps; a download that is
+    never cached (``download``)."""
+    form = _form(request)
+    if _wrong(form):
+        return _page(request, _child(request, pk, "view"), form, status=400)
     student = _child(request, pk, "export")
-    form, entries = _entries(request, student)
-    pdf = chronology_pdf.render(student, entries, request.user, form.describe())
+    chosen = form.chosen()
+    entries = chronology.apply_filters(chronology.entries_for(student), **chosen)
+    cover = chronology.cover_for(student, request.user, **chosen)
+    pdf = chronology_pdf.render(student, entries, request.user, form.describe(), cover=cover)
     return download(pdf, content_type="application/pdf", filename=f"chronology-{student.upn}.pdf")

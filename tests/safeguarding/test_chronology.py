@@ -232,3 +232,27 @@ def test_an_export_the_layout_cannot_place_is_made_again_shortened(monkeypatch, 
     assert calls == [None, chronology_pdf.COMPACT_ENTRY_LIMIT]
     assert chronology_pdf._shorten("x" * 3000, 2000).endswith(chronology_pdf.SHORTENED)
     assert chronology_pdf._shorten("short", 2000) == "short"
+
+
+def test_an_end_date_before_the_start_is_said_and_nothing_is_hidden(client, dsl, case, pupil):
+    sign_in(client, dsl, verified=True)
+    wrong = {"since": "2026-03-10", "until": "2026-03-01"}
+    for what in ("", "print"):
+        response = client.get(url(pupil, what), wrong)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "The end date is before the start date." in page
+        assert 'value="2026-03-10"' in page  # what was typed stays
+        assert ACCOUNT in page  # the chronology in full, not narrowed by a wrong choice
+    # Each showed the page: audited as a look, never as a print.
+    assert accesses(pupil, "view").count() == 2 and accesses(pupil).count() == 2
+
+
+def test_every_kind_ticked_is_the_whole_chronology():
+    from safeguarding.forms.chronology import EVERY_KIND, ChronologyFilter
+
+    everything = ChronologyFilter({"kind": EVERY_KIND})
+    assert everything.chosen()["kinds"] == [] and everything.describe() == ""
+    some = ChronologyFilter({"kind": ["note", "decision"]})
+    assert some.chosen()["kinds"] == ["note", "decision"]
+    assert some.describe() == "only Notes, Decisions not to refer"
