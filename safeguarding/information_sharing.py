@@ -18,7 +18,14 @@ from records.models import ParentLink
 from records.notifications import tell_parents
 
 from . import school_time
-from .models import Action, InformationShare, LawfulBasis, Referral, SpecialCategoryCondition
+from .models import (
+    Action,
+    ConcernSubject,
+    InformationShare,
+    LawfulBasis,
+    Referral,
+    SpecialCategoryCondition,
+)
 
 SUPPORT_WITHIN_WORKING_DAYS = 3
 
@@ -95,47 +102,97 @@ def record_referral(referral: Referral, by) -> Referral:
     return referral
 
 
+@dataclass(frozen=True)
+class ToldFirst:
+    """P2's answers for one child: the student and the parents told first, or why not."""
+
+    student_told: bool
+    parents_told: bool
+    reason_not_told: str = ""
+
+
+# Whom a referral is about; a sibling, witness or alleged harmer is not.
+SUBJECT = ConcernSubject.Part.SUBJECT
+
+
 def share_referral(referral: Referral, by) -> list[InformationShare]:
     """A made referral about a child, recorded as an information share for each child it is
     about (the concern's subjects), through ``record_share``: the parents who were told get the
     content-free portal notice, and a support action follows. Once per referral; nothing for a
     referral not yet made, one the rule does not apply to (the LADO), one recorded before the
     question was asked, or a concern whose child is still named only in words (there is no
-    record to notify through until the team links it)."""
-    if (
-        referral.made_at is None
-        or not referral.family_told_first_applies
-        or not referral.told_recorded
-        or referral.shares.exists()
-    ):
+    record to notify through until the team links it: ``link_children`` then asks for that
+    child)."""
+    if not referral.told_recorded or referral.shares.exists() or not _shareable(referral):
         return []
+    told = ToldFirst(referral.student_told, referral.parents_told, referral.reason_not_told)
+    return [
+        _share_referral_about(referral, named.student, told, by)
+        for named in referral.concern.named_children
+        # A sibling, witness or alleged harmer is not whom the referral is about.
+        if named.part == SUBJECT
+    ]
+
+
+def _shareable(referral: Referral) -> bool:
+    """A referral made, about a child, to an agency the family is told before (not the LADO)."""
+    return referral.made_at is not None and referral.family_told_first_applies
+
+
+def referrals_to_share(concern) -> list[Referral]:
+    """The concern's made referrals about children: a child linked to the concern now is a
+    child they were about, whose student and parents are told first (or why not) like any."""
+    if concern.is_about_adult:
+        return []
+    return [r for r in concern.referrals.filter(made_at__isnull=False) if _shareable(r)]
+
+
+@transaction.atomic
+def link_children(concern, pairs, by, told: ToldFirst | None = None):
+    """Link children to a concern after it was raised (``Concern.link_children``) and, when a
+    referral about a child was already made, record its share for each child newly linked as
+    the child it is about (P2: a referral about a child is an information share). ``told`` is
+    the DSL's answer for them: the rule every share follows (``check_told_first``). Returns the
+    children linked and the shares recorded (one per made referral per new child, once)."""
+    linked = concern.link_children(pairs, by=by)
+    added = {str(student.pk) for student in linked}
+    subjects = [s for s, part in pairs if part == SUBJECT and str(s.pk) in added]
+    referrals = referrals_to_share(concern) if subjects else []
+    if referrals and told is None:
+        raise ValueError("A referral was made: say whether the child and parents were told.")
+    shares = []
+    for referral in referrals:
+        for student in subjects:
+            if not referral.shares.about(student).exists():
+                shares.append(_share_referral_about(referral, student, told, by))
+    return linked, shares
+
+
+def _share_referral_about(referral: Referral, student, told: ToldFirst, by) -> InformationShare:
+    """One child's share of a made referral, through ``record_share`` (the rule, the parents'
+    notice and the support action)."""
     agency = referral.get_agency_display()
     what = f"A referral to {agency.lower()} ({referral.get_method_display().lower()})"
     if referral.details:
         what += f": {referral.details}"
-    shares = []
-    for named in referral.concern.named_children:
-        if named.part != "subject":
-            continue  # a sibling, witness or alleged harmer is not whom the referral is about
-        share = InformationShare(
-            concern=referral.concern,
-            referral=referral,
-            shared_on=timezone.localdate(referral.made_at),
-            agency=agency,
-            recipient=referral.contact or agency,
-            what_was_shared=what,
-            # A referral to protect a child: the school's public task, and the safeguarding
-            # condition for anything about health or family life (DPA 2018 Sch 1 para 18) —
-            # the basis the statutory guidance names for safeguarding referrals.
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            special_category=SpecialCategoryCondition.SAFEGUARDING,
-            student_told=referral.student_told,
-            parents_told=referral.parents_told,
-            reason_not_told=referral.reason_not_told,
-        )
-        share.student = named.student
-        shares.append(record_share(share, by))
-    return shares
+    share = InformationShare(
+        concern=referral.concern,
+        referral=referral,
+        shared_on=timezone.localdate(referral.made_at),
+        agency=agency,
+        recipient=referral.contact or agency,
+        what_was_shared=what,
+        # A referral to protect a child: the school's public task, and the safeguarding
+        # condition for anything about health or family life (DPA 2018 Sch 1 para 18) —
+        # the basis the statutory guidance names for safeguarding referrals.
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        special_category=SpecialCategoryCondition.SAFEGUARDING,
+        student_told=bool(told.student_told),
+        parents_told=bool(told.parents_told),
+        reason_not_told=(told.reason_not_told or "").strip(),
+    )
+    share.student = student
+    return record_share(share, by)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from auditlog.models import LogEntry
 
 from confidentiality.models import User
+from governance.models import HeadReport, Meeting
+from performance.models import Observation, PerformanceFile
 from records.models import (
+    Lesson,
     MeetingRequest,
     RecordSection,
     Student,
@@ -22,6 +25,7 @@ from safeguarding.models import (
     CaseMeeting,
     Concern,
     ConcernAttachment,
+    Referral,
 )
 from tests.conftest import sign_in
 
@@ -55,6 +59,12 @@ PAGES = {
     "records:class_detail": ("teacher", lambda: TeachingGroup.objects.get(name="3 Oak")),
     "records:class_photo_consent": ("teacher", lambda: TeachingGroup.objects.get(name="3 Oak")),
     "records:talk_request_detail": ("ta", lambda: TalkRequest.objects.first()),
+    "records:record_lesson": ("teacher", lambda: TeachingGroup.objects.get(name="3 Oak")),
+    "records:lesson_detail": (
+        "teacher",
+        lambda: Lesson.objects.filter(group__name="3 Oak", topic__isnull=False).first(),
+    ),
+    "records:work_uploaded": ("teacher", lambda: _oak_pupil()),
     "portal:child": ("parent", lambda: _parents_child()),
     "portal:photo_consent": ("parent", lambda: _parents_child()),
     "portal:work_download": (
@@ -110,6 +120,98 @@ PAGES = {
         "dsl",
         lambda: Concern.objects.filter(decisions_not_to_refer__isnull=False).first(),
     ),
+    # A concern's casework steps, each its own page under a summary of the concern (issue 11).
+    **{
+        f"safeguarding:{step}": ("dsl", lambda: Concern.objects.about_children().open().first())
+        for step in (
+            "triage",
+            "link_children",
+            "add_note",
+            "add_action",
+            "add_referral",
+            "add_share",
+            "close",
+        )
+    },
+    "safeguarding:update_referral": (
+        "dsl",
+        lambda: _referral().concern,
+        _LookedUpWhenRun(referral_pk=lambda: _referral().pk),
+    ),
+    # Staff performance files (P18): the member of staff's own file; the observer's draft; the
+    # head teacher's forms on a teacher's file and the sheet of a submitted observation.
+    "performance:file": ("teacher", lambda: _performance_file("teacher")),
+    "performance:observation": (
+        "deputy",
+        lambda: Observation.objects.get(observer__username="deputy", submitted_at=None),
+    ),
+    "performance:observation_sheet": (
+        "head",
+        lambda: _observation_sheet().observation,
+        _LookedUpWhenRun(sheet_pk=lambda: _observation_sheet().pk),
+    ),
+    **{
+        f"performance:{form}": ("head", lambda: _performance_file("teacher"))
+        for form in (
+            "add_objective",
+            "add_review",
+            "add_data_entry",
+            "pay_recommendation",
+            "delegate",
+            "arrange_observation",
+        )
+    },
+    "performance:add_progress": (
+        "head",
+        lambda: _performance_file("teacher"),
+        _LookedUpWhenRun(objective_pk=lambda: _performance_file("teacher").objectives.first().pk),
+    ),
+    # The governing body (P16, P17): a meeting, its confidential minutes (the chair attended),
+    # a paper and the head teacher's report; the clerk's and the head's forms on them.
+    "governance:meeting": ("governor", lambda: _published_meeting()),
+    "governance:confidential_minutes": ("governor", lambda: _meeting_awaiting_approval()),
+    "governance:paper": (
+        "governor",
+        lambda: _published_meeting(),
+        _LookedUpWhenRun(paper_pk=lambda: _published_meeting().papers.first().pk),
+    ),
+    "governance:report": ("governor", lambda: HeadReport.objects.first()),
+    "governance:add_report_item": ("head", lambda: HeadReport.objects.first()),
+    **{
+        f"governance:{form}": ("clerk", lambda: _meeting_awaiting_approval())
+        for form in (
+            "add_agenda_item",
+            "attendance",
+            "add_public_item",
+            "approve_minutes",
+            "upload_paper",
+            "edit_meeting",
+        )
+    },
+    # The clerk's pages that change a draft meeting: an agenda item, an item of either part of
+    # the minutes, a (confidential) paper.
+    "governance:edit_agenda_item": (
+        "clerk",
+        lambda: _meeting_awaiting_approval(),
+        _LookedUpWhenRun(item_pk=lambda: _meeting_awaiting_approval().agenda.first().pk),
+    ),
+    "governance:edit_public_item": (
+        "clerk",
+        lambda: _meeting_awaiting_approval(),
+        _LookedUpWhenRun(item_pk=lambda: _meeting_awaiting_approval().public_minutes.first().pk),
+    ),
+    "governance:edit_confidential_item": (
+        "clerk",
+        lambda: _meeting_awaiting_approval(),
+        _LookedUpWhenRun(
+            item_pk=lambda: _meeting_awaiting_approval().confidential_minutes.first().pk
+        ),
+    ),
+    "governance:replace_paper": (
+        "clerk",
+        lambda: _meeting_awaiting_approval(),
+        _LookedUpWhenRun(paper_pk=lambda: _meeting_awaiting_approval().papers.first().pk),
+    ),
 }
 # Pages with an object in the URL that only act (POST) or only show a form to act: each still
 # fetches its object through the door, which audits it when the action shows anything.
@@ -128,16 +230,8 @@ ACTIONS = {
     "portal:discussion",
     "safeguarding:alert_read",
     "safeguarding:acknowledge",
-    "safeguarding:triage",
-    "safeguarding:link_children",
-    "safeguarding:add_note",
-    "safeguarding:add_action",
     "safeguarding:complete_action",
     "safeguarding:task_done",
-    "safeguarding:add_referral",
-    "safeguarding:update_referral",
-    "safeguarding:add_share",
-    "safeguarding:close",
     "safeguarding:reopen",
     "safeguarding:advice_convert",
     "safeguarding:end_status",
@@ -147,9 +241,34 @@ ACTIONS = {
     "records:share_family",
     "records:stop_sharing_family",
     "records:record_talk_request",
+    # The school's list of sensitive topics (P19): what it teaches, about no one; the pages that
+    # edit, retire and offer a topic again change it, and each change is logged.
+    "records:edit_sensitive_topic",
+    "records:sensitive_topic_offered",
     # The team page's button that removes a deputy DSL (POST only): a person's place in the
     # team, not a child's record; the change is audited (tests/core/test_safeguarding_team.py).
     "team_remove_deputy",
+    # Performance files (P18): opening a file for a member of staff, ending a delegation (POST
+    # only), and the member of staff's comments on a review (a signed-off one sends them back).
+    "performance:open_file",
+    "performance:end_delegation",
+    "performance:comment_on_review",
+    # The governing body's buttons (POST only): moving a minute between the public and the
+    # confidential minutes, publishing approved minutes, sending the head's report; each is
+    # audited (tests/governance/).
+    "governance:make_confidential",
+    "governance:make_public",
+    "governance:publish_minutes",
+    "governance:send_report",
+    # Deleting or reordering an item of a draft meeting, removing a paper (POST only): each
+    # opens the meeting through the door and is in the change log (tests/governance/).
+    "governance:delete_agenda_item",
+    "governance:move_agenda_item",
+    "governance:delete_public_item",
+    "governance:move_public_item",
+    "governance:delete_confidential_item",
+    "governance:move_confidential_item",
+    "governance:remove_paper",
 }
 # List pages that name confidential work (concerns, alerts about them): one access entry per
 # look, its subject the person looking (the address says which list).
@@ -165,6 +284,8 @@ LIST_PAGES = {
     "records:meeting_list": "dsl",
     "records:student_list": "teacher",
     "records:emergency_access_list": "dsl",
+    "performance:home": "teacher",
+    "performance:overview": "head",
 }
 
 
@@ -184,6 +305,30 @@ def _child_with_meetings():
     """The demo's child on a child protection plan (the one with meetings)."""
     meeting = CaseMeeting.objects.first()
     return meeting.student if meeting else None
+
+
+def _published_meeting():
+    """The demo's meeting whose public minutes are published."""
+    return Meeting.objects.minutes_published().first()
+
+
+def _meeting_awaiting_approval():
+    """The demo's latest meeting: minutes drafted, not yet approved."""
+    return Meeting.objects.filter(minutes_approved_at__isnull=True).order_by("-held_at").first()
+
+
+def _referral():
+    """A referral on a demo concern about a child."""
+    return Referral.objects.filter(concern__in=Concern.objects.about_children()).first()
+
+
+def _performance_file(username):
+    return PerformanceFile.objects.get(subject__username=username)
+
+
+def _observation_sheet():
+    """The scanned sheet of the demo's submitted observation (on teacher's file)."""
+    return Observation.objects.exclude(submitted_at=None).get().sheets.get()
 
 
 def _parents_child():

@@ -29,6 +29,11 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    # The governing body's published public minutes and their PDFs, as on the school website
+    # (P17): addressed by date and body, never an id; nothing confidential is read there
+    # (governance/publication.py; tests/governance/test_publication.py).
+    "governance:published_minutes",
+    "governance:published_minutes_pdf",
 }
 
 # Pages that never wait on a second factor, whoever asks (``second_factor=False``); every other

@@ -10,6 +10,7 @@ from django.utils import timezone
 from confidentiality.forms import PersonChoiceField
 from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
+from ..information_sharing import ToldFirst
 from ..models import Action, Category, Concern, Referral
 from ..models.concerns import category_codes
 from ..models.sharing import check_told_first
@@ -20,7 +21,9 @@ from .raising import BaseSubjectFormSet, SubjectForm
 class ConcernChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, concern):
         return (
-            f"{concern.reference}: {concern.get_category_display()}, "
+            # All its categories, not only the main one: a sibling's concern about neglect may
+            # also be about emotional abuse, which is why it is worth linking.
+            f"{concern.reference}: {concern.categories_display}, "
             f"{timezone.localtime(concern.created_at):%d %b %Y} ({concern.get_status_display()})"
         )
 
@@ -306,6 +309,52 @@ class BaseLinkChildrenFormSet(BaseSubjectFormSet):
             raise forms.ValidationError(
                 f"Already named in this concern: {', '.join(again)}. Choose another child."
             )
+
+
+class ToldFirstForm(forms.Form):
+    """P2 for a child linked after a referral about a child was made: that referral was about
+    them too, so it is an information share for them like any other: the student and parents
+    told first, or the DSL's reason why not (``check_told_first``). ``needed`` when a child is
+    linked as the child the concern is about (a sibling or witness is not whom it was about)."""
+
+    student_told = forms.BooleanField(required=False, label="The student was told first")
+    parents_told = forms.BooleanField(
+        required=False,
+        label="The parents were told first",
+        help_text="Parents with parental responsibility who were told get a notice in their "
+        "portal (that information was shared and with whom, not what).",
+    )
+    reason_not_told = bounded(
+        TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why telling them would put the child at risk",
+        help_text="Only if the student or the parents were not told first.",
+    )
+
+    def __init__(self, *args, needed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needed = needed
+
+    def clean(self):
+        data = super().clean()
+        if self.needed:
+            try:
+                check_told_first(
+                    data.get("student_told"), data.get("parents_told"), data.get("reason_not_told")
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)  # a dict: it lands on the reason's field
+        return data
+
+    def answers(self):
+        """The answers as ``information_sharing.link_children`` takes them."""
+        data = self.cleaned_data
+        return ToldFirst(
+            bool(data.get("student_told")),
+            bool(data.get("parents_told")),
+            (data.get("reason_not_told") or "").strip(),
+        )
 
 
 def link_children_formset(data=None, *, concern):

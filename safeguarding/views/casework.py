@@ -1,12 +1,16 @@
-"""The verbs on a concern: each a POST that opens the concern through the door (only those who
+"""The steps of a concern's casework: each opens the concern through the door (only those who
 handle it: the team, or the people a concern about an adult was routed to; a verified second
-factor; one audit entry), does one thing, and returns to the concern. A form with errors
-re-renders the concern page with what was typed."""
+factor; one audit entry), and does one thing. A step with a form has a page of its own: asked
+for (GET), its form under a short summary of the concern; sent (POST) and right, back to the
+concern with a message; sent with errors, its page again with what was typed (status 400) and
+the error summary at the top. One-click verbs (acknowledge, mark an action done, reopen) are
+buttons on the concern page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
@@ -19,29 +23,33 @@ from ..forms.casework import (
     NoteForm,
     ReferralForm,
     ReferralUpdateForm,
+    ToldFirstForm,
     TriageForm,
     link_children_formset,
 )
-from ..models import Action, CaseNote, Concern, ConcernAttachment, Referral
+from ..models import Action, CaseNote, Concern, ConcernAttachment, ConcernSubject, Referral
 from ..policy import CASEWORK, is_safeguarding_team, may_handle_concerns
 from .profile import offer_status_update
-from .team import render_concern, team_concern
+from .team import render_step, team_concern
 
 
 def _back(concern, anchor=""):
     return redirect(f"{concern_url(concern)}{anchor}")
 
 
-def concern_url(concern):
-    from django.urls import reverse
+def _sent(request):
+    """The form's data when it was sent (even empty), else None: a blank form to fill in."""
+    return request.POST if request.method == "POST" else None
 
+
+def concern_url(concern):
     return reverse("safeguarding:concern", kwargs={"pk": concern.pk})
 
 
 @access.requires(may_handle_concerns)
 @require_POST
 def acknowledge(request, pk):
-    """Acknowledging stops escalation (P3)."""
+    """Acknowledging stops escalation (P3). One button on the concern page."""
     concern = team_concern(request, pk)
     concern.acknowledge(by=request.user)
     messages.success(request, f"Concern {concern.reference} acknowledged.")
@@ -49,9 +57,11 @@ def acknowledge(request, pk):
 
 
 @access.requires(may_handle_concerns)
-@require_POST
 def triage(request, pk):
+    """Assign, set the level (with why), correct the categories, link related concerns."""
     concern = team_concern(request, pk)
+    if request.method != "POST":
+        return _triage_page(request, concern, TriageForm(concern=concern, prefix="triage"))
     form = TriageForm(request.POST, concern=concern, prefix="triage")
     if form.is_valid():
         try:
@@ -69,15 +79,28 @@ def triage(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, "Triage saved.")
-            return _back(concern, "#triage")
-    return render_concern(request, concern, status=400, triage=form)
+            return _back(concern)
+    return _triage_page(request, concern, form, status=400)
+
+
+def _triage_page(request, concern, form, status=200):
+    return render_step(
+        request,
+        concern,
+        "triage",
+        form,
+        title="Triage",
+        status=status,
+        linked=concern.linked_concerns.all(),
+    )
 
 
 @access.requires(is_safeguarding_team)
-@require_POST
 def link_children(request, pk):
     """Link the child a concern names only in words (raised by someone yet to sign the
-    agreement) to their record, so it joins the child's chronology (P3). Team only."""
+    agreement) to their record, so it joins the child's chronology (P3). Team only. When a
+    referral about a child was already made, it was about the child linked now: P2 asks
+    whether the student and their parents were told first, and records the share for them."""
     # The door for casework on a concern about a child: a concern about an adult names no child
     # (404, and no access entry for it).
     concern = access.open_object(
@@ -87,40 +110,84 @@ def link_children(request, pk):
         second_factor=True,
         pk=pk,
     )
+    referrals = information_sharing.referrals_to_share(concern)
+    if request.method != "POST":
+        formset = link_children_formset(concern=concern)
+        told = ToldFirstForm(prefix="told") if referrals else None
+        return _link_page(request, concern, formset, told, referrals)
     formset = link_children_formset(request.POST, concern=concern)
-    if not formset.is_valid():
-        return render_concern(request, concern, status=400, link=formset)
+    linking_a_subject = formset.is_valid() and any(
+        part == ConcernSubject.Part.SUBJECT for _student, part in formset.entries()
+    )
+    told = (
+        ToldFirstForm(request.POST, prefix="told", needed=linking_a_subject) if referrals else None
+    )
+    told_answered = told is None or told.is_valid()
+    if not (formset.is_valid() and told_answered):
+        return _link_page(request, concern, formset, told, referrals, status=400)
     try:
-        linked = concern.link_children(formset.entries(), by=request.user)
+        linked, shares = information_sharing.link_children(
+            concern,
+            formset.entries(),
+            by=request.user,
+            told=told.answers() if told is not None else None,
+        )
     except ValidationError as error:
         formset._non_form_errors = formset.error_class(error.messages)
-        return render_concern(request, concern, status=400, link=formset)
+        return _link_page(request, concern, formset, told, referrals, status=400)
     names = ", ".join(str(student) for student in linked)
-    messages.success(request, f"Linked to concern {concern.reference}: {names}.")
+    said = f"Linked to concern {concern.reference}: {names}."
+    if shares:
+        which = "Each referral" if len({s.referral_id for s in shares}) > 1 else "The referral"
+        said += (
+            f" {which} already made is recorded as an information share for them, with a "
+            "support action on the concern."
+        )
+    messages.success(request, said)
     return _back(concern)
 
 
+def _link_page(request, concern, formset, told, referrals, status=200):
+    return render_step(
+        request,
+        concern,
+        "link_children",
+        formset,
+        title="Link the child's record" if not concern.named_children else "Link another child",
+        status=status,
+        told_form=told,
+        referrals=referrals,
+    )
+
+
 @access.requires(may_handle_concerns)
-@require_POST
 def add_note(request, pk):
     concern = team_concern(request, pk)
-    form = NoteForm(request.POST, prefix="note")
-    if not form.is_valid():
-        return render_concern(request, concern, status=400, note=form)
-    CaseNote(concern=concern, author=request.user, text=form.cleaned_data["text"]).save()
-    messages.success(request, "Note added.")
-    return _back(concern, "#notes")
+    form = NoteForm(_sent(request), prefix="note")
+    if request.method == "POST" and form.is_valid():
+        CaseNote(concern=concern, author=request.user, text=form.cleaned_data["text"]).save()
+        messages.success(request, "Note added.")
+        return _back(concern, "#notes")
+    return render_step(
+        request, concern, "note", form, title="Add a note", status=400 if form.is_bound else 200
+    )
 
 
 @access.requires(may_handle_concerns)
-@require_POST
 def add_action(request, pk):
     """An action with the person who will do it: theirs as a task at once (an alert, and an
     email that says nothing of the concern; ``routing.tell_assignee``)."""
     concern = team_concern(request, pk)
-    form = ActionForm(request.POST, prefix="action", concern=concern)
-    if not form.is_valid():
-        return render_concern(request, concern, status=400, action=form)
+    form = ActionForm(_sent(request), prefix="action", concern=concern)
+    if request.method != "POST" or not form.is_valid():
+        return render_step(
+            request,
+            concern,
+            "action",
+            form,
+            title="Add an action",
+            status=400 if form.is_bound else 200,
+        )
     with transaction.atomic():
         action = Action(concern=concern, created_by=request.user, **form.action_fields())
         action.save()
@@ -136,6 +203,7 @@ def add_action(request, pk):
 @access.requires(may_handle_concerns)
 @require_POST
 def complete_action(request, pk, action_pk):
+    """A button by the action on the concern page."""
     concern = team_concern(request, pk)
     get_object_or_404(Action, concern=concern, pk=action_pk).complete(by=request.user)
     messages.success(request, "Action marked done.")
@@ -143,13 +211,12 @@ def complete_action(request, pk, action_pk):
 
 
 @access.requires(may_handle_concerns)
-@require_POST
 def add_referral(request, pk):
     """A referral, under P2's rule when it is about a child: told first, or why not. Once made,
     it is recorded as an information share (the parents' notice, a support action)."""
     concern = team_concern(request, pk)
-    form = ReferralForm(request.POST, prefix="referral", concern=concern)
-    if form.is_valid():
+    form = ReferralForm(_sent(request), prefix="referral", concern=concern)
+    if request.method == "POST" and form.is_valid():
         referral = Referral(concern=concern, made_by=request.user, **form.referral_fields())
         try:
             information_sharing.record_referral(referral, by=request.user)
@@ -158,7 +225,14 @@ def add_referral(request, pk):
         else:
             messages.success(request, _referral_recorded(referral))
             return _back(concern, "#referrals")
-    return render_concern(request, concern, status=400, referral=form)
+    return render_step(
+        request,
+        concern,
+        "referral",
+        form,
+        title="Record a referral",
+        status=400 if form.is_bound else 200,
+    )
 
 
 _SHARED = " It is recorded as an information share, with a support action on the concern."
@@ -172,13 +246,21 @@ def _referral_recorded(referral) -> str:
 
 
 @access.requires(may_handle_concerns)
-@require_POST
 def update_referral(request, pk, referral_pk):
+    """When it was made, its written follow-up, what came of it."""
     concern = team_concern(request, pk)
     referral = get_object_or_404(Referral, concern=concern, pk=referral_pk)
-    form = ReferralUpdateForm(request.POST, prefix=f"ref-{referral.pk}")
-    if not form.is_valid():
-        return render_concern(request, concern, status=400, **{f"update_{referral.pk}": form})
+    form = ReferralUpdateForm(_sent(request), prefix=f"ref-{referral.pk}")
+    if request.method != "POST" or not form.is_valid():
+        return render_step(
+            request,
+            concern,
+            "referral_update",
+            form,
+            title=f"Update the referral to {referral.get_agency_display().lower()}",
+            status=400 if form.is_bound else 200,
+            referral=referral,
+        )
     with transaction.atomic():
         referral.record_progress(**form.cleaned_data, by=request.user)
         # Made now: shared now (P2), if it is about a child and was not shared before.
@@ -189,11 +271,12 @@ def update_referral(request, pk, referral_pk):
 
 
 @access.requires(may_handle_concerns)
-@require_POST
 def close(request, pk):
+    """Closed only with a decision and its rationale (``Concern.close``). A closed concern's
+    page says so, with the way to reopen it."""
     concern = team_concern(request, pk)
-    form = CloseForm(request.POST, prefix="close")
-    if form.is_valid():
+    form = CloseForm(_sent(request), prefix="close")
+    if request.method == "POST" and form.is_valid():
         try:
             concern.close(
                 by=request.user,
@@ -205,12 +288,22 @@ def close(request, pk):
         else:
             messages.success(request, f"Concern {concern.reference} closed.")
             return _back(concern)
-    return render_concern(request, concern, status=400, close=form)
+    return render_step(
+        request,
+        concern,
+        "close",
+        form,
+        title="Reopen the concern"
+        if concern.is_closed and not form.is_bound
+        else "Close the concern",
+        status=400 if form.is_bound else 200,
+    )
 
 
 @access.requires(may_handle_concerns)
 @require_POST
 def reopen(request, pk):
+    """A button on the concern page (and on the closed concern's close page)."""
     concern = team_concern(request, pk)
     concern.reopen(by=request.user)
     messages.info(request, f"Concern {concern.reference} reopened.")

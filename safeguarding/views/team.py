@@ -1,10 +1,13 @@
-"""The safeguarding team's pages: the dashboard and one concern with all its casework (P3).
+"""The safeguarding team's pages: the dashboard, and one concern: its record with what to do
+next, each step of its casework on a page of its own (``render_step``; the verbs are in
+``casework``) (P3).
 
 Every concern comes through the access policy's door: only the people who handle it (the team,
 or those a concern about an adult was routed to), with a verified second factor, one audit entry
 per request.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -17,17 +20,7 @@ from confidentiality import access
 from confidentiality.audit import record_list_look
 
 from .. import body_map
-from ..forms.casework import (
-    ActionForm,
-    CloseForm,
-    NoteForm,
-    ReferralForm,
-    ReferralUpdateForm,
-    TriageForm,
-    link_children_formset,
-)
 from ..forms.concern_list import About, StatusChoice, start_of
-from ..forms.information_sharing import InformationShareForm
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
 from ..policy import (
     ADULT_CASEWORK,
@@ -173,41 +166,87 @@ def _month_list(month, since) -> str:
     )
 
 
-def render_concern(request, concern, status=200, **forms):
-    """The concern page with its forms; a form passed in (with errors) replaces the blank one."""
-    referrals = list(concern.referrals.select_related("made_by"))
-    share_form = forms.pop("share", None)
+@dataclass(frozen=True)
+class Step:
+    """One thing to do next on a concern: a link to its own page, or (``button``) a one-click
+    verb posted from the concern page itself."""
+
+    label: str
+    url: str
+    button: bool = False
+    style: str = "secondary"  # "": the filled button, for a step to take before the others
+
+
+def _step_url(name, concern) -> str:
+    return reverse(f"safeguarding:{name}", kwargs={"pk": concern.pk})
+
+
+def next_steps(concern, subjects) -> list[Step]:
+    """What makes sense to do next, given where the concern is: acknowledge only while it is
+    not; a closed concern is reopened (or noted), not triaged or closed again."""
+    steps = []
+    about_child = not concern.is_about_adult
+    if not concern.acknowledged_at and not concern.is_closed:
+        steps.append(Step("Acknowledge", _step_url("acknowledge", concern), button=True, style=""))
+    if about_child and not subjects:
+        # Named only in words: until linked it is in no child's chronology (P3).
+        steps.append(Step("Link the child's record", _step_url("link_children", concern), style=""))
+    if not concern.is_closed:
+        steps += [
+            Step("Triage", _step_url("triage", concern)),
+            Step("Add an action", _step_url("add_action", concern)),
+            Step("Record a referral", _step_url("add_referral", concern)),
+        ]
+        if about_child:
+            steps.append(Step("Record an information share", _step_url("add_share", concern)))
+    steps.append(Step("Add a note", _step_url("add_note", concern)))
+    if about_child and subjects and not concern.is_closed:
+        steps.append(Step("Link another child", _step_url("link_children", concern)))
+    if concern.is_closed:
+        steps.append(Step("Reopen", _step_url("reopen", concern), button=True))
+    else:
+        steps.append(Step("Close the concern", _step_url("close", concern)))
+    return steps
+
+
+def render_concern(request, concern):
+    """The concern page: the record, read-only, and what to do next (each step its own page,
+    ``render_step``)."""
+    subjects = [] if concern.is_about_adult else concern.named_children
     context = {
         "concern": concern,
-        "subjects": concern.named_children,
+        "subjects": subjects,
         "marks": body_map.describe(concern.body_map or []),
         "attachments": concern.attachments.only(
             "id", "content_type", "size", "created_at", "concern_id", "filename"
         ),
         "notes": concern.notes.select_related("author"),
         "actions": concern.actions.select_related("owner", "done_by"),
-        "referrals": [
-            (r, forms.get(f"update_{r.pk}") or ReferralUpdateForm(prefix=f"ref-{r.pk}"))
-            for r in referrals
-        ],
+        "referrals": concern.referrals.select_related("made_by").prefetch_related("shares"),
         "linked": concern.linked_concerns.all(),
         "related": concern.related_concerns().exclude(pk__in=concern.linked_concerns.values("pk"))[
             :20
         ],
-        "link_form": None
-        if concern.is_about_adult
-        else forms.get("link") or link_children_formset(concern=concern),
-        "triage_form": forms.get("triage") or TriageForm(concern=concern, prefix="triage"),
-        "note_form": forms.get("note") or NoteForm(prefix="note"),
-        "action_form": forms.get("action") or ActionForm(prefix="action"),
-        "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
-        "close_form": forms.get("close") or CloseForm(prefix="close"),
+        "next_steps": next_steps(concern, subjects),
         "may_read_audit_trail": access.may_read_audit_trail(request.user),
         "shares": concern.shares.select_related("shared_by").with_students(),
-        "share_form": share_form or InformationShareForm(concern=concern, prefix="share"),
         "advice_request": AdviceRequest.objects.filter(concern=concern).first(),
     }
-    return render(request, "safeguarding/concern_detail.html", context, status=status)
+    return render(request, "safeguarding/concern_detail.html", context)
+
+
+def render_step(request, concern, step, form, *, title, status=200, **extra):
+    """One step on a concern, on its own page: a short summary of the concern, the step's form
+    (``templates/safeguarding/steps/<step>.html``), a way back. Sent with errors (status 400),
+    the error summary at the top takes focus and links to each field; what was typed is kept."""
+    context = {
+        "concern": concern,
+        "subjects": [] if concern.is_about_adult else concern.named_children,
+        "form": form,
+        "title": title,
+        **extra,
+    }
+    return render(request, f"safeguarding/steps/{step}.html", context, status=status)
 
 
 @access.requires(may_handle_concerns)

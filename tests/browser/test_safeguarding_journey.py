@@ -81,12 +81,15 @@ def test_a_concern_from_the_classroom_to_closure(
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.locator("main")).to_contain_text("acknowledged")
 
+    # Each step of the casework on its own page, from "What to do next".
+    page.get_by_role("link", name="Triage", exact=True).click()
     page.get_by_label("Assign to").select_option(label="Dsl Tester – Designated Safeguarding Lead")
     page.locator("#id_triage-level").select_option(label="Referral to children's social care")
     page.get_by_label("Why this level").fill("Marks consistent with grabbing; father named.")
     page.get_by_role("button", name="Save triage").click()
     expect(page.locator("main")).to_contain_text("Triage saved.")
 
+    page.get_by_role("link", name="Record a referral").click()
     page.locator("#id_referral-agency").select_option(label="Children's social care")
     page.locator("#id_referral-method").select_option(label="By phone")
     page.locator("#id_referral-made_at").fill("2026-11-23T10:30")
@@ -96,6 +99,7 @@ def test_a_concern_from_the_classroom_to_closure(
     page.get_by_role("button", name="Record referral").click()
     expect(page.locator("main")).to_contain_text("Referral recorded.")
 
+    page.get_by_role("link", name="Close the concern").click()
     page.locator("#id_close-decision").select_option(
         label="Children's social care accepted the case"
     )

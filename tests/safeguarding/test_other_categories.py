@@ -245,6 +245,7 @@ def test_the_concern_page_shows_them_and_triage_offers_them(
     concern = raise_concern(teacher, [pupil], category="neglect", other_categories=["emotional"])
     page = dsl_client.get(url(concern)).content.decode()
     assert "<dd>Neglect (+ Emotional abuse)</dd>" in page
+    page = dsl_client.get(url(concern, "triage")).content.decode()
     assert "Main category" in page and "Other categories" in page
     assert re.search(r'name="triage-other_categories" value="emotional"[^>]* checked', page)
 
@@ -356,7 +357,7 @@ def test_nothing_to_link_shows_no_empty_linked_concerns_heading(
     dsl_client, raise_concern, teacher, pupil, team
 ):
     concern = raise_concern(teacher, [pupil])
-    page = dsl_client.get(url(concern)).content.decode()
+    page = dsl_client.get(url(concern, "triage")).content.decode()
     assert "Linked concerns (earlier concerns, siblings&#x27; concerns)" not in page
     assert "Linked concerns: none to link yet." in page
 
@@ -366,7 +367,7 @@ def test_with_another_concern_about_the_child_the_linked_concerns_box_is_there_a
 ):
     earlier = raise_concern(teacher, [pupil])
     concern = raise_concern(teacher, [pupil])
-    page = dsl_client.get(url(concern)).content.decode()
+    page = dsl_client.get(url(concern, "triage")).content.decode()
     assert "none to link yet" not in page
     assert "Linked concerns (earlier concerns, siblings&#x27; concerns)" in page
     assert f'name="triage-linked" value="{earlier.pk}"' in page
@@ -382,7 +383,7 @@ def test_a_concern_linked_already_stays_offered_and_linked(
     elsewhere = raise_concern(teacher, [student_factory(first_name="Sam", last_name="Other")])
     concern = raise_concern(teacher, [pupil])
     concern.linked_concerns.add(elsewhere)
-    page = dsl_client.get(url(concern)).content.decode()
+    page = dsl_client.get(url(concern, "triage")).content.decode()
     assert re.search(rf'name="triage-linked" value="{elsewhere.pk}"[^>]* checked', page)
     assert triage(dsl_client, concern, linked=[elsewhere.pk]).status_code == 302
     assert list(concern.linked_concerns.all()) == [elsewhere]
@@ -430,3 +431,19 @@ def test_other_categories_that_cannot_be_opened_are_said_never_lost_nor_overwrit
     damaged = Concern.objects.get(pk=concern.pk)
     assert damaged.category == "neglect" and damaged.other_categories_unreadable()
     assert _stored(damaged)["other_categories"] == token
+
+
+# --- the dashboard's tables and the child's profile show every category -----------------------
+
+
+def test_the_dashboards_tables_show_the_other_categories_main_first(as_dsl, teacher, pupil):
+    concern = log(teacher, [pupil], category="neglect", others=["emotional"])
+    page = as_dsl.get("/safeguarding/").content.decode()
+    row = re.search(rf">{concern.reference}</a>.*?</tr>", page, re.S).group(0)
+    assert "<td>Neglect (+ Emotional abuse)</td>" in row
+
+
+def test_the_childs_profile_shows_the_other_categories_main_first(as_dsl, teacher, pupil):
+    concern = log(teacher, [pupil], category="neglect", others=["emotional"])
+    page = as_dsl.get(f"/safeguarding/children/{pupil.pk}/profile/").content.decode()
+    assert f"Concern {concern.reference}</a>: Neglect (+ Emotional abuse)," in page

@@ -240,9 +240,10 @@ def test_a_concern_about_an_adult_asks_nothing_of_the_family(
 ):
     adult_concern = raise_about(teacher, other_teacher, nature="allegation")
     sign_in(client, dsl, verified=True)
-    page = client.get(f"/safeguarding/concerns/{adult_concern.pk}/").content.decode()
+    page = client.get(f"/safeguarding/concerns/{adult_concern.pk}/referrals/").content.decode()
     assert "id_referral-agency" in page and "id_referral-parents_told" not in page
     # The allegation's LADO referral, recorded with the concern, is shown as not asked.
+    page = client.get(f"/safeguarding/concerns/{adult_concern.pk}/").content.decode()
     assert "Not asked: the LADO" in page
     data = referral(
         **{

@@ -86,7 +86,7 @@ def test_triage_offers_the_siblings_concern_and_links_it(
     about_sam = raise_concern(teacher, [sam])
     about_maya = raise_concern(teacher, [maya])
     sign_in(client, dsl, verified=True)
-    page = client.get(f"/safeguarding/concerns/{about_maya.pk}/").content.decode()
+    page = client.get(f"/safeguarding/concerns/{about_maya.pk}/triage/").content.decode()
     assert f'value="{about_leo.pk}"' in page
     assert f'value="{about_sam.pk}"' not in page
     response = client.post(

@@ -461,7 +461,7 @@ def test_a_lookalike_account_is_told_apart_by_its_role_in_the_choice_of_person(
     copy.first_name, copy.last_name = teacher.first_name, teacher.last_name
     copy.save()
     sign_in(client, dsl, verified=True)
-    page = client.get(reverse("safeguarding:concern", args=[concern.pk])).content.decode()
+    page = client.get(reverse("safeguarding:add_action", args=[concern.pk])).content.decode()
     name = teacher.get_full_name()
     assert f">{name} – Teacher (Deputy DSL, Year 5 lead)</option>" in page
     assert f">{name} – Office staff (Deputy DSL, Year 5 lead)</option>" in page

@@ -22,7 +22,7 @@ def test_the_concern_page_shows_what_the_child_was_told(
     concern = raise_concern(teacher, [pupil], child_told=answer)
     sign_in(client, dsl, verified=True)
     page = client.get(f"/safeguarding/concerns/{concern.pk}/").content.decode()
-    assert "Child told it may be passed on (P1)" in page
+    assert "Child told it may be passed on" in page
     assert SUMMARIES[answer] in page
     assert ("Follow up" in page) == (answer == "not_yet")
 
@@ -31,7 +31,8 @@ def test_the_concern_page_shows_what_the_child_was_told(
 def test_the_chronology_shows_what_the_child_was_told(teacher, pupil, raise_concern, answer):
     raise_concern(teacher, [pupil], child_told=answer)
     (entry,) = [e for e in entries_for(pupil) if e.kind == "concern"]
-    assert f"P1: {SUMMARIES[answer]}." in entry.detail
+    assert f"What the child was told about passing it on: {SUMMARIES[answer]}." in entry.detail
+    assert "P1" not in entry.detail  # words, not the policy's code
 
 
 def test_the_chronology_page_shows_it_to_the_team(client, dsl, teacher, pupil, raise_concern):

@@ -218,6 +218,7 @@ def test_the_pdf_says_what_it_shortened(monkeypatch, pupil, dsl):
         title="Concern ABC",
         detail="x" * (chronology_pdf.ENTRY_LIMIT + 10),
         who="Raised by T",
+        body_map=[],
     )
     chronology_pdf.render(pupil, [entry], dsl)
     everything = " ".join(texts)

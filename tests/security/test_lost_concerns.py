@@ -227,7 +227,9 @@ def test_the_dsl_links_the_child_and_the_concern_joins_their_chronology(
 ):
     sign_in(client, dsl, verified=True)
     page = client.get(f"/safeguarding/concerns/{unlinked.pk}/").content.decode()
-    assert "No child linked yet" in page and 'id="link-children"' in page
+    assert "No child linked yet" in page and f'href="{link_url(unlinked)}"' in page
+    step = client.get(link_url(unlinked)).content.decode()
+    assert 'id="link-children"' in step
     response = client.post(link_url(unlinked), link_data((pupil, "subject")))
     assert response.status_code == 302
     assert list(Concern.objects.about(pupil)) == [unlinked]
