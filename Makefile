@@ -19,11 +19,13 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo
 	@# The task worker (safeguarding emails) and the periodic safeguarding check (escalation,
 	@# overdue alerts, email retries) run beside the server and stop with it; so does the
-	@# hourly queueing of training reminders (P9).
+	@# hourly queueing of training reminders (P9), and the daily word to reviewers whose
+	@# delegation of a performance file is ending (P18).
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py escalate_concerns --every 60 & checks=$$!; \
 	$(PY) manage.py send_training_reminders --every 3600 & reminders=$$!; \
-	trap 'kill $$worker $$checks $$reminders 2>/dev/null' EXIT; \
+	$(PY) manage.py tell_of_ending_delegations --every 86400 & delegations=$$!; \
+	trap 'kill $$worker $$checks $$reminders $$delegations 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -74,9 +74,14 @@ def render(minutes: PublishedMinutes) -> bytes:
     story.append(Spacer(1, 5 * mm))
     story.append(_para("Present", styles["Heading2"]))
     story.append(_para("\n".join(minutes.present) or "Not recorded.", body))
-    if minutes.apologies:
-        story.append(_para("Apologies (accepted)", styles["Heading2"]))
-        story.append(_para("\n".join(minutes.apologies), body))
+    for heading, names in (
+        ("Apologies (accepted)", minutes.apologies),
+        ("Apologies (not accepted)", minutes.apologies_not_accepted),
+        ("Absent without apologies", minutes.absent),
+    ):
+        if names:
+            story.append(_para(heading, styles["Heading2"]))
+            story.append(_para("\n".join(names), body))
     story.append(_para("Minutes", styles["Heading2"]))
     for item in minutes.items:
         story.append(_para(f"{item.number}. {item.heading}", styles["Heading3"]))

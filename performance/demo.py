@@ -1,7 +1,8 @@
 """The demo school's performance files (P18), for the current review cycle: files with
 objectives for several members of staff; teacher2's file delegated to the deputy, her line
 manager; a lesson observation the deputy has still to submit (a draft on teacher's file) and one
-the head submitted with a scanned sheet; teacher's objective-setting meeting signed off; and the
+the head submitted with a scanned sheet; teacher's objective-setting meeting signed off and a
+dated entry of performance data (last year's reading outcomes); and the
 head teacher's own file, held by the chair of governors (the demo's "governor").
 
 Idempotent: each thing is made only if its file has none of its kind yet."""
@@ -18,6 +19,7 @@ from .models import (
     Objective,
     Observation,
     ObservationSheet,
+    PerformanceDataEntry,
     PerformanceFile,
     ReviewCycle,
     ReviewMeeting,
@@ -92,9 +94,19 @@ def seed_performance(people: dict) -> None:
 
 
 def _teacher(file, people, cycle, today):
-    """Objectives agreed and signed off; the head's observation submitted with its sheet; the
-    deputy's still a draft."""
+    """Objectives agreed and signed off; last year's reading outcomes as performance data; the
+    head's observation submitted with its sheet; the deputy's still a draft."""
     head, teacher, deputy = people["head"], people["teacher"], people["deputy"]
+    if not file.data_entries.exists():
+        with acting_as(head):
+            PerformanceDataEntry(
+                file=file,
+                recorded_on=_on_or_before(cycle.starts_on + timedelta(days=20), today),
+                title="Last year's reading outcomes, 3 Oak",
+                data="22 of 30 pupils at the expected standard in reading (73%), 4 at greater "
+                "depth. The starting point for this year's reading objective.",
+                added_by=head,
+            ).save()
     if not file.reviews.exists():
         with acting_as(head):
             review = ReviewMeeting(

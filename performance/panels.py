@@ -1,5 +1,6 @@
-"""Dashboard panels: the holder's overdue steps of the cycle, and each member of staff's own
-file. Counts and links only: nothing of a file's content appears outside its page."""
+"""Dashboard panels: what is waiting for each person, the holder's overdue steps of the cycle,
+and each member of staff's own file. Names, dates and links only: nothing of a file's content
+appears outside its page."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,50 @@ from confidentiality.roles import Role
 from . import policy
 from .models import PerformanceFile, ReviewCycle
 from .progress import cycle_progress
+from .waiting import waiting_for
+
+
+@dashboard_panel(order=39)
+def waiting_for_you(request):
+    """Observations to write, files delegated to them and reviews to sign off, each a link;
+    no panel when nothing waits."""
+    if not policy.may_use_performance(request.user):
+        return None
+    waiting = waiting_for(request)
+    if not waiting:
+        return None
+    links = [
+        {
+            "label": f"Observe {_name(o.file.subject)}'s lesson on {o.planned_for:%-d %B %Y}",
+            "url": reverse("performance:observation", kwargs={"pk": o.pk}),
+        }
+        for o in waiting.observations
+    ]
+    links += [
+        {
+            "label": f"Review {_name(f.subject)}'s file (until {f.until:%-d %B %Y})",
+            "url": reverse("performance:file", kwargs={"pk": f.pk}),
+        }
+        for f in waiting.files
+    ]
+    links += [
+        {
+            "label": f"Sign off your {r.get_kind_display().lower()} of {r.held_on:%-d %B %Y}",
+            "url": reverse("performance:file", kwargs={"pk": r.file_id}) + f"#review-{r.pk}",
+        }
+        for r in waiting.reviews
+    ]
+    count = len(waiting)
+    return {
+        "title": "Performance: waiting for you",
+        "body": f"{count} thing{'s' if count != 1 else ''} in performance files "
+        f"{'are' if count != 1 else 'is'} yours to do.",
+        "links": links,
+    }
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 @dashboard_panel(order=40)

@@ -85,6 +85,15 @@ def holder_of_files(user) -> Q:
     return condition & ~Q(subject=user)
 
 
+def holders_of(file) -> list:
+    """Who holds ``file``, by name (told when the member of staff signs off a review, or when a
+    delegation ends): the head teacher, or the chair of governors for the head's own file."""
+    from confidentiality import roles
+
+    role = Role.CHAIR_OF_GOVERNORS if file.holder_is_chair() else Role.HEAD_TEACHER
+    return [person for person in roles.holders(role) if person.pk != file.subject_id]
+
+
 def reviewer_of_files(user, today=None) -> Q:
     """The files delegated to ``user`` today (first and last day included, not ended early)."""
     from .models import Delegation

@@ -22,7 +22,7 @@ urlpatterns = [
         actions.comment_on_review,
         name="comment_on_review",
     ),
-    path("files/<uuid:pk>/data/", actions.edit_performance_data, name="performance_data"),
+    path("files/<uuid:pk>/data/", actions.add_data_entry, name="add_data_entry"),
     path("files/<uuid:pk>/pay/", actions.pay_recommendation, name="pay_recommendation"),
     path("files/<uuid:pk>/delegate/", actions.delegate, name="delegate"),
     path("files/<uuid:pk>/delegate/end/", actions.end_delegation, name="end_delegation"),

@@ -101,3 +101,15 @@ class PaperForm(forms.Form):
         )
         upload.data = data
         return upload
+
+
+class ReplacePaperForm(PaperForm):
+    """A new version of a paper. Whether it is confidential stays as it was: a confidential
+    paper made public would publish what governors were told in confidence."""
+
+    confidential = None
+    file = forms.FileField(
+        label="The new version",
+        help_text="A PDF, or a PNG or JPEG image, up to 20 MB. It takes the place of the old one.",
+        error_messages={"required": "Choose the file of the new version."},
+    )

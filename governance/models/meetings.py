@@ -13,7 +13,7 @@ DSL never reads them.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -134,6 +134,48 @@ class Meeting(ConfidentialModel):
             return "Approved, not yet published"
         return "Draft"
 
+    def check_may_edit(self, what: str) -> None:
+        """Raise ``ValidationError`` (a message for the clerk) unless the minutes are still a
+        draft: once approved they are what the governing body agreed, and once published they are
+        on the school's website. ``what`` names what would change, for the message."""
+        correction = "A correction is recorded as a new item in the minutes of a later meeting."
+        if self.minutes_published:
+            raise ValidationError(
+                f"The minutes of this meeting are published, so {what} can no longer be "
+                f"changed. {correction}"
+            )
+        if self.minutes_approved:
+            raise ValidationError(
+                f"The minutes were approved at the meeting of {self.minutes_approved_at}, so "
+                f"{what} can no longer be changed: approved minutes are what the governing body "
+                f"agreed. {correction}"
+            )
+
+    def change_details(self, committee: str, held_at, place: str) -> None:
+        """Correct the body, the date or the place while the minutes are a draft. The address of
+        the published minutes follows the new date and body (nothing is published yet)."""
+        self.check_may_edit("the meeting's details")
+        approved_here = self.minutes_approved_here.order_by("-held_at").first()
+        if approved_here is not None and (
+            committee != self.committee or held_at <= approved_here.held_at
+        ):
+            raise ValidationError(
+                f"The minutes of the meeting of {approved_here} were approved at this meeting, "
+                "so it stays a later meeting of the same body."
+            )
+        if (committee, held_at) != (self.committee, self.held_at):
+            self.slug = ""  # made again from the new date and body by ``save``
+        self.committee, self.held_at, self.place = committee, held_at, place
+        self.save()
+
+    def renumber_minutes_after(self, number: int) -> None:
+        """Close the gap a removed item leaves: the items after it, in both parts (they share
+        one numbering), move up by one. Saved one by one so each change is in the trail."""
+        for part in (self.public_minutes, self.confidential_minutes):
+            for item in part.filter(number__gt=number).order_by("number"):
+                item.number -= 1
+                item.save(update_fields=["number", "updated_at"])
+
     def next_item_number(self) -> int:
         """Public and confidential items share one numbering (the order of the agenda), so an
         item keeps its number when it moves part."""
@@ -220,6 +262,19 @@ class Meeting(ConfidentialModel):
         return self.attendances.filter(status=Attendance.Status.APOLOGIES).select_related("person")
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def record_by_person(self) -> dict:
+        """{person id: {status: count, "recorded": count}}: each person's attendance across the
+        meetings in this queryset, counted in one query (the statutory attendance record)."""
+        record: dict = {}
+        rows = self.values("person_id", "status").annotate(count=models.Count("pk"))
+        for row in rows.order_by():
+            counts = record.setdefault(row["person_id"], {"recorded": 0})
+            counts[row["status"]] = row["count"]
+            counts["recorded"] += row["count"]
+        return record
+
+
 class Attendance(models.Model):
     """Whether a governor, the clerk or the head teacher attended a meeting. Governors'
     attendance is published by schools, so this is not encrypted."""
@@ -227,13 +282,18 @@ class Attendance(models.Model):
     class Status(models.TextChoices):
         ATTENDED = "attended", "Attended"
         APOLOGIES = "apologies", "Apologies sent (accepted)"
-        ABSENT = "absent", "Absent"
+        # Apologies the governing body did not accept count as an absence in the statutory
+        # record (six months of them and a governor's term ends).
+        APOLOGIES_NOT_ACCEPTED = "not_accepted", "Apologies sent (not accepted)"
+        ABSENT = "absent", "Absent without apologies"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="governance_attendances"
     )
     status = models.CharField(max_length=12, choices=Status.choices)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["person__last_name", "person__first_name"]
@@ -259,6 +319,26 @@ class AgendaItem(ConfidentialModel):
 
     def __str__(self):
         return f"Agenda item {self.number} of {self.meeting}"
+
+    def retitle(self, title: str) -> None:
+        self.meeting.check_may_edit("the agenda")
+        self.title = title
+        self.save()
+
+    @transaction.atomic
+    def remove(self) -> None:
+        """Take the item off the agenda; the items after it move up."""
+        self.meeting.check_may_edit("the agenda")
+        number = self.number
+        self.delete()
+        for later in self.meeting.agenda.filter(number__gt=number).order_by("number"):
+            later.number -= 1
+            later.save(update_fields=["number", "updated_at"])
+
+    def move(self, up: bool) -> bool:
+        """Swap places with the item before (``up``) or after it; False at either end."""
+        self.meeting.check_may_edit("the agenda")
+        return swap_with_neighbour(self, self.meeting.agenda.all(), up)
 
 
 class Paper(ConfidentialModel):
@@ -289,6 +369,34 @@ class Paper(ConfidentialModel):
         # Also the audit trail's label: never the title, which may name what it is about.
         kind = "Confidential paper" if self.confidential else "Paper"
         return f"{kind} for the meeting of {self.meeting}"
+
+    def replace(self, title: str, filename: str, content_type: str, content: bytes, by) -> None:
+        """A new version of the paper (a corrected budget, say) before the minutes are approved;
+        the old content is not kept, and the change log says when and by whom."""
+        self.meeting.check_may_edit("its papers")
+        self.title, self.filename, self.content_type = title, filename, content_type
+        self.content, self.size, self.uploaded_by = content, len(content), by
+        self.save()
+
+    def remove(self) -> None:
+        self.meeting.check_may_edit("its papers")
+        self.delete()
+
+
+@transaction.atomic
+def swap_with_neighbour(item, siblings, up: bool) -> bool:
+    """Swap ``item``'s number with the nearest of ``siblings`` before or after it: how an agenda
+    or a part of the minutes is reordered. False if there is none (already first or last)."""
+    if up:
+        neighbour = siblings.filter(number__lt=item.number).order_by("-number").first()
+    else:
+        neighbour = siblings.filter(number__gt=item.number).order_by("number").first()
+    if neighbour is None:
+        return False
+    item.number, neighbour.number = neighbour.number, item.number
+    item.save(update_fields=["number", "updated_at"])
+    neighbour.save(update_fields=["number", "updated_at"])
+    return True
 
 
 register_confidential(Meeting)

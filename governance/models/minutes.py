@@ -20,7 +20,7 @@ from confidentiality.audit import register_confidential
 from confidentiality.crypto.fields import EncryptedCharField, EncryptedTextField
 from confidentiality.models import ConfidentialModel
 
-from .meetings import Meeting
+from .meetings import Meeting, swap_with_neighbour
 
 NEVER_BACK_AFTER_PUBLICATION = (
     "These minutes have been published, so this item stays in the confidential minutes: an item "
@@ -58,6 +58,31 @@ class MinuteItem(ConfidentialModel):
     class Meta:
         abstract = True
         ordering = ["number", "created_at"]
+
+    def part(self):
+        """The other items of the same part of the minutes (public or confidential)."""
+        return type(self).objects.filter(meeting=self.meeting)
+
+    def revise(self, heading: str, text: str) -> None:
+        """Correct the item while the minutes are a draft (the change log keeps that it changed,
+        never what it said)."""
+        self.meeting.check_may_edit("this item")
+        self.heading, self.text = heading, text
+        self.save()
+
+    @transaction.atomic
+    def remove(self) -> None:
+        """Delete the item while the minutes are a draft; the items after it move up."""
+        self.meeting.check_may_edit("this item")
+        number = self.number
+        self.delete()
+        self.meeting.renumber_minutes_after(number)
+
+    def move(self, up: bool) -> bool:
+        """Swap places with the item of the same part before (``up``) or after it; the two parts
+        share one numbering, so swapping two numbers keeps every number unique."""
+        self.meeting.check_may_edit("the order of the items")
+        return swap_with_neighbour(self, self.part(), up)
 
 
 class PublicMinuteItem(MinuteItem):

@@ -34,6 +34,18 @@ def _bound_status(form) -> int:
     return 400 if form.is_bound else 200
 
 
+def refused(meeting, what: str, form) -> str | None:
+    """Why ``what`` may not change now (the minutes are approved), or None. On a post the reason
+    is also the form's error, so the error summary says it and nothing typed is lost."""
+    try:
+        meeting.check_may_edit(what)
+    except ValidationError as error:
+        if form.is_bound:
+            form.add_error(None, error.messages[0])
+        return error.messages[0]
+    return None
+
+
 @access.requires(may_read_governance)
 def meeting_list(request):
     meetings = access.visible(request, Meeting.objects.all(), VIEW_MEETING)
@@ -70,6 +82,7 @@ def meeting_detail(request, pk):
     meeting = open_meeting(request, pk)
     user = request.user
     may_read_confidential = access.has_permission(user, CONFIDENTIAL_MINUTES, meeting)
+    may_manage = access.has_permission(user, MANAGE_MEETING, meeting)
     papers = meeting.papers.select_related("uploaded_by")
     if not may_read_confidential:
         papers = papers.filter(confidential=False)
@@ -82,7 +95,9 @@ def meeting_detail(request, pk):
             "attendances": meeting.attendances.select_related("person"),
             "papers": papers,
             "minutes": meeting.public_minutes.all(),
-            "may_manage": access.has_permission(user, MANAGE_MEETING, meeting),
+            "may_manage": may_manage,
+            # The clerk's and the chair's links to change things, while the minutes are a draft.
+            "may_edit": may_manage and not meeting.minutes_approved,
             "may_read_confidential": may_read_confidential,
             "approved_here": meeting.minutes_approved_here.all(),
             "reports": meeting.head_reports.filter(sent_at__isnull=False),
@@ -94,7 +109,8 @@ def meeting_detail(request, pk):
 def add_agenda_item(request, pk):
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
     form = AgendaItemForm(request.POST or None)
-    if form.is_valid():
+    refusal = refused(meeting, "the agenda", form)
+    if not refusal and form.is_valid():
         number = (meeting.agenda.order_by("-number").values_list("number", flat=True).first()) or 0
         AgendaItem(meeting=meeting, number=number + 1, title=form.cleaned_data["title"]).save()
         messages.success(request, f"Agenda item {number + 1} added.")
@@ -104,7 +120,7 @@ def add_agenda_item(request, pk):
     return render(
         request,
         "governance/agenda_form.html",
-        {"meeting": meeting, "form": form, "agenda": meeting.agenda.all()},
+        {"meeting": meeting, "form": form, "agenda": meeting.agenda.all(), "refusal": refusal},
         status=_bound_status(form),
     )
 
@@ -115,7 +131,9 @@ def record_attendance(request, pk):
     read the meeting's confidential minutes (P17)."""
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
     form = AttendanceForm(request.POST or None, meeting=meeting)
-    if form.is_valid():
+    # The attendance is part of the minutes: fixed with them once they are approved.
+    refusal = refused(meeting, "the attendance", form)
+    if not refusal and form.is_valid():
         with transaction.atomic():
             for person, status in form.answers().items():
                 existing = meeting.attendances.filter(person=person).first()
@@ -132,7 +150,7 @@ def record_attendance(request, pk):
     return render(
         request,
         "governance/attendance_form.html",
-        {"meeting": meeting, "form": form},
+        {"meeting": meeting, "form": form, "refusal": refusal},
         status=_bound_status(form),
     )
 

@@ -19,7 +19,7 @@ from ..policy import CONFIDENTIAL_MINUTES, MANAGE_MEETING, may_manage_meetings, 
 from .meetings import open_meeting
 
 
-def _managed_confidential(request, pk):
+def managed_confidential(request, pk):
     """The meeting, for someone who both manages meetings and reads its confidential minutes."""
     meeting = open_meeting(request, pk, CONFIDENTIAL_MINUTES, how="confidential minutes")
     if not access.has_permission(request.user, MANAGE_MEETING, meeting):
@@ -90,7 +90,7 @@ def make_confidential(request, pk, item_pk):
 def make_public(request, pk, item_pk):
     """Move an item of the confidential minutes back to the public ones: only while the minutes
     are a draft, never after publication (the refusal says why)."""
-    meeting = _managed_confidential(request, pk)
+    meeting = managed_confidential(request, pk)
     item = get_object_or_404(meeting.confidential_minutes.all(), pk=item_pk)
     try:
         item.make_public()

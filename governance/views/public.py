@@ -13,13 +13,25 @@ from django.shortcuts import get_object_or_404, render
 from confidentiality import access
 
 from .. import minutes_pdf
-from ..publication import published_meetings, published_minutes
+from ..publication import (
+    SEARCH_MAX_CHARACTERS,
+    published_meetings,
+    published_minutes,
+    search_published_minutes,
+)
 
 
 @access.public
 def published_minutes_page(request):
-    minutes = [published_minutes(meeting) for meeting in published_meetings()]
-    return render(request, "governance/published_minutes.html", {"published": minutes})
+    """Every meeting's published minutes; with a search, the items of them that hold the words
+    (only published public minutes are searched: ``publication.search_published_minutes``)."""
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_CHARACTERS]
+    context = {"query": query, "max_length": SEARCH_MAX_CHARACTERS}
+    if query:
+        context["results"] = search_published_minutes(query)
+    else:
+        context["published"] = [published_minutes(meeting) for meeting in published_meetings()]
+    return render(request, "governance/published_minutes.html", context)
 
 
 @access.public

@@ -1,5 +1,5 @@
 """The forms of a performance file: objectives, progress, review meetings, comments and
-sign-off, performance data, the pay recommendation and delegation."""
+sign-off, dated performance data, the pay recommendation and delegation."""
 
 from django import forms
 from django.utils import timezone
@@ -69,15 +69,27 @@ class StaffCommentForm(forms.Form):
         return data
 
 
-class PerformanceDataForm(forms.Form):
-    performance_data = text(
+class PerformanceDataEntryForm(forms.Form):
+    recorded_on = forms.DateField(widget=DATE, label="Date", initial=timezone.localdate)
+    title = line(
+        label="What it is",
+        help_text="E.g. “Year 6 reading outcomes” or “Phonics screening check”.",
+    )
+    data = text(
         LONG_MAX,
         rows=8,
-        required=False,
-        label="Performance data",
-        help_text="E.g. pupils' progress and attainment in the class, attendance at "
-        "training, evidence the member of staff has shared.",
+        label="The data and commentary",
+        help_text="E.g. pupils' progress and attainment in the class, attendance at training, "
+        "evidence the member of staff has shared.",
     )
+
+    def clean_recorded_on(self):
+        day = self.cleaned_data.get("recorded_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(
+                "This date is in the future: give the date of the data, today or earlier."
+            )
+        return day
 
 
 class PayRecommendationForm(forms.Form):

@@ -25,7 +25,7 @@ class PayRecommendation(models.TextChoices):
 
 class PerformanceFile(ConfidentialModel):
     """The performance review of one member of staff for one cycle: their objectives, lesson
-    observations, performance data, review meetings and the pay recommendation."""
+    observations, dated performance data, review meetings and the pay recommendation."""
 
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -34,7 +34,6 @@ class PerformanceFile(ConfidentialModel):
         verbose_name="member of staff",
     )
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="files")
-    performance_data = EncryptedTextField("performance data")
     pay_recommendation = EncryptedCharField("pay recommendation")
     pay_reasons = EncryptedTextField("reasons for the pay recommendation")
     opened_by = models.ForeignKey(
@@ -196,6 +195,10 @@ class Delegation(ConfidentialModel):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # When the reviewer (and the holder) were told it is about to end, and that it has ended:
+    # each is said once (``performance.notifications``).
+    ending_told_at = models.DateTimeField(null=True, editable=False)
+    end_told_at = models.DateTimeField(null=True, editable=False)
 
     objects = DelegationQuerySet.as_manager()
     permissions_from = "file"
@@ -208,9 +211,10 @@ class Delegation(ConfidentialModel):
         return f"Delegation of the {self.file} to {self.reviewer.get_full_name() or self.reviewer}"
 
     def end(self, by) -> None:
-        self.ended_at = timezone.now()
+        """The holder ends it early; the reviewer is told at once, never again later."""
+        self.ended_at = self.end_told_at = timezone.now()
         self.ended_by = by
-        self.save(update_fields=["ended_at", "ended_by", "updated_at"])
+        self.save(update_fields=["ended_at", "ended_by", "end_told_at", "updated_at"])
 
 
 for model in (PerformanceFile, Objective, ProgressNote, ReviewMeeting, Delegation):

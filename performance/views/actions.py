@@ -1,5 +1,5 @@
 """What is done to a file: the reviewer's work (objectives, progress, review meetings,
-performance data, naming an observer), the holder's (the pay recommendation, delegating the
+dated performance data, naming an observer), the holder's (the pay recommendation, delegating the
 file and ending a delegation), and the member of staff's (comments and sign-off).
 
 Each opens the file through the door with the right it needs (``policy``); anyone without it
@@ -19,12 +19,20 @@ from ..forms.files import (
     ObjectiveForm,
     ObserverForm,
     PayRecommendationForm,
-    PerformanceDataForm,
+    PerformanceDataEntryForm,
     ProgressNoteForm,
     ReviewMeetingForm,
     StaffCommentForm,
 )
-from ..models import Delegation, Objective, Observation, ProgressNote, ReviewMeeting
+from ..models import (
+    Delegation,
+    Objective,
+    Observation,
+    PerformanceDataEntry,
+    ProgressNote,
+    ReviewMeeting,
+)
+from ..notifications import tell
 from .door import form_page, open_file, performance_page
 from .files import file_url
 
@@ -80,6 +88,7 @@ def add_review(request, pk):
     if form.is_valid():
         review = ReviewMeeting(file=file, recorded_by=request.user, **form.cleaned_data)
         review.save()
+        tell("review_recorded", review)
         messages.success(
             request,
             f"{review.get_kind_display()} recorded. {file.subject.get_full_name()} can now add "
@@ -110,6 +119,8 @@ def comment_on_review(request, pk, review_pk):
     if form.is_valid():
         sign_off = form.cleaned_data["sign_off"]
         review.comment(form.cleaned_data["staff_comments"], sign_off=sign_off)
+        if sign_off:
+            tell("review_signed_off", review)
         messages.success(request, "Review signed off." if sign_off else "Your comments are saved.")
         return redirect(_back(file, f"review-{review.pk}"))
     return form_page(
@@ -124,21 +135,20 @@ def comment_on_review(request, pk, review_pk):
 
 
 @performance_page
-def edit_performance_data(request, pk):
+def add_data_entry(request, pk):
+    """The holder or the reviewer adds a dated piece of performance data; the member of staff
+    reads it in their file."""
     file = open_file(request, pk, policy.REVIEW, how="edit")
-    form = PerformanceDataForm(
-        request.POST or None, initial={"performance_data": file.performance_data or ""}
-    )
+    form = PerformanceDataEntryForm(request.POST or None)
     if form.is_valid():
-        file.performance_data = form.cleaned_data["performance_data"]
-        file.save()
-        messages.success(request, "Performance data saved.")
+        PerformanceDataEntry(file=file, added_by=request.user, **form.cleaned_data).save()
+        messages.success(request, "Performance data added.")
         return redirect(_back(file, "data"))
     return form_page(
         request,
         form,
-        title="Performance data",
-        submit="Save",
+        title="Add performance data",
+        submit="Add the data",
         back=_back(file, "data"),
         file=file,
     )
@@ -200,6 +210,7 @@ def delegate(request, pk):
             delegated_by=request.user,
         )
         delegation.save()
+        tell("file_delegated", delegation)
         messages.success(
             request,
             f"Delegated to {person_label(delegation.reviewer)} until "
@@ -226,6 +237,7 @@ def end_delegation(request, pk):
     current = file.current_delegation()
     if current is not None:
         current.end(by=request.user)
+        tell("delegation_ended_early", current)
         messages.success(request, f"{person_label(current.reviewer)} no longer reviews this file.")
     return redirect(_back(file, "delegation"))
 
@@ -245,6 +257,8 @@ def arrange_observation(request, pk):
             lesson=form.cleaned_data["lesson"],
         )
         observation.save()
+        if observation.observer_id != request.user.pk:
+            tell("observer_named", observation)
         messages.success(
             request,
             f"{person_label(observation.observer)} will find the observation record under "

@@ -22,9 +22,15 @@ performance_page = access.requires(may_use_performance, second_factor=access.IF_
 
 
 def open_file(request, pk, perm, how="view") -> PerformanceFile:
+    """A file through the door. Someone else's file (held, or reviewed under a delegation)
+    also needs a confirmed second factor, whoever reads it: the chair of governors holding the
+    head's file, a line manager reviewing a colleague's. Only one's own file is opened on
+    ``IF_SET_UP`` alone. Whether the file is the reader's own is asked first; the answer changes
+    nothing for anyone without a right to it (the door still answers 404)."""
     mark_area(request, AREA)
     files = PerformanceFile.objects.select_related("subject", "cycle")
-    return access.open_object(request, files, perm, how=how, pk=pk)
+    own = PerformanceFile.objects.filter(pk=pk, subject=request.user).exists()
+    return access.open_object(request, files, perm, how=how, second_factor=not own, pk=pk)
 
 
 def open_observation(request, pk, perm, how="view") -> Observation:

@@ -12,9 +12,10 @@ from confidentiality.audit import record_list_look
 
 from .. import policy
 from ..forms.files import CycleDatesForm
-from ..models import Delegation, Observation, PerformanceFile, ReviewCycle
+from ..models import PerformanceFile, ReviewCycle
 from ..progress import cycle_progress
 from ..trail import AREA
+from ..waiting import waiting_for
 from .door import form_page, open_file, performance_page
 
 
@@ -24,20 +25,13 @@ def file_url(file) -> str:
 
 @performance_page
 def home(request):
-    """The member of staff's own files, the files delegated to them and the observations they
-    were asked to make; the holders find everyone's in the overview."""
+    """What is waiting for the person (observations to write, files delegated to them, reviews
+    to sign off) and their own files; the holders find everyone's in the overview."""
     user = request.user
-    today = timezone.localdate()
     files = PerformanceFile.objects.select_related("cycle", "subject")
-    running = Delegation.objects.running_on(today).filter(reviewer=user).values("file")
     context = {
+        "waiting": waiting_for(request),
         "mine": access.visible(request, files.filter(subject=user), policy.READ),
-        "reviewing": access.visible(request, files.filter(pk__in=running), policy.READ),
-        "to_observe": access.visible(
-            request,
-            Observation.objects.select_related("file__subject").filter(observer=user),
-            policy.OBSERVATION_RECORD,
-        ),
         "holds_files": policy.may_see_overview(user),
     }
     record_list_look(request, "performance files", area=AREA)
@@ -129,6 +123,7 @@ def file_page(request, pk):
             "objectives": objectives,
             "reviews": file.reviews.select_related("recorded_by"),
             "observations": observations,
+            "data_entries": file.data_entries.select_related("added_by"),
             "delegation": file.current_delegation(),
             "holder_is_chair": file.holder_is_chair(),
             "is_subject": file.subject_id == request.user.pk,

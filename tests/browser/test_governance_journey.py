@@ -72,6 +72,11 @@ def test_a_governor_reads_published_and_confidential_minutes(
     expect(page.locator("main")).to_contain_text(PUBLIC)
     expect(page.locator("main")).not_to_contain_text(SECRET)
     fits_and_is_accessible(page, "Published minutes (public)")
+    page.get_by_label("Search the published minutes").fill("pupil premium")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("main")).to_contain_text("1 item found")
+    expect(page.locator("main")).not_to_contain_text(SECRET)
+    fits_and_is_accessible(page, "Search of the published minutes")
 
     log_in(page, live_server, "governor")
     panel = page.get_by_role("region", name="Governing body")
@@ -120,6 +125,42 @@ def test_the_clerks_forms_on_a_phone(transactional_db, live_server, page, clerk,
     page.wait_for_load_state("load")
     expect(page.locator("#error-summary")).to_be_focused()
     fits_and_is_accessible(page, "Confidential minutes with an error")
+
+
+def test_the_clerk_corrects_a_draft_item_on_a_phone(
+    transactional_db, live_server, page, clerk, meetings
+):
+    """The edit form of an item of the draft public minutes at 390 px: a slip shows the error
+    summary and keeps the words typed; the correction is saved; the governors' attendance
+    reads on a phone too."""
+    _, second = meetings
+    second.add_public_item("Pupil premium", "Governors approved the strategy.")
+    second.add_public_item("Any other business", "None.")
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/governors/meetings/{second.pk}/")
+    fits_and_is_accessible(page, "Draft meeting with its change buttons")
+    page.get_by_role("link", name="Change item 1", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Change item 1 of the public minutes")
+    fits_and_is_accessible(page, "Change a public minute")
+    page.get_by_label("Heading").fill("")
+    page.get_by_label("Minute").fill("Governors approved the strategy, with one change.")
+    page.get_by_role("button", name="Save the item").click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.get_by_label("Minute")).to_have_value(
+        "Governors approved the strategy, with one change."
+    )
+    fits_and_is_accessible(page, "Change a public minute with an error")
+    page.get_by_label("Heading").fill("Pupil premium strategy")
+    page.get_by_role("button", name="Save the item").click()
+    expect(page.locator("main")).to_contain_text("with one change")
+    page.get_by_role("button", name="Move down item 1").click()
+    expect(page.locator("main")).to_contain_text("Item 1 moved down")
+    fits_and_is_accessible(page, "Draft meeting after a move")
+    page.goto(f"{live_server.url}/governors/attendance/")
+    expect(page.locator("h1")).to_have_text("Governors' attendance")
+    fits_and_is_accessible(page, "Governors' attendance")
 
 
 def test_the_heads_report_forms_on_a_phone(transactional_db, live_server, page, head, meetings):

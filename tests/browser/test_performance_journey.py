@@ -1,6 +1,8 @@
 """A performance review in a real browser (P18): the head teacher, with a second factor, opens a
 teacher's file from the overview, sets an objective and records the objective-setting meeting;
-the teacher signs in, reads their file, adds a comment and signs the review off. axe finds no
+the head adds a dated piece of performance data; the teacher signs in, finds the review waiting
+for them, reads their file with the data, adds a comment and signs the review off, after which
+nothing waits. axe finds no
 serious or critical violation on the file page and the overview, and neither is wider than a
 390 px phone. An observer fills in the school's observation form on a phone, is told what is
 missing before submitting, and loses the observation once it is in the file."""
@@ -53,15 +55,23 @@ def test_the_head_sets_objectives_and_the_teacher_signs_off(
     page.get_by_label("Outcome").fill("Objective agreed.")
     page.get_by_role("button", name="Record the meeting").click()
     expect(page.locator("#reviews")).to_contain_text("Objective agreed.")
+    page.get_by_role("link", name="Add performance data").click()
+    page.get_by_label("What it is").fill("Year 3 reading outcomes")
+    page.get_by_label("The data and commentary").fill("22 of 30 at the expected standard.")
+    page.get_by_role("button", name="Add the data").click()
+    expect(page.locator("#data")).to_contain_text("Year 3 reading outcomes")
     check(page, "Performance file (head)")
 
     # The teacher reads their file, comments and signs off.
     page.context.clear_cookies()
     log_in(page, live_server, "teacher")
     page.get_by_role("link", name="Performance").first.click()
+    expect(page.locator("#waiting")).to_contain_text("Reviews to sign off")
+    check(page, "Performance home with a review waiting")
     page.get_by_role("link", name="Review cycle").first.click()
     expect(page.locator("h1")).to_contain_text("My performance file")
     expect(page.locator("#objectives")).to_contain_text("Raise reading in 3 Oak to 80%.")
+    expect(page.locator("#data")).to_contain_text("22 of 30 at the expected standard.")
     check(page, "Performance file (member of staff)")
     page.get_by_role("link", name="Add your comments and sign off").click()
     page.get_by_label("Your comments").fill("Happy with this objective.")
@@ -69,6 +79,8 @@ def test_the_head_sets_objectives_and_the_teacher_signs_off(
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#reviews")).to_contain_text("Signed off by")
     expect(page.locator("#reviews")).to_contain_text("Happy with this objective.")
+    page.goto(f"{live_server.url}/performance/")
+    expect(page.locator("#waiting")).to_contain_text("Nothing is waiting for you.")
 
     review = ReviewMeeting.objects.get()
     assert review.is_signed_off and review.staff_comments == "Happy with this objective."

@@ -224,12 +224,19 @@ CASES = {
         lambda s: {"kind": "mid_year", "held_on": TODAY, "notes": "Fine", "outcome": "On track"},
         {"head", "delegate"},
     ),
-    "performance data": (
+    "add performance data": (
         "post",
-        "performance:performance_data",
+        "performance:add_data_entry",
         _file,
-        lambda s: {"performance_data": "Reading up 10%"},
+        lambda s: {"recorded_on": TODAY, "title": "Year 6 reading", "data": "Reading up 10%"},
         {"head", "delegate"},
+    ),
+    "add performance data to the head's file": (
+        "post",
+        "performance:add_data_entry",
+        lambda s: {"pk": s["head_file"].pk},
+        lambda s: {"recorded_on": TODAY, "title": "Attendance", "data": "96.2%"},
+        {"chair"},
     ),
     "arrange an observation": (
         "post",

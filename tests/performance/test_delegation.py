@@ -103,13 +103,13 @@ def test_the_last_day_is_included_and_the_day_after_is_closed(
         delegated_by=head,
     )
     delegation.save()
-    sign_in(client, line_manager)
+    sign_in(client, line_manager, verified=True)
     assert _file_page(client, teacher_file).status_code == 200
     # The day after the end: nothing was removed, the door asks the date.
     delegation.ends_on = today - timedelta(days=1)
     delegation.save()
     client.logout()
-    sign_in(client, line_manager)
+    sign_in(client, line_manager, verified=True)
     assert _file_page(client, teacher_file).status_code == 404
     assert not access.visible(
         line_manager, teacher_file.__class__.objects.all(), policy.READ
@@ -124,12 +124,12 @@ def test_a_delegation_not_yet_begun_gives_nothing(client, head, line_manager, te
         ends_on=timezone.localdate() + timedelta(days=30),
         delegated_by=head,
     ).save()
-    sign_in(client, line_manager)
+    sign_in(client, line_manager, verified=True)
     assert _file_page(client, teacher_file).status_code == 404
 
 
 def test_the_holder_ends_it_early(client, head, line_manager, teacher_file, delegation):
-    sign_in(client, line_manager)
+    sign_in(client, line_manager, verified=True)
     assert _file_page(client, teacher_file).status_code == 200
     client.logout()
     sign_in(client, head, verified=True)
@@ -137,7 +137,7 @@ def test_the_holder_ends_it_early(client, head, line_manager, teacher_file, dele
     delegation.refresh_from_db()
     assert delegation.ended_at is not None and delegation.ended_by == head
     client.logout()
-    sign_in(client, line_manager)
+    sign_in(client, line_manager, verified=True)
     assert _file_page(client, teacher_file).status_code == 404
 
 
@@ -156,7 +156,7 @@ def test_the_reviewer_never_sees_the_pay_recommendation(
     teacher_file.pay_recommendation = "progress"
     teacher_file.pay_reasons = "All objectives met with distinction"
     teacher_file.save()
-    sign_in(client, line_manager)
+    sign_in(client, line_manager, verified=True)
     page = _file_page(client, teacher_file).content.decode()
     assert "All objectives met with distinction" not in page
     assert "Pay recommendation" not in page
@@ -165,3 +165,20 @@ def test_the_reviewer_never_sees_the_pay_recommendation(
     assert (
         "All objectives met with distinction" in _file_page(client, teacher_file).content.decode()
     )
+
+
+def test_someone_elses_file_needs_a_confirmed_second_factor_ones_own_does_not(
+    client, teacher, line_manager, chair, delegation, teacher_file, head_file
+):
+    """A password alone opens only one's own file: the reviewer of a colleague's file and the
+    chair holding the head's are sent to confirm their second factor first."""
+    sign_in(client, line_manager)
+    response = _file_page(client, teacher_file)
+    assert response.status_code == 302 and "/accounts/two-factor/" in response["Location"]
+    sign_in(client, chair)
+    response = _file_page(client, head_file)
+    assert response.status_code == 302 and "/accounts/two-factor/" in response["Location"]
+    sign_in(client, chair, verified=True)
+    assert _file_page(client, head_file).status_code == 200
+    sign_in(client, teacher)  # no second factor set up: their own file opens
+    assert _file_page(client, teacher_file).status_code == 200

@@ -34,3 +34,4 @@ def test_the_demo_files(client, demo_school):
     assert draft.file == _file("teacher")
     assert _file("teacher").reviews.filter(signed_off_at__isnull=False).exists()
     assert _file("teacher2").delegations.get().reviewer.username == "deputy"
+    assert "reading outcomes" in _file("teacher").data_entries.get().title

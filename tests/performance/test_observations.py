@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from performance.models import CRITERIA, ObservationSheet
+from performance.models import CRITERIA, ObservationSheet, PerformanceDataEntry
 from tests.conftest import sign_in
 
 TODAY = timezone.localdate().isoformat()
@@ -31,8 +31,12 @@ def _complete(**extra):
 def test_the_observer_sees_only_the_observation_not_the_file(
     client, observer, teacher_file, draft_observation
 ):
-    teacher_file.performance_data = "Reading results up by a tenth"
-    teacher_file.save()
+    PerformanceDataEntry(
+        file=teacher_file,
+        title="Year 3 reading",
+        data="Reading results up by a tenth",
+        added_by=teacher_file.opened_by,
+    ).save()
     sign_in(client, observer)
     page = client.get(_url(draft_observation)).content.decode()
     assert "Planning and sequencing" in page and "Submit to the file" in page

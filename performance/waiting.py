@@ -1,0 +1,56 @@
+"""What is waiting for a person in performance files: observations they were asked to make and
+have not submitted (with their date), files delegated to them (with the date it ends) and their
+own reviews awaiting their comments and sign-off. The Performance page and the dashboard show
+it, in three queries whatever the numbers (each through the door, ``access.visible``)."""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from confidentiality import access
+
+from . import policy
+from .models import Delegation, Observation, PerformanceFile, ReviewMeeting
+
+
+@dataclass
+class Waiting:
+    observations: list  # drafts to write, soonest first
+    files: list  # files delegated to them, each with ``until``
+    reviews: list  # their own reviews not yet signed off
+
+    def __bool__(self):
+        return bool(self.observations or self.files or self.reviews)
+
+    def __len__(self):
+        return len(self.observations) + len(self.files) + len(self.reviews)
+
+
+def waiting_for(request) -> Waiting:
+    user = request.user
+    today = timezone.localdate()
+    running = Delegation.objects.running_on(today).filter(reviewer=user)
+    files = PerformanceFile.objects.filter(pk__in=running.values("file")).annotate(
+        until=Subquery(running.filter(file=OuterRef("pk")).values("ends_on")[:1])
+    )
+    own = access.visible(request, PerformanceFile.objects.filter(subject=user), policy.COMMENT)
+    return Waiting(
+        observations=list(
+            access.visible(
+                request,
+                Observation.objects.select_related("file__subject").filter(
+                    observer=user, submitted_at__isnull=True
+                ),
+                policy.OBSERVATION_RECORD,
+            ).order_by("planned_for", "created_at")
+        ),
+        files=list(
+            access.visible(request, files.select_related("subject", "cycle"), policy.REVIEW)
+        ),
+        reviews=list(
+            ReviewMeeting.objects.filter(
+                file__in=own.values("pk"), signed_off_at__isnull=True
+            ).select_related("file__cycle")
+        ),
+    )
