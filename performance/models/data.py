@@ -36,8 +36,5 @@ class PerformanceDataEntry(ConfidentialModel):
         # Also the audit trail's label: never what the entry is about.
         return f"Performance data entry on the {self.file}"
 
-    def audit_subject(self):
-        return self.file.subject
-
 
 register_confidential(PerformanceDataEntry)
