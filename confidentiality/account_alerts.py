@@ -4,8 +4,11 @@ A password reset, a new authenticator app or new recovery codes is how someone w
 mailbox (or a changed email address) gets into an account. For anyone holding an appointed role
 (the DSL, deputies, the head teacher, the chair of governors: the people who handle concerns
 about adults; and the clerk to the governors, who appoints the chair), each of these is an
-audit entry and an email to the DSL and the head teacher, whoever of them is not that person.
-The email says who and when, never anything about a case. Everyone else's changes are audited
+audit entry and an email to the DSL and the head teacher, whoever of them is not that person;
+for the chair of governors, to the DSL and the clerk to the governors instead, never the head
+teacher (a chair setting up a second factor is about to open a concern about the head, and the
+head's audit trail does not show it either: ``audit.reading``). The email says who and when,
+never anything about a case. Everyone else's changes are audited
 too, without an email, except what the IT administrator does in the admin (a new sign-in
 address, a password set), which the DSL and the head teacher hear of whoever the account is.
 A person who changes their own sign-in address is told at the address they had (so a stolen
@@ -31,6 +34,12 @@ EVENTS = {
     "email-changed-by-owner": "the sign-in email address was changed from the account itself",
     "admin-password-set": "a password was set by the IT administrator in the admin",
 }
+# The events that say how an account is signed in to (not who holds which role): on the chair of
+# governors' account, the head teacher reads none of them in the audit trail.
+SIGN_IN_EVENTS = frozenset(EVENTS) - {"appointed-from-the-server"}
+# Set on an entry written while the account was the chair's, so it stays hidden from the head
+# teacher after the chair hands over.
+ABOUT_THE_CHAIR = "about_the_chair"
 
 
 def is_watched(user) -> bool:
@@ -39,9 +48,16 @@ def is_watched(user) -> bool:
 
 
 def people_to_tell(user) -> list:
-    """The DSL and the head teacher(s), other than ``user``, who have an email address."""
-    people = [roles.current_dsl(), *team.holders(Role.HEAD_TEACHER)]
-    seen, told = {user.pk}, []
+    """The DSL and the head teacher(s), other than ``user``, who have an email address. For the
+    chair of governors, the DSL and the clerk to the governors, and never a head teacher (even
+    one who is also the DSL): the chair handles concerns about the head."""
+    if user.has_role(Role.CHAIR_OF_GOVERNORS):
+        people = [roles.current_dsl(), *team.holders(Role.CLERK)]
+        heads = {head.pk for head in team.holders(Role.HEAD_TEACHER)}
+    else:
+        people = [roles.current_dsl(), *team.holders(Role.HEAD_TEACHER)]
+        heads = set()
+    seen, told = {user.pk} | heads, []
     for person in people:
         if person is not None and person.pk not in seen and person.email:
             seen.add(person.pk)
@@ -63,6 +79,8 @@ def account_changed(user, how: str, **data) -> None:
     never values); alert if the account is watched."""
     watched = is_watched(user)
     name = user.get_full_name() or user.username
+    if user.has_role(Role.CHAIR_OF_GOVERNORS):
+        data[ABOUT_THE_CHAIR] = True
     team.record_account_change(user, how, f"{name}: {EVENTS[how]}", **data)
     if not watched:
         return

@@ -15,9 +15,11 @@ replaced is told by email that the role has passed (who and when, nothing more),
 told of every new chair or clerk the DSL did not appoint, and the chair of governors of every
 new DSL. The admin changes none of this.
 
-Nobody appoints an account they could be signing in with themselves (``may_be_appointed_by``):
-one they created or whose sign-in address or everyday roles they changed (by an import, in the
-admin or otherwise), or one nobody has ever signed in with."""
+Nobody appoints an account that someone in an appointed role could be signing in with
+(``may_be_appointed_by``): one that anyone now holding an appointed role (the person appointing
+among them) created or whose sign-in address or everyday roles they changed (by an import, in the
+admin or otherwise), or one nobody has ever signed in with. Accounts the school office made stay
+appointable."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -129,11 +131,18 @@ MADE_OR_CHANGED = frozenset(
 )
 # Field names that, changed, make an account someone else's to sign in with or make it staff.
 SIGN_IN_FIELDS = frozenset({"username", "email", "password", "is_active", "roles"})
+# The rule in plain words, for the refusal and the appointment forms' help.
+WHO_CANNOT_BE_APPOINTED = (
+    "Nobody can be appointed whose account was created, or whose email address or roles were "
+    "changed (by an import or in the admin), by anyone who now holds an appointed role: the "
+    "DSL, a deputy DSL, the head teacher, the chair of governors or the clerk to the governors "
+    "(you included), whoever is appointing. Nor can an account nobody has signed in with yet. "
+    "Accounts the school office imported can be appointed once the person has signed in."
+)
 NOT_APPOINTABLE = (
-    "{person} cannot be appointed by you. Nobody appoints an account they created or whose "
-    "email address or roles they changed (by an import or in the admin), or an account nobody "
-    "has signed in with yet. Ask the person to sign in first, or ask someone else who may make "
-    "this appointment."
+    "{person} cannot be appointed by you. "
+    + WHO_CANNOT_BE_APPOINTED
+    + " If the person has not signed in yet, ask them to sign in first."
 )
 
 
@@ -168,14 +177,38 @@ def accounts_shaped_by(actor) -> set[int]:
     role on the application's own pages does not count: that is the appointment itself."""
     if actor is None or actor.pk is None:
         return set()
+    return _shaped_from({actor.pk}) - {actor.pk}
+
+
+def accounts_shaped_by_appointed_people(actor=None) -> set[int]:
+    """The accounts shaped (``accounts_shaped_by``, however many steps away) by anyone who now
+    holds an appointed role, or by ``actor``. Not only the person appointing: a deputy who
+    imports a governor with a mailbox of their own, resets its password and signs in once
+    would otherwise have the DSL appoint it chair, and read, as the chair, the concerns about
+    the head teacher. Holders whose account was deactivated count too, for as long as they hold
+    the role. The office's imports (not an appointed role) are not counted."""
+    appointed = {role.group_name for role in roles.APPOINTED_ROLES}
+    seeds = set(
+        get_user_model()
+        .objects.filter(groups__name__in=appointed)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if actor is not None and actor.pk is not None:
+        seeds.add(actor.pk)
+    return _shaped_from(seeds)
+
+
+def _shaped_from(seeds: set[int]) -> set[int]:
+    """Every account shaped directly by one of ``seeds``, then by those, until no new account
+    appears (a seed is included only if another seed shaped it)."""
     shaped: set[int] = set()
-    frontier, asked = {actor.pk}, set()
+    frontier, asked = set(seeds), set()
     while frontier:  # each round follows one more step; it ends when no new account appears
         asked |= frontier
         found = _shaped_directly_by(frontier)
         frontier = found - asked - shaped
         shaped |= found
-    shaped.discard(actor.pk)
     return shaped
 
 
@@ -201,18 +234,20 @@ def _shaped_directly_by(actor_ids) -> set[int]:
 
 def may_be_appointed_by(person, actor, *, shaped=None) -> bool:
     """The one rule for every appointment (the DSL, deputies, the chair, the clerk, the head
-    teacher): ``actor`` may appoint ``person`` only if it is someone else's account in real use.
-    Never themselves; never an account nobody has signed in with; never an account ``actor``
-    created or whose sign-in address or roles ``actor`` changed (``accounts_shaped_by``): whoever
-    did that may hold its mailbox, reset its password and sign in as the person they appointed,
-    reading what the role reads (an allegation about themselves, say). ``shaped`` is
-    ``accounts_shaped_by(actor)`` when the caller already has it."""
+    teacher): ``actor`` may appoint ``person`` only if it is someone else's account in real use,
+    in no appointed person's hands. Never themselves; never an account nobody has signed in
+    with; never an account that ``actor`` or anyone now holding an appointed role created or
+    whose sign-in address or roles they changed (``accounts_shaped_by_appointed_people``):
+    whoever did that may hold its mailbox, reset its password and sign in as the person
+    appointed, reading what the role reads (an allegation about themselves, say), whoever then
+    appointed it. ``shaped`` is ``accounts_shaped_by_appointed_people(actor)`` when the caller
+    already has it."""
     if person is None or actor is None or person.pk is None or actor.pk is None:
         return False
     if person.pk == actor.pk or person.last_login is None:
         return False
     if shaped is None:
-        shaped = accounts_shaped_by(actor)
+        shaped = accounts_shaped_by_appointed_people(actor)
     return person.pk not in shaped
 
 
@@ -223,7 +258,7 @@ def appointable_by(people, actor):
     the verbs below check ``may_be_appointed_by`` again whatever the list said."""
     if actor is None:
         return people
-    shaped = accounts_shaped_by(actor)
+    shaped = accounts_shaped_by_appointed_people(actor)
     allowed = [p.pk for p in people if may_be_appointed_by(p, actor, shaped=shaped)]
     return people.filter(pk__in=allowed)
 

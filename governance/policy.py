@@ -5,6 +5,8 @@ The mechanism is the core's ``confidentiality.access``; this module says what ea
 for the governing body's business. Nothing here opens a child's or a staff member's record.
 """
 
+from django_otp import user_has_device
+
 from confidentiality.roles import GOVERNANCE, Role
 
 # Governors, the chair, the clerk and the head teacher read meetings, agendas, attendance,
@@ -42,3 +44,26 @@ def may_manage_meetings(user) -> bool:
 def is_head_teacher(user) -> bool:
     """The head teacher drafts and sends the termly report to governors."""
     return user.is_authenticated and user.has_role(Role.HEAD_TEACHER)
+
+
+# The threat model's promise: a stolen password of the chair (or the clerk, or the head teacher)
+# opens nothing confidential of the governing body without the second factor. The chair and the
+# clerk are not among the roles that always need one elsewhere (``roles.SECOND_FACTOR_REQUIRED``),
+# so the governing body's pages ask for it here: to read the confidential minutes, their papers
+# and the confidential items of the head's report, and on every page that manages a meeting
+# (attendance decides who reads the confidential minutes; the minutes are what was agreed).
+SECOND_FACTOR_ALWAYS = frozenset({Role.CHAIR_OF_GOVERNORS, Role.CLERK, Role.HEAD_TEACHER})
+
+
+def confidential_needs_second_factor(user) -> bool:
+    """Whether ``user`` must have confirmed their second factor to read confidential business:
+    always the chair, the clerk and the head teacher; any other governor who has set one up (a
+    governor's stolen password must not open what they attended either, once they can stop
+    it; governors without a phone app are not locked out of the minutes they are entitled to)."""
+    return user.has_role(*SECOND_FACTOR_ALWAYS) or user_has_device(user)
+
+
+def confirmed_for_confidential(user) -> bool:
+    """True if ``user`` may see confidential business now without confirming again."""
+    verified = getattr(user, "is_verified", None)
+    return not confidential_needs_second_factor(user) or bool(verified and verified())

@@ -19,7 +19,7 @@ by their role. Every right is a **relation**, decided at the moment of asking
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from confidentiality.roles import SCHOOL_STAFF, Role
@@ -124,13 +124,31 @@ def observation_relations(user) -> dict:
     reviewing = PerformanceFile._base_manager.filter(
         holder_of_files(user) | reviewer_of_files(user)
     ).values("pk")
-    own_draft = Q(observer=user, submitted_at__isnull=True)
+    own_draft = Q(observer=user, submitted_at__isnull=True) & ~Q(
+        pk__in=_arranged_by_past_reviewers()
+    )
     return {
         READ_OBSERVATION: Q(file__in=reviewing)
         | Q(file__subject=user, submitted_at__isnull=False)
         | own_draft,
         RECORD_OBSERVATION: own_draft,
     }
+
+
+def _arranged_by_past_reviewers():
+    """Observations arranged by a reviewer whose delegation of the file is no longer running:
+    closed to their observer with the delegation (a reviewer who named themselves observer
+    would otherwise keep a way into the file after it ended). Those the holder arranged stay
+    open to their observer until submitted."""
+    from .models import Delegation, Observation
+
+    by_reviewer = Delegation.objects.filter(file=OuterRef("file"), reviewer=OuterRef("named_by"))
+    running = by_reviewer.running_on(timezone.localdate())
+    return (
+        Observation._base_manager.annotate(was=Exists(by_reviewer), runs=Exists(running))
+        .filter(was=True, runs=False)
+        .values("pk")
+    )
 
 
 # --- rules of the door (who may reach the pages at all; the objects decide the rest) --------

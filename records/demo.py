@@ -232,9 +232,13 @@ def _sections(student, index, rng):
             "social_worker": "J. Harper",
             "local_authority": "Riverside County Council",
         }
+    # Every child has every section from the start (empty); fill in those still empty.
+    sections = {section.kind: section for section in student.sections.all()}
     for kind, details in plans.items():
-        if not RecordSection.objects.filter(student=student, kind=kind).exists():
-            RecordSection(student=student, kind=kind, details=details).save()
+        section = sections.get(kind) or RecordSection(student=student, kind=kind)
+        if not section.has_content:
+            section.details = details
+            section.save()
 
 
 def seed_families(people: dict, students: list) -> None:

@@ -17,9 +17,11 @@ from .models.sections import SECTION_FIELDS
 def save_section(student, kind, entries: dict, notes: str, by) -> list[str]:
     """Change one section of a student's record; returns the labels of what changed.
 
-    An unchanged form writes nothing. A change is one save, so auditlog writes one entry, with
-    who made it and the names of the entries that changed (their contents are masked, P6).
-    Entries the form does not show (kept from older records) are left as they are.
+    Every child has every section from the start (``sections.start_sections``), so this writes
+    into the section that is there. An unchanged form writes nothing. A change is one save, so
+    auditlog writes one entry, with who made it and the names of the entries that changed
+    (their contents are masked, P6). Entries the form does not show (kept from older records)
+    are left as they are.
     """
     kind = RecordSection.Kind(kind)
     section = RecordSection.objects.select_for_update().filter(
@@ -64,7 +66,9 @@ def section_history(student, kind) -> list[dict]:
     )
     for entry in entries:
         what = (entry.additional_data or {}).get("entries")
-        if not what:
+        if not what and entry.action == LogEntry.Action.CREATE:
+            what = []  # every section starts empty with the child's record (``start_sections``)
+        elif not what:
             changes = entry.changes if isinstance(entry.changes, dict) else {}
             what = [FIELD_LABELS[f] for f in FIELD_LABELS if f in changes]
         rows.append(

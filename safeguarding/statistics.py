@@ -1,8 +1,16 @@
 """Safeguarding statistics for governors (P17): numbers only, never a name or a reference.
 
-Governors must see how safeguarding is going (the head teacher's termly report): concerns by
-category and by term, referrals by agency, and how many people are up to date with their
-training. A small number can point to a child ("the one concern of FGM this term"), so:
+Governors must see how safeguarding is going (the head teacher's termly report): concerns about
+children by category and by term, the referrals about children made to outside agencies, and how
+many people are up to date with their training.
+
+The head teacher drafts the report, and an allegation may be about the head. So the figures
+never count anything about an adult (concerns and allegations about staff or volunteers, and
+every LADO referral, are reported to governors by the DSL separately), count a referral only once
+it has been made, and cover only completed terms: a term's figures are fixed once it has ended,
+so nothing the head can see moves while a concern is being handled.
+
+A small number can point to a child ("the one concern of FGM this term"), so:
 
 - **primary suppression**: any count from 1 to 4 is shown as "fewer than 5";
 - **secondary suppression**: a total that would let a suppressed count be worked out (the total
@@ -28,6 +36,9 @@ from .models.training import people_who_train, requirements
 THRESHOLD = 5
 FEWER_THAN_5 = "fewer than 5"
 WITHHELD = "not shown"  # a total withheld so a suppressed count cannot be worked out
+ABOUT_ADULTS_NOTE = (
+    "Concerns and allegations about adults are reported to governors by the DSL separately."
+)
 
 
 def shown(count: int):
@@ -85,11 +96,23 @@ def term_named(name: str, school_year: str) -> SchoolTerm:
     return term_of(first_day)
 
 
+def term_before(term: SchoolTerm) -> SchoolTerm:
+    return term_of(term.starts_on - timedelta(days=1))
+
+
+def last_completed_term(term: SchoolTerm, today: date) -> SchoolTerm:
+    """``term`` if it has ended by ``today``; otherwise the last term that has (the term before
+    today's). The current term is never counted: its figures would move while people watch."""
+    if term.ends_on < today:
+        return term
+    return term_before(term_of(today))
+
+
 def terms_up_to(term: SchoolTerm, count: int = 3) -> list[SchoolTerm]:
     """``term`` and the ``count - 1`` terms before it, oldest first."""
     terms = [term]
     while len(terms) < count:
-        terms.insert(0, term_of(terms[0].starts_on - timedelta(days=1)))
+        terms.insert(0, term_before(terms[0]))
     return terms
 
 
@@ -128,7 +151,7 @@ def concerns_by_category_and_term(terms: list[SchoolTerm]) -> Table:
     table = Table(
         "Concerns about children, by category and term",
         [t.label for t in terms],
-        note="Each concern is counted once, under its main category.",
+        note=f"Each concern is counted once, under its main category. {ABOUT_ADULTS_NOTE}",
     )
     for code, label in Category.choices:
         table.rows.append((label, [shown(counts[t].get(code, 0)) for t in terms]))
@@ -136,15 +159,35 @@ def concerns_by_category_and_term(terms: list[SchoolTerm]) -> Table:
     return table
 
 
+# The agencies a referral about a child goes to. The LADO is told about adults only, so it has no
+# row: even a count of LADO referrals would tell the head teacher of an allegation about them.
+CHILDREN_AGENCIES = [
+    (code, label) for code, label in Referral.Agency.choices if code != Referral.Agency.LADO
+]
+
+
+def referrals_made_about_children():
+    """Referrals about children that have been made (not those only decided on, such as the
+    referral recorded when a concern is raised and nobody has phoned yet), never the LADO."""
+    return Referral.objects.filter(
+        made_at__isnull=False, concern__subject_kind=Concern.SubjectKind.STUDENT
+    ).exclude(agency=Referral.Agency.LADO)
+
+
 def referrals_by_agency(term: SchoolTerm) -> Table:
-    """Referrals recorded in the term, by the agency referred to."""
+    """Referrals about children made in the term (by when they were made), by agency."""
     found = {}
-    for agency in _in_term(Referral.objects.all(), term).values_list("agency", flat=True):
+    made = _in_term(referrals_made_about_children(), term, on="made_at")
+    for agency in made.values_list("agency", flat=True):
         found[agency] = found.get(agency, 0) + 1
-    table = Table("Referrals to outside agencies", [term.label])
-    for code, label in Referral.Agency.choices:
+    table = Table(
+        "Referrals about children to outside agencies",
+        [term.label],
+        note=f"Counted when the referral was made. {ABOUT_ADULTS_NOTE}",
+    )
+    for code, label in CHILDREN_AGENCIES:
         table.rows.append((label, [shown(found.get(code, 0))]))
-    table.totals = [column_total([found.get(code, 0) for code in Referral.Agency.values])]
+    table.totals = [column_total([found.get(code, 0) for code, _ in CHILDREN_AGENCIES])]
     return table
 
 
@@ -174,14 +217,20 @@ def training_compliance(today: date | None = None) -> Table:
 
 
 def for_governors(term: SchoolTerm, today: date | None = None) -> dict:
-    """Every table governors are given for ``term``, as plain data."""
+    """Every table governors are given with the report for ``term``, as plain data: concerns and
+    referrals up to the last completed term (``term`` itself once it has ended)."""
     today = today or timezone.localdate()
+    counted = last_completed_term(term, today)
     return {
         "term": term.label,
         "computed_on": today.isoformat(),
+        "covers": (
+            f"Concerns and referrals are counted for completed terms only, up to the "
+            f"{counted.label} term: a term's figures are added once it has ended."
+        ),
         "tables": [
-            concerns_by_category_and_term(terms_up_to(term)).as_dict(),
-            referrals_by_agency(term).as_dict(),
+            concerns_by_category_and_term(terms_up_to(counted)).as_dict(),
+            referrals_by_agency(counted).as_dict(),
             training_compliance(today).as_dict(),
         ],
     }

@@ -1,8 +1,10 @@
 """Reading the audit trail: which entries a reader may see, and which are about one record.
 
 Every page that shows entries (the trail, its export) starts from ``readable_entries``: each
-app's ``extensions.audit_trail_filter`` drops what the reader may not know of, and an export of
-the trail is shown only to whoever made it and to the safeguarding team (``EXPORT``).
+app's ``extensions.audit_trail_filter`` drops what the reader may not know of, an export of
+the trail is shown only to whoever made it and to the safeguarding team (``EXPORT``), and the
+head teacher never reads how the chair of governors' account is signed in to
+(``chair_sign_in_entries``).
 """
 
 from auditlog.models import LogEntry
@@ -15,7 +17,7 @@ from django.db.models import Q
 from confidentiality import extensions
 from confidentiality.audit import BLIND_SUBJECT
 from confidentiality.crypto.blind_index import blind_ref_of
-from confidentiality.roles import SAFEGUARDING_TEAM
+from confidentiality.roles import SAFEGUARDING_TEAM, Role
 
 # The ``how`` of an export of the trail. Its entry says how many entries were exported and with
 # which filters: decided when it is READ, never when it is written (a head teacher appointed
@@ -40,9 +42,33 @@ def readable_entries(reader, entries=None):
     entries = entries.select_related("actor", "content_type").order_by("-timestamp", "-id")
     for hide in extensions.audit_trail_filters:
         entries = hide(entries, reader)
+    if reader.has_role(Role.HEAD_TEACHER):
+        entries = without(entries, chair_sign_in_entries())
     if reader.has_role(*SAFEGUARDING_TEAM):
         return entries
     return without(entries, Q(additional_data__how=EXPORT) & ~Q(actor=reader))
+
+
+def chair_sign_in_entries() -> Q:
+    """Entries on the chair of governors' account about how it is signed in to (a password
+    reset, a second factor set up, recovery codes, a new email address), written while the
+    account was the chair's or on the current chair's account. Hidden from the head teacher
+    (even one who is also the DSL): the chair sets up a second factor to open a concern about
+    the head, and the head must not learn of it from the trail (``account_alerts`` does not
+    email the head of them either)."""
+    from django.contrib.auth import get_user_model
+
+    from confidentiality import account_alerts, roles
+
+    chairs = [str(pk) for pk in roles.holders(Role.CHAIR_OF_GOVERNORS).values_list("pk", flat=True)]
+    return (
+        Q(content_type=ContentType.objects.get_for_model(get_user_model()))
+        & Q(additional_data__how__in=sorted(account_alerts.SIGN_IN_EVENTS))
+        & (
+            Q(object_pk__in=chairs)
+            | Q(**{f"additional_data__{account_alerts.ABOUT_THE_CHAIR}": True})
+        )
+    )
 
 
 def resolve(key: str):

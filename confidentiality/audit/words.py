@@ -73,6 +73,33 @@ def access_words() -> dict:
     return words
 
 
+@cache
+def _entry_namers() -> list:
+    """Every app's ``audit_words.name_entries``, read once."""
+    namers = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.audit_words")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.audit_words":
+                raise
+            continue
+        if callable(namer := getattr(module, "name_entries", None)):
+            namers.append(namer)
+    return namers
+
+
+def entry_names(entries, reader) -> dict:
+    """``{entry.pk: words}``: the records an app's log keeps by a neutral label only (a section
+    of a child's record is "Record section …" for ever, so a copy of the log pairs no child with
+    what is recorded), named in words at read time for a reader who may know them. Each app says
+    it in ``audit_words.name_entries(entries, reader)``."""
+    names = {}
+    for namer in _entry_namers():
+        names.update(namer(entries, reader))
+    return names
+
+
 def did(entry) -> str:
     """What the person did, in words: "viewed", "changed", "opened the chronology PDF of"…"""
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}

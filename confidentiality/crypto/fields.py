@@ -8,6 +8,10 @@ attribute never decrypt. Anything that would write plaintext without a row (``Qu
 Models using these fields must have a primary key that exists before the first save (the
 ``ConfidentialModel`` base gives a UUID), because the row is part of what the value is bound to.
 
+Every value is padded to a length bucket before it is sealed (``keyring.pad``), so its stored
+length does not say which choice it is; a field whose length would count its entries (a JSON
+list of children) starts at a bigger bucket (``padding_floor``).
+
 A value this server cannot open reads as an ``Unreadable`` (a message for the page, logged with its
 field and row, never content); saving the row keeps its ciphertext, and replacing it is refused.
 New values are sealed with the school's recorded sealing key (``sealing``), never a guess.
@@ -72,8 +76,13 @@ class EncryptedField(models.TextField):
     descriptor_class = OpeningAttribute
     encrypted = True
     unreadable = Unreadable  # what the attribute holds when its value cannot be opened
+    # The smallest bucket (bytes) a value is padded to; 0 means the ring's own first bucket.
+    padding_floor = 0
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, padding_floor: int | None = None, **kwargs):
+        # Not part of ``deconstruct``: padding changes what is stored, never the column.
+        if padding_floor is not None:
+            self.padding_floor = padding_floor
         kwargs.setdefault("blank", True)
         kwargs.setdefault("null", True)
         super().__init__(*args, **kwargs)
@@ -114,7 +123,12 @@ class EncryptedField(models.TextField):
         if instance.pk is None:
             raise PlaintextRefused(f"{self.where(instance)}: the row needs its key before sealing")
         ring = keyring()
-        return ring.seal(self.to_plaintext(value), self.context(instance), sealing_key_id(ring))
+        return ring.seal(
+            self.to_plaintext(value),
+            self.context(instance),
+            sealing_key_id(ring),
+            at_least=self.padding_floor,
+        )
 
     def _refuse_replacing_unreadable(self, instance) -> None:
         """A value this server cannot open stays as it is: overwriting it (with the message a
@@ -263,6 +277,9 @@ class EncryptedDateField(EncryptedField):
 
 class EncryptedJSONField(EncryptedField):
     unreadable = UnreadableData
+    # A list's length counts its entries (each child named is about 70 bytes, each category about
+    # 12): one 256-byte first bucket holds up to three children or a dozen categories alike.
+    padding_floor = 256
 
     def to_plaintext(self, value) -> str:
         return json.dumps(value, sort_keys=True, default=str)
@@ -279,7 +296,8 @@ class EncryptedJSONField(EncryptedField):
 class EncryptedBinaryField(EncryptedField):
     """A file's bytes, sealed whole to their row: the database only ever holds ciphertext, and
     key rotation re-seals files like any other value. Not editable in forms (uploads are checked
-    by ``confidentiality.uploads`` first)."""
+    by ``confidentiality.uploads`` first). Padded like every value; past 64 KiB in 64 KiB steps,
+    so a file costs at most that much more to store (its exact size is a plain column anyway)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("editable", False)

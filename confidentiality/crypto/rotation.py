@@ -6,7 +6,9 @@ key (``sealing``): from then on no server writes with the old key (one with an o
 seal, one with the new ring switches). Then every value is re-sealed. Each row is rewritten with a
 compare-and-swap (``UPDATE ... WHERE pk = ? AND field = <old ciphertext>``), so a value a user
 saved meanwhile is never overwritten; it is counted as "changed while running" (that save sealed
-it with the new key). Rows already on the new key are skipped, so an interrupted run resumes.
+it with the new key). Rows already on the new key, in the padded format, are skipped, so an
+interrupted run resumes. A value sealed before padding existed is re-sealed even when its key is
+already the newest: running ``rotate_keys`` with the same ring pads every old value.
 A value that cannot be opened (its key is not in the ring, or it is damaged) is counted and left
 exactly as it is, never dropped.
 """
@@ -15,12 +17,13 @@ import logging
 from collections import Counter
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Left, StrIndex
 
 from .fields import EncryptedField
-from .keyring import NOT_SEALED, SEPARATOR, DecryptionError, Sealed, keyring
+from .keyring import NOT_SEALED, PADDED_MARK, SEPARATOR, DecryptionError, Sealed, keyring
 from .sealing import record_sealing_key, recorded_key_id
 
 log = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
                     if sealed is None:
                         continue
                     totals["scanned"] += 1
-                    if sealed.key_id == target:
+                    if sealed.key_id == target and sealed.padded:
                         totals["current"] += 1
                         continue
                     holder = model(pk=pk, seal_version=version)
@@ -92,7 +95,9 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
                         log.error("Not re-sealed (left as it is): %s", error)
                         totals["unreadable"] += 1
                         continue
-                    fresh = ring.seal(plaintext, field.context(holder), target)
+                    fresh = ring.seal(
+                        plaintext, field.context(holder), target, at_least=field.padding_floor
+                    )
                     # Compare and swap: a value or generation saved meanwhile is never undone.
                     changed = model._base_manager.filter(
                         pk=pk, seal_version=version, **{field.attname: sealed}
@@ -101,13 +106,22 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
         last = batch[-1][0]
 
 
+def _padding_floor(item) -> int:
+    """The first padding bucket of the field a set-aside value came from (0 if it is gone)."""
+    try:
+        return apps.get_model(item.what)._meta.get_field(item.field).padding_floor
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return 0
+
+
 def rotate_set_aside(target: str) -> dict:
     """Set-aside values are re-sealed too (to what they were bound to), so retiring a key never
     loses a draft that was set aside."""
     SetAsideValue = _set_aside_model()
     ring = keyring()
     totals = _new_totals()
-    for item in SetAsideValue.objects.exclude(key_id=target).iterator():
+    current = {"key_id": target, "ciphertext__startswith": f"{target}{PADDED_MARK}"}
+    for item in SetAsideValue.objects.exclude(**current).iterator():
         totals["scanned"] += 1
         try:
             where = f"set-aside {item.what}.{item.field} ({item.pk})"
@@ -116,12 +130,12 @@ def rotate_set_aside(target: str) -> dict:
             log.error("Not re-sealed (left as it is): %s", error)
             totals["unreadable"] += 1
             continue
-        fresh = ring.seal(plaintext, item.context, target)
+        fresh = ring.seal(plaintext, item.context, target, at_least=_padding_floor(item))
         changed = SetAsideValue.objects.filter(pk=item.pk, ciphertext=item.ciphertext).update(
             ciphertext=fresh.token, key_id=target
         )
         totals["rotated" if changed else "retry"] += 1
-    totals["current"] = SetAsideValue.objects.filter(key_id=target).count()
+    totals["current"] = SetAsideValue.objects.filter(**current).count()
     totals["scanned"] += totals["current"]
     return totals
 
@@ -146,29 +160,55 @@ def rotate_all(batch_size: int = 500, report=None, target: str | None = None) ->
     return totals
 
 
+def _sealed_with(rows, column: str):
+    """``rows`` annotated with the key id their ``column`` was sealed with (``NOT_SEALED`` for a
+    value without one), read in SQL so a count never opens or loads a value."""
+    position = StrIndex(F(column), Value(SEPARATOR))
+    return rows.annotate(separator_at=position).annotate(
+        sealed_with=Case(
+            When(separator_at=0, then=Value(NOT_SEALED)),
+            default=Left(F(column), F("separator_at") - 1),
+            output_field=CharField(),
+        )
+    )
+
+
+def _per_key(rows) -> Counter:
+    return Counter(dict(rows.order_by().values_list("sealed_with").annotate(n=Count("pk"))))
+
+
 def key_counts() -> dict[str, Counter]:
     """For every encrypted column (and the set-aside values), how many values each key sealed."""
     counts: dict[str, Counter] = {}
     for model, fields in encrypted_models():
         for field in fields:
             column = field.attname
-            where = model._base_manager.exclude(**{f"{column}__isnull": True})
-            position = StrIndex(F(column), Value(SEPARATOR))
-            rows = (
-                where.annotate(separator_at=position)
-                .annotate(
-                    sealed_with=Case(
-                        When(separator_at=0, then=Value(NOT_SEALED)),
-                        default=Left(F(column), F("separator_at") - 1),
-                        output_field=CharField(),
-                    )
-                )
-                .order_by()
-                .values_list("sealed_with")
-                .annotate(n=Count("pk"))
-            )
-            counts[f"{model._meta.label}.{field.name}"] = Counter(dict(rows))
+            rows = model._base_manager.exclude(**{f"{column}__isnull": True})
+            counts[f"{model._meta.label}.{field.name}"] = _per_key(_sealed_with(rows, column))
     set_aside = _set_aside_model().objects.order_by().values_list("key_id").annotate(n=Count("pk"))
+    counts["set-aside values"] = Counter(dict(set_aside))
+    return counts
+
+
+def unpadded_counts() -> dict[str, Counter]:
+    """Like ``key_counts``, but only the values sealed before padding existed (format 1): a copy
+    of the database can tell some of them apart by their length until they are re-sealed."""
+    counts: dict[str, Counter] = {}
+    for model, fields in encrypted_models():
+        for field in fields:
+            column = field.attname
+            rows = _sealed_with(model._base_manager.exclude(**{f"{column}__isnull": True}), column)
+            rows = rows.annotate(padded_at=StrIndex(F(column), Value(PADDED_MARK)))
+            counts[f"{model._meta.label}.{field.name}"] = _per_key(
+                rows.filter(separator_at__gt=0, padded_at=0)
+            )
+    set_aside = (
+        _set_aside_model()
+        .objects.exclude(ciphertext__contains=PADDED_MARK)
+        .order_by()
+        .values_list("key_id")
+        .annotate(n=Count("pk"))
+    )
     counts["set-aside values"] = Counter(dict(set_aside))
     return counts
 
@@ -193,5 +233,6 @@ __all__ = [
     "rotate_set_aside",
     "switch_to_newest",
     "totals_by_key",
+    "unpadded_counts",
     "values_on",
 ]

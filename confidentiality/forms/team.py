@@ -15,15 +15,19 @@ class AppointeeChoiceField(PersonChoiceField):
     posted is refused with the reason in plain words."""
 
     default_error_messages = {
-        "invalid_choice": "Choose someone from the list. Nobody appoints an account they "
-        "created or whose email address or roles they changed (by an import or in the admin), "
-        "or an account nobody has signed in with yet, so those people are not listed."
+        "invalid_choice": "Choose someone from the list. "
+        + team.WHO_CANNOT_BE_APPOINTED
+        + " Those people are not listed."
     }
 
 
+# Who is not listed, said once for every form: ``team.WHO_CANNOT_BE_APPOINTED``.
+_NEVER_SHAPED = (
+    "Never an account created or changed by anyone in an appointed role (the DSL, a deputy DSL, "
+    "the head teacher, the chair or the clerk), you included."
+)
 _STAFF_WHO_SIGNED_IN = (
-    "Only active members of staff who have signed in before can be appointed, and never an "
-    "account you created or changed."
+    "Only active members of staff who have signed in before can be appointed. " + _NEVER_SHAPED
 )
 
 
@@ -74,7 +78,7 @@ class AppointChairForm(AppointmentForm):
     empty_label = "Choose a governor"
     help_text = (
         "Only active governors who are not members of staff and have signed in before can be "
-        "appointed, and never an account you created or changed."
+        "appointed. " + _NEVER_SHAPED
     )
 
 
@@ -85,7 +89,7 @@ class AppointClerkForm(AppointmentForm):
     help_text = (
         "Members of staff (not the head teacher), governors (not the chair), or an account "
         "with no role yet, made by the IT technician for a clerk from outside the school, "
-        "once they have signed in. Never an account you created or changed."
+        "once they have signed in. " + _NEVER_SHAPED
     )
 
 

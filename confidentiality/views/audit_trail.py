@@ -89,10 +89,11 @@ def _names_behind_references(entries) -> dict:
     return names
 
 
-def _rows(entries) -> list[dict]:
+def _rows(entries, reader) -> list[dict]:
     """The entries as the trail and the export show them."""
     entries = list(entries)
     names = _names_behind_references(entries)
+    named = words.entry_names(entries, reader)  # a neutral label named for this reader
     reasons = _emergency_reasons(entries)
     rows = []
     for entry in entries:
@@ -104,7 +105,9 @@ def _rows(entries) -> list[dict]:
                 "who": words.who(entry),
                 "how": data.get("how", ""),
                 "did": words.did(entry),
-                "object_name": "" if list_look else _object_name(entry, data, names),
+                "object_name": ""
+                if list_look
+                else named.get(entry.pk) or _object_name(entry, data, names),
                 "kind": "" if list_look else _kind(entry),
                 "reason": data.get("reason", "") or reasons.get(data.get("grant"), ""),
                 "changed": words.changed_fields(entry),
@@ -137,16 +140,15 @@ def _filtered(request):
 
 
 def _about(form, readable) -> dict:
-    """The record the page is about, for its heading: named only if it may be known of (a
-    record whose very existence is confidential, such as a concern, only when the reader sees
-    at least one entry about it, whatever the other filters)."""
+    """The record the page is about, for its heading: named only when the reader sees at least
+    one entry about it (whatever the other filters, whatever kind of record). Otherwise "this
+    record": an address with any record's id (a performance file, a governors' meeting, a
+    concern) must not tell a reader who sees nothing of it what it is called."""
     key = form.record_key() if form.is_valid() else ""
     found = resolve(key) if key else None
-    if found is None:
+    if found is None or not form.about_the_record(readable):
         return {"key": key, "name": ""}
     model, pk = found
-    if getattr(model, "audit_subject_blind", False) and not form.about_the_record(readable):
-        return {"key": key, "name": ""}
     obj = model._default_manager.filter(pk=pk).first()
     return {"key": key, "name": str(obj) if obj is not None else ""}
 
@@ -164,7 +166,7 @@ def trail(request):
         {
             "form": form,
             "page": page,
-            "rows": _rows(page),
+            "rows": _rows(page, request.user),
             "query": query.urlencode(),
             "about": _about(form, readable),
             "back": form.cleaned_data.get("back", "") if form.is_valid() else "",
@@ -184,7 +186,7 @@ def export(request):
 
     def lines():
         for start in range(0, count, 2000):
-            for row in _rows(entries[start : start + 2000]):
+            for row in _rows(entries[start : start + 2000], request.user):
                 entry = row["entry"]
                 yield (
                     f"{timezone.localtime(entry.timestamp):%Y-%m-%d %H:%M:%S}",

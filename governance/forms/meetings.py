@@ -53,17 +53,25 @@ class AttendanceForm(forms.Form):
     """One answer per person who may attend: attended, apologies sent (accepted), absent, or
     not recorded."""
 
-    def __init__(self, *args, meeting=None, **kwargs):
+    def __init__(self, *args, meeting=None, recorder=None, **kwargs):
         super().__init__(*args, **kwargs)
         recorded = dict(meeting.attendances.values_list("person_id", "status")) if meeting else {}
         self.people = list(people_who_attend())
+        # The recorder's own answer, which someone else records (``Meeting.record_attendance``).
+        self.own_field = f"person_{recorder.pk}" if recorder is not None else None
         for person in self.people:
-            self.fields[f"person_{person.pk}"] = forms.ChoiceField(
+            name = f"person_{person.pk}"
+            self.fields[name] = forms.ChoiceField(
                 choices=[(NOT_EXPECTED, "Not recorded"), *Attendance.Status.choices],
                 required=False,
                 label=person_label(person, with_role=True),
                 initial=recorded.get(person.pk, NOT_EXPECTED),
+                help_text="Your own attendance: someone else records it."
+                if name == self.own_field
+                else "",
             )
+        if self.own_field not in self.fields:
+            self.own_field = None
 
     def answers(self) -> dict:
         """{person: status or ""} as chosen."""

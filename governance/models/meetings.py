@@ -255,6 +255,35 @@ class Meeting(ConfidentialModel):
         item.save()
         return item
 
+    OWN_ATTENDANCE = (
+        "You cannot record your own attendance: attending a meeting is what opens its "
+        "confidential minutes, so someone else records it (the clerk, or the chair). Leave your "
+        "own answer as it was."
+    )
+
+    @transaction.atomic
+    def record_attendance(self, answers: dict, by) -> None:
+        """Record who attended, sent apologies or was absent (``answers``: {person: status, or
+        "" for not recorded}), while the minutes are a draft. Nobody records their own
+        attendance: it decides who reads the confidential minutes (P17), so a chair or clerk
+        marking themselves present at a meeting they missed would read them. Each change is
+        in the change log with who made it (``register_confidential(Attendance)``)."""
+        self.check_may_edit("the attendance")
+        recorded = dict(self.attendances.values_list("person_id", "status"))
+        for person, status in answers.items():
+            if person.pk == by.pk and (status or "") != recorded.get(person.pk, ""):
+                raise ValidationError(self.OWN_ATTENDANCE, code="own_attendance")
+        for person, status in answers.items():
+            existing = self.attendances.filter(person=person).first()
+            if not status:
+                if existing is not None:
+                    existing.delete()
+            elif existing is None:
+                Attendance.objects.create(meeting=self, person=person, status=status)
+            elif existing.status != status:
+                existing.status = status
+                existing.save()
+
     def present(self):
         return self.attendances.filter(status=Attendance.Status.ATTENDED).select_related("person")
 

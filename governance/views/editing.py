@@ -84,7 +84,7 @@ def move_and_say(request, item, what: str):
 # --- the meeting's details ----------------------------------------------------------------------
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def edit_meeting(request, pk):
     """Correct the body, the date and time or the place of a meeting."""
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
@@ -117,7 +117,7 @@ def _agenda_item(request, pk, item_pk):
     return meeting, get_object_or_404(meeting.agenda.all(), pk=item_pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def edit_agenda_item(request, pk, item_pk):
     meeting, item = _agenda_item(request, pk, item_pk)
     form = AgendaItemForm(request.POST or None, initial={"title": str(item.title)})
@@ -138,7 +138,7 @@ def edit_agenda_item(request, pk, item_pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def delete_agenda_item(request, pk, item_pk):
     meeting, item = _agenda_item(request, pk, item_pk)
@@ -147,7 +147,7 @@ def delete_agenda_item(request, pk, item_pk):
     return redirect("governance:meeting", pk=meeting.pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def move_agenda_item(request, pk, item_pk):
     meeting, item = _agenda_item(request, pk, item_pk)
@@ -163,7 +163,7 @@ def _public_item(request, pk, item_pk):
     return meeting, get_object_or_404(meeting.public_minutes.all(), pk=item_pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def edit_public_item(request, pk, item_pk):
     """Correct an item of the draft public minutes."""
     meeting, item = _public_item(request, pk, item_pk)
@@ -188,7 +188,7 @@ def edit_public_item(request, pk, item_pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def delete_public_item(request, pk, item_pk):
     meeting, item = _public_item(request, pk, item_pk)
@@ -197,7 +197,7 @@ def delete_public_item(request, pk, item_pk):
     return redirect("governance:meeting", pk=meeting.pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def move_public_item(request, pk, item_pk):
     meeting, item = _public_item(request, pk, item_pk)
@@ -213,7 +213,7 @@ def _confidential_item(request, pk, item_pk):
     return meeting, get_object_or_404(meeting.confidential_minutes.all(), pk=item_pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def edit_confidential_item(request, pk, item_pk):
     """Correct an item of the draft confidential minutes (the clerk, or the chair if they
     attended the meeting)."""
@@ -239,7 +239,7 @@ def edit_confidential_item(request, pk, item_pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def delete_confidential_item(request, pk, item_pk):
     meeting, item = _confidential_item(request, pk, item_pk)
@@ -251,7 +251,7 @@ def delete_confidential_item(request, pk, item_pk):
     return redirect("governance:confidential_minutes", pk=meeting.pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def move_confidential_item(request, pk, item_pk):
     meeting, item = _confidential_item(request, pk, item_pk)

@@ -65,7 +65,7 @@ def _meetings_of(year: str):
     return Meeting.objects.filter(held_at__gte=first, held_at__lt=first.replace(year=start + 1))
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def attendance_record(request):
     years, year = _years_and_chosen(request)
     meetings = _meetings_of(year) if year else Meeting.objects.none()

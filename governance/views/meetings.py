@@ -7,7 +7,6 @@ the list through ``access.visible``. Nothing here links to a child's or a staff 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,18 +15,21 @@ from confidentiality.audit import record_access
 
 from ..forms.meetings import AgendaItemForm, AttendanceForm, MeetingForm
 from ..forms.minutes import ApprovalForm, MinuteItemForm
-from ..models import AgendaItem, Attendance, Meeting
+from ..models import AgendaItem, Meeting
 from ..policy import (
     CONFIDENTIAL_MINUTES,
     MANAGE_MEETING,
     VIEW_MEETING,
+    confirmed_for_confidential,
     may_manage_meetings,
     may_read_governance,
 )
 
 
-def open_meeting(request, pk, perm=VIEW_MEETING, how="view"):
-    return access.open_object(request, Meeting.objects.all(), perm, how=how, pk=pk)
+def open_meeting(request, pk, perm=VIEW_MEETING, how="view", second_factor=False):
+    return access.open_object(
+        request, Meeting.objects.all(), perm, how=how, second_factor=second_factor, pk=pk
+    )
 
 
 def _bound_status(form) -> int:
@@ -63,7 +65,7 @@ def meeting_list(request):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def add_meeting(request):
     """The clerk (or the chair) calls a meeting."""
     form = MeetingForm(request.POST or None)
@@ -84,7 +86,9 @@ def meeting_detail(request, pk):
     may_read_confidential = access.has_permission(user, CONFIDENTIAL_MINUTES, meeting)
     may_manage = access.has_permission(user, MANAGE_MEETING, meeting)
     papers = meeting.papers.select_related("uploaded_by")
-    if not may_read_confidential:
+    # A confidential paper's title is listed only to those who read it, and only once their
+    # second factor is confirmed where it is needed (the link to the confidential minutes asks).
+    if not (may_read_confidential and confirmed_for_confidential(user)):
         papers = papers.filter(confidential=False)
     return render(
         request,
@@ -105,7 +109,7 @@ def meeting_detail(request, pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def add_agenda_item(request, pk):
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
     form = AgendaItemForm(request.POST or None)
@@ -125,28 +129,22 @@ def add_agenda_item(request, pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def record_attendance(request, pk):
     """Who attended, who sent apologies and who was absent. Attending is what lets a governor
-    read the meeting's confidential minutes (P17)."""
+    read the meeting's confidential minutes (P17), so nobody records their own."""
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
-    form = AttendanceForm(request.POST or None, meeting=meeting)
+    form = AttendanceForm(request.POST or None, meeting=meeting, recorder=request.user)
     # The attendance is part of the minutes: fixed with them once they are approved.
     refusal = refused(meeting, "the attendance", form)
     if not refusal and form.is_valid():
-        with transaction.atomic():
-            for person, status in form.answers().items():
-                existing = meeting.attendances.filter(person=person).first()
-                if not status:
-                    if existing is not None:
-                        existing.delete()
-                elif existing is None:
-                    Attendance.objects.create(meeting=meeting, person=person, status=status)
-                elif existing.status != status:
-                    existing.status = status
-                    existing.save()
-        messages.success(request, "Attendance recorded.")
-        return redirect("governance:meeting", pk=meeting.pk)
+        try:
+            meeting.record_attendance(form.answers(), by=request.user)
+        except ValidationError as error:
+            form.add_error(form.own_field, error.messages[0])
+        else:
+            messages.success(request, "Attendance recorded.")
+            return redirect("governance:meeting", pk=meeting.pk)
     return render(
         request,
         "governance/attendance_form.html",
@@ -155,7 +153,7 @@ def record_attendance(request, pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def add_public_item(request, pk):
     """The clerk drafts an item of the public minutes."""
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
@@ -177,7 +175,7 @@ def add_public_item(request, pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def approve_minutes(request, pk):
     """Record that the minutes were approved at a later meeting."""
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
@@ -199,7 +197,7 @@ def approve_minutes(request, pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def publish_minutes(request, pk):
     """Publish the approved public minutes on the public page (never the confidential ones)."""

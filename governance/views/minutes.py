@@ -2,7 +2,8 @@
 
 The confidential minutes are opened only through the meeting's ``read_confidential_minutes``,
 which no role holds for every meeting: the governors who attended, the clerk and the head teacher
-(``Meeting.relational_permissions``). Anyone else gets a 404. Each look is one audit entry.
+(``Meeting.relational_permissions``). Anyone else gets a 404. Each look is one audit entry, and
+needs the reader's second factor as ``policy.confidential_needs_second_factor`` says.
 """
 
 from django.contrib import messages
@@ -15,13 +16,33 @@ from confidentiality import access
 from confidentiality.audit import record_access
 
 from ..forms.minutes import MinuteItemForm
-from ..policy import CONFIDENTIAL_MINUTES, MANAGE_MEETING, may_manage_meetings, may_read_governance
+from ..policy import (
+    CONFIDENTIAL_MINUTES,
+    MANAGE_MEETING,
+    confidential_needs_second_factor,
+    may_manage_meetings,
+    may_read_governance,
+)
 from .meetings import open_meeting
+
+
+def open_confidential(request, pk):
+    """The meeting, for someone who reads its confidential minutes: with their second factor
+    confirmed if they are the chair, the clerk or the head teacher, or have set one up
+    (``policy.confidential_needs_second_factor``). Asked only after the permission check, so
+    anyone else gets the 404 and learns nothing."""
+    return open_meeting(
+        request,
+        pk,
+        CONFIDENTIAL_MINUTES,
+        how="confidential minutes",
+        second_factor=confidential_needs_second_factor(request.user),
+    )
 
 
 def managed_confidential(request, pk):
     """The meeting, for someone who both manages meetings and reads its confidential minutes."""
-    meeting = open_meeting(request, pk, CONFIDENTIAL_MINUTES, how="confidential minutes")
+    meeting = open_confidential(request, pk)
     if not access.has_permission(request.user, MANAGE_MEETING, meeting):
         raise Http404
     return meeting
@@ -31,7 +52,7 @@ def managed_confidential(request, pk):
 def confidential_minutes(request, pk):
     """The confidential minutes, the confidential items of the head teacher's report to this
     meeting and its confidential papers. The clerk (or the chair, if they attended) adds items."""
-    meeting = open_meeting(request, pk, CONFIDENTIAL_MINUTES, how="confidential minutes")
+    meeting = open_confidential(request, pk)
     may_manage = access.has_permission(request.user, MANAGE_MEETING, meeting)
     form = MinuteItemForm(request.POST or None) if may_manage else None
     refusal = None
@@ -66,7 +87,7 @@ def confidential_minutes(request, pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def make_confidential(request, pk, item_pk):
     """Move an item of the draft public minutes to the confidential minutes (audited)."""
@@ -85,7 +106,7 @@ def make_confidential(request, pk, item_pk):
     return redirect("governance:meeting", pk=meeting.pk)
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def make_public(request, pk, item_pk):
     """Move an item of the confidential minutes back to the public ones: only while the minutes

@@ -18,6 +18,7 @@ from ..policy import (
     CONFIDENTIAL_MINUTES,
     MANAGE_MEETING,
     VIEW_MEETING,
+    confidential_needs_second_factor,
     may_manage_meetings,
     may_read_governance,
 )
@@ -25,7 +26,7 @@ from .editing import edit_page, remove_and_say
 from .meetings import open_meeting, refused
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def upload_paper(request, pk):
     meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
     form = PaperForm(request.POST or None, request.FILES or None)
@@ -57,7 +58,8 @@ def upload_paper(request, pk):
 @access.requires(may_read_governance)
 def download_paper(request, pk, paper_pk):
     """One download, one audit entry. A confidential paper needs the confidential minutes'
-    permission on its meeting (P17); anyone else gets a 404, as for a paper that does not exist."""
+    permission on its meeting (P17), and the reader's second factor as for those minutes;
+    anyone else gets a 404, as for a paper that does not exist."""
     papers = Paper.objects.filter(meeting_id=pk)
     confidential = papers.filter(pk=paper_pk, confidential=True).exists()
     paper = access.open_object(
@@ -65,6 +67,7 @@ def download_paper(request, pk, paper_pk):
         papers,
         CONFIDENTIAL_MINUTES if confidential else VIEW_MEETING,
         how="download",
+        second_factor=confidential and confidential_needs_second_factor(request.user),
         pk=paper_pk,
     )
     name = str(paper.filename or "paper")
@@ -86,7 +89,7 @@ def _managed_paper(request, pk, paper_pk):
     return meeting, paper
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 def replace_paper(request, pk, paper_pk):
     """A new version of a paper, or its removal, while the minutes are a draft."""
     meeting, paper = _managed_paper(request, pk, paper_pk)
@@ -126,7 +129,7 @@ def replace_paper(request, pk, paper_pk):
     )
 
 
-@access.requires(may_manage_meetings)
+@access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def remove_paper(request, pk, paper_pk):
     meeting, paper = _managed_paper(request, pk, paper_pk)

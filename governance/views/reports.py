@@ -22,6 +22,9 @@ from ..policy import VIEW_REPORT, WRITE_REPORT, is_head_teacher, may_read_govern
 
 
 def _statistics_for(report) -> dict | None:
+    """The safeguarding statistics for the report's term. They count completed terms only,
+    children only and referrals made only (``statistics.for_governors``), so a draft may work
+    them out on each look: nothing in them moves while the head teacher watches."""
     if not report.include_statistics:
         return None
     term = statistics.term_named(report.term, report.school_year)
@@ -64,7 +67,8 @@ def report_detail(request, pk):
     # Governors and the clerk read the public items here; the confidential ones only with the
     # confidential minutes of the meeting the report goes to.
     items = report.items.all() if may_write else report.public_items()
-    # A sent report shows the statistics as governors were given them; a draft, today's.
+    # A sent report shows the statistics as governors were given them (taken when it was sent);
+    # a draft, as they would be sent today.
     figures = (report.statistics or None) if report.is_sent else _statistics_for(report)
     form = HeadReportItemForm() if may_write and not report.is_sent else None
     return render(

@@ -1,6 +1,8 @@
 """The governing body in a real browser, on a phone (390 px): anyone reads the published minutes;
 a governor reads a meeting and the confidential minutes of a meeting they attended; the clerk's
-and the head teacher's forms show the error summary. No page scrolls sideways and axe finds no
+and the head teacher's forms show the error summary. The clerk, like the chair and the head
+teacher, confirms the second factor before any page that manages a meeting or shows the
+confidential minutes. No page scrolls sideways and axe finds no
 serious or critical violation on any of them."""
 
 from datetime import timedelta
@@ -34,6 +36,15 @@ def fits_and_is_accessible(page, what):
 @pytest.fixture
 def clerk(make_user):
     return make_user("clerk", Role.CLERK)
+
+
+def log_in_with_second_factor(page, live_server, user, first_page):
+    """Sign in with the password, open ``first_page`` and confirm the code from the phone app
+    when asked: the clerk's, the chair's and the head's pages all ask for it."""
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    log_in(page, live_server, user.username)
+    page.goto(first_page)
+    confirm_second_factor(page, device)
 
 
 @pytest.fixture
@@ -103,8 +114,9 @@ def test_a_governor_reads_published_and_confidential_minutes(
 def test_the_clerks_forms_on_a_phone(transactional_db, live_server, page, clerk, meetings):
     _, second = meetings
     page.set_viewport_size(PHONE)
-    log_in(page, live_server, "clerk")
     base = f"{live_server.url}/governors/meetings/{second.pk}"
+    log_in_with_second_factor(page, live_server, clerk, f"{base}/confidential/")
+    expect(page.locator("h1")).to_contain_text("Confidential minutes")
     for url, button, what in (
         (f"{live_server.url}/governors/meetings/new/", "Add the meeting", "Add a meeting"),
         (f"{base}/agenda/", "Add the item", "Agenda"),
@@ -136,8 +148,13 @@ def test_the_clerk_corrects_a_draft_item_on_a_phone(
     _, second = meetings
     second.add_public_item("Pupil premium", "Governors approved the strategy.")
     second.add_public_item("Any other business", "None.")
+    device = TOTPDevice.objects.create(user=clerk, name="Phone", confirmed=True)
     page.set_viewport_size(PHONE)
     log_in(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/governors/meetings/{second.pk}/")
+    # The meeting page itself opens with the password; changing it needs the second factor.
+    page.get_by_role("link", name="Change item 1", exact=True).click()
+    confirm_second_factor(page, device)
     page.goto(f"{live_server.url}/governors/meetings/{second.pk}/")
     fits_and_is_accessible(page, "Draft meeting with its change buttons")
     page.get_by_role("link", name="Change item 1", exact=True).click()

@@ -7,7 +7,8 @@ from django.db import connection
 
 from confidentiality.crypto.rotation import encrypted_models
 
-SEALED = re.compile(r"^[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$")
+# "<key id>$v2.<base64url>": sealed, and padded so its length does not say what it is.
+SEALED = re.compile(r"^[A-Za-z0-9_-]+\$v2\.[A-Za-z0-9_-]+$")
 # Phrases the demo school writes into encrypted fields, across records and safeguarding.
 DEMO_PLAINTEXT = [
     "Peanuts",

@@ -30,7 +30,7 @@ def test_anonymous_is_sent_to_sign_in(client, meeting):
 def test_an_attending_governor_and_the_clerk_read_them_once_audited(
     client, request, persona, meeting, report
 ):
-    sign_in(client, request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona), verified=True)
     before = access_entries().count()
     response = client.get(_url(meeting))
     page = response.content.decode()

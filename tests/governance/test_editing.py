@@ -92,7 +92,7 @@ def test_governors_the_head_teachers_and_parents_change_nothing(client, request,
 
 def test_the_clerk_corrects_a_draft_public_item_and_the_log_masks_the_words(client, clerk, meeting):
     item = meeting.public_minutes.get()
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     url = f"{_base(meeting)}/minutes/{item.pk}/"
     form = client.get(url).content.decode()
     assert PUBLIC_MINUTE in form  # the form starts from what the item says
@@ -110,7 +110,7 @@ def test_the_clerk_corrects_a_draft_public_item_and_the_log_masks_the_words(clie
 
 
 def test_the_chair_changes_the_meetings_details(client, chair, meeting):
-    sign_in(client, chair)
+    sign_in(client, chair, verified=True)
     response = client.post(
         f"{_base(meeting)}/edit/",
         {"committee": "resources", "held_at": "2026-10-01T18:30", "place": "Staff room"},
@@ -123,7 +123,7 @@ def test_the_chair_changes_the_meetings_details(client, chair, meeting):
 
 
 def test_a_slip_in_the_meetings_details_loses_nothing(client, clerk, meeting):
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     response = client.post(
         f"{_base(meeting)}/edit/", {"committee": "full", "held_at": "", "place": "Music room"}
     )
@@ -138,7 +138,7 @@ def test_a_slip_in_the_meetings_details_loses_nothing(client, clerk, meeting):
 
 def test_a_slip_in_an_item_loses_nothing(client, clerk, meeting):
     item = meeting.public_minutes.get()
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     response = client.post(
         f"{_base(meeting)}/minutes/{item.pk}/", {"heading": "", "text": NEW_WORDS}
     )
@@ -153,7 +153,7 @@ def test_deleting_an_item_renumbers_those_after_it_in_both_parts(client, clerk, 
     """The parts share one numbering: 1 public, 2 confidential, 3 public."""
     first = meeting.public_minutes.get()
     third = meeting.add_public_item("Any other business", "None.")
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     response = client.post(f"{_base(meeting)}/minutes/{first.pk}/delete/", follow=True)
     assert "Item 1 deleted from the public minutes" in response.content.decode()
     assert not meeting.public_minutes.filter(pk=first.pk).exists()
@@ -166,7 +166,7 @@ def test_deleting_an_item_renumbers_those_after_it_in_both_parts(client, clerk, 
 def test_items_are_reordered_within_their_part(client, clerk, meeting):
     first = meeting.public_minutes.get()  # 1 (2 is confidential)
     third = meeting.add_public_item("Any other business", "None.")
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     client.post(f"{_base(meeting)}/minutes/{third.pk}/move/", {"direction": "up"})
     first.refresh_from_db()
     third.refresh_from_db()
@@ -182,7 +182,7 @@ def test_the_clerk_edits_the_agenda(client, clerk, agenda):
     second = AgendaItem(meeting=agenda, number=2, title="Any other business")
     second.save()
     first = agenda.agenda.get(number=1)
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     base = _base(agenda)
     assert client.post(f"{base}/agenda/{first.pk}/", {"title": "Welcome"}).status_code == 302
     client.post(f"{base}/agenda/{second.pk}/move/", {"direction": "up"})
@@ -193,7 +193,7 @@ def test_the_clerk_edits_the_agenda(client, clerk, agenda):
 
 def test_the_clerk_corrects_and_deletes_a_confidential_item(client, clerk, meeting):
     item = meeting.confidential_minutes.get()
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     url = f"{_base(meeting)}/confidential/{item.pk}/"
     assert CONFIDENTIAL_MINUTE in client.get(url).content.decode()
     assert client.post(url, {"heading": "Staffing", "text": NEW_WORDS}).status_code == 302
@@ -208,7 +208,7 @@ def test_the_chair_who_did_not_attend_changes_no_confidential_item_or_paper(clie
     """Managing meetings is not enough: changing a confidential item or paper means reading it."""
     item = meeting.confidential_minutes.get()
     paper = _paper(meeting, confidential=True)
-    sign_in(client, chair)
+    sign_in(client, chair, verified=True)
     base = _base(meeting)
     for url in (
         f"{base}/confidential/{item.pk}/",
@@ -226,7 +226,7 @@ def test_the_chair_who_did_not_attend_changes_no_confidential_item_or_paper(clie
 
 def test_the_clerk_replaces_a_paper_and_a_slip_keeps_the_title(client, clerk, meeting):
     paper = _paper(meeting)
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     url = f"{_base(meeting)}/papers/{paper.pk}/replace/"
     response = client.post(url, {"title": "Budget, revised"})
     page = response.content.decode()
@@ -250,7 +250,7 @@ def test_after_approval_public_items_are_fixed_with_the_reason(
 ):
     item = meeting.public_minutes.get()
     meeting.approve_minutes(at=next_meeting, by=clerk)
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     url = f"{_base(meeting)}/minutes/{item.pk}/"
     page = client.get(url).content.decode()
     assert "can no longer be changed" in page and "new item in the minutes of a later" in page
@@ -279,7 +279,7 @@ def test_nothing_changes_once_approved_or_published(
         agenda.publish_minutes(by=clerk)
     before = _snapshot(agenda)
     changes = _every_change(agenda)
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     for url, data in changes:
         response = client.post(url, data, follow=True)
         assert "can no longer be changed" in response.content.decode(), url

@@ -110,5 +110,5 @@ def test_the_draft_shows_todays_statistics_to_the_head(client, head, draft):
     sign_in(client, head, verified=True)
     page = client.get(f"/governors/reports/{draft.pk}/").content.decode()
     assert "Concerns about children, by category and term" in page
-    assert "Referrals to outside agencies" in page
+    assert "Referrals about children to outside agencies" in page
     assert "Safeguarding training and policy reading" in page

@@ -24,7 +24,7 @@ def _move_back(client, meeting, item):
 
 def test_the_clerk_moves_a_draft_item_to_the_confidential_minutes(client, clerk, meeting):
     item = meeting.public_minutes.get()
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     before = access_entries().filter(additional_data__how="minute made confidential").count()
     response = _move_to_confidential(client, meeting, item)
     assert "moved to the confidential minutes" in response.content.decode()
@@ -45,7 +45,7 @@ def test_a_governor_who_is_not_the_chair_cannot_move_items(client, governor, mee
 
 def test_an_item_moves_back_while_the_minutes_are_a_draft(client, clerk, meeting):
     item = meeting.confidential_minutes.get()
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     response = _move_back(client, meeting, item)
     assert "moved back to the public minutes" in response.content.decode()
     assert meeting.public_minutes.filter(number=item.number).exists()
@@ -54,7 +54,7 @@ def test_an_item_moves_back_while_the_minutes_are_a_draft(client, clerk, meeting
 def test_approved_minutes_are_not_changed(client, clerk, meeting, next_meeting):
     meeting.approve_minutes(at=next_meeting, by=clerk)
     item = meeting.public_minutes.get()
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     response = _move_to_confidential(client, meeting, item)
     assert "approved minutes are what the governing body agreed" in response.content.decode()
     assert PublicMinuteItem.objects.filter(pk=item.pk).exists()
@@ -65,7 +65,7 @@ def test_never_back_to_public_after_publication(client, clerk, published):
     with pytest.raises(ValidationError) as refusal:
         item.make_public()
     assert refusal.value.messages == [NEVER_BACK_AFTER_PUBLICATION]
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     page = _move_back(client, published, item).content.decode()
     assert "is never made public afterwards" in page
     assert ConfidentialMinuteItem.objects.filter(pk=item.pk).exists()
@@ -75,7 +75,7 @@ def test_never_back_to_public_after_publication(client, clerk, published):
 def test_the_chair_who_did_not_attend_cannot_move_a_confidential_item(client, chair, meeting):
     """Managing meetings is not enough: moving a confidential item means reading it."""
     item = meeting.confidential_minutes.get()
-    sign_in(client, chair)
+    sign_in(client, chair, verified=True)
     url = f"/governors/meetings/{meeting.pk}/confidential/{item.pk}/make-public/"
     assert client.post(url).status_code == 404
 
@@ -96,7 +96,7 @@ def test_approval_is_at_a_later_meeting_of_the_same_body(clerk, meeting, next_me
 
 
 def test_the_approval_form_records_which_meeting_and_when(client, clerk, meeting, next_meeting):
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     url = f"/governors/meetings/{meeting.pk}/approve/"
     response = client.post(url, {"approved_at": ""})
     assert response.status_code == 400

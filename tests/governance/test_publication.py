@@ -83,7 +83,7 @@ def test_what_a_clerk_typed_is_never_read_as_pdf_markup(published):
 def test_publishing_needs_approval_first(client, clerk, meeting):
     from tests.conftest import sign_in
 
-    sign_in(client, clerk)
+    sign_in(client, clerk, verified=True)
     response = client.post(f"/governors/meetings/{meeting.pk}/publish/", follow=True)
     assert "once they are approved at a later meeting" in response.content.decode()
     meeting.refresh_from_db()

@@ -80,7 +80,7 @@ def test_concerns_by_category_and_term(settings, teacher, dsl, pupil, term):
     assert table.totals[-1] == WITHHELD
     # Earlier terms had none: nothing to suppress, 0 shown.
     assert table.totals[0] == 0
-    Referral.objects.create(concern=fgm, agency=Referral.Agency.POLICE)
+    Referral.objects.create(concern=fgm, agency=Referral.Agency.POLICE, made_at=now)
     referrals = statistics.referrals_by_agency(term)
     assert dict(referrals.rows)["Police"] == [FEWER_THAN_5]
     assert referrals.totals == [FEWER_THAN_5]

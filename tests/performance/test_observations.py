@@ -3,6 +3,8 @@ criteria, saves it half done, and submits it only when complete; after that the 
 the file's and the observer can no longer open it. Sheets are encrypted and served as
 attachments."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -144,3 +146,28 @@ def test_the_member_of_staff_cannot_observe_themselves(client, head, teacher, te
     )
     assert response.status_code == 400
     assert not teacher_file.observations.exists()
+
+
+def test_an_observation_a_reviewer_arranged_closes_with_their_delegation(
+    client, head, line_manager, observer, delegation, teacher_file, draft_observation
+):
+    """A reviewer who named themselves (or anyone) observer keeps no way into the file once the
+    delegation ends; what the holder arranged stays open to its observer until submitted."""
+    from performance.models import Observation
+
+    by_reviewer = Observation(
+        file=teacher_file,
+        observer=line_manager,
+        named_by=line_manager,
+        planned_for=timezone.localdate(),
+        lesson="3 Oak, maths",
+    )
+    by_reviewer.save()
+    sign_in(client, line_manager, verified=True)
+    assert client.get(_url(by_reviewer)).status_code == 200
+    delegation.ends_on = timezone.localdate() - timedelta(days=1)
+    delegation.save()
+    assert client.get(_url(by_reviewer)).status_code == 404
+    assert client.post(_url(by_reviewer), _complete()).status_code == 404
+    sign_in(client, observer)  # the head arranged this one: still theirs to complete
+    assert client.get(_url(draft_observation)).status_code == 200

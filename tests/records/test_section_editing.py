@@ -170,17 +170,28 @@ def test_saving_without_a_change_writes_nothing(client, dsl, pupil):
     assert changes_of(section).count() == before
 
 
-def test_a_new_section_is_started_by_the_first_edit(client, dsl, pupil):
+def test_an_empty_section_is_filled_in_by_the_first_edit(client, dsl, pupil):
+    # Every child has every section from the start, empty: the first edit fills it in.
+    section = RecordSection.objects.get(student=pupil, kind="sen")
+    assert not section.has_content
     sign_in(client, dsl, verified=True)
     response = client.post(
         edit_url(pupil, "sen"),
-        {"seen_version": "", "need": "Dyslexia", "support": "", "notes": "Reviewed in May."},
+        {
+            "seen_version": section.updated_at.isoformat(),
+            "need": "Dyslexia",
+            "support": "",
+            "notes": "Reviewed in May.",
+        },
     )
     assert response.status_code == 302
-    section = RecordSection.objects.get(student=pupil, kind="sen")
+    assert RecordSection.objects.filter(student=pupil, kind="sen").count() == 1
+    section.refresh_from_db()
     assert section.details == {"need": "Dyslexia"} and section.notes == "Reviewed in May."
-    created = changes_of(section).get(action=LogEntry.Action.CREATE)
-    assert created.actor == dsl and created.additional_data["entries"] == ["Area of need", "Notes"]
+    filled = changes_of(section).get(action=LogEntry.Action.UPDATE)
+    assert filled.actor == dsl and filled.additional_data["entries"] == ["Area of need", "Notes"]
+    started = changes_of(section).get(action=LogEntry.Action.CREATE)
+    assert started.actor is None  # started with the child's record, before anyone wrote in it
 
 
 def test_the_nurse_updates_the_care_plan(client, assigned_nurse, pupil):

@@ -31,7 +31,7 @@ from .conftest import form_data
 
 LOG_URL = "/safeguarding/log/"
 LIST_URL = "/safeguarding/concerns/"
-SEALED = re.compile(r"^[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$")
+SEALED = re.compile(r"^[A-Za-z0-9_-]+\$v2\.[A-Za-z0-9_-]+$")  # sealed and padded
 
 
 def listed(client, query="") -> list[str]:

@@ -4,7 +4,8 @@ A password reset, a new authenticator app or new recovery codes on the account o
 holds an appointed role (the DSL, a deputy, the head teacher, the chair of governors: the people
 who handle concerns about adults; the clerk to the governors, who appoints the chair) is an
 audit entry and a content-free email to the DSL and the
-head teacher, whoever of them is not that person, one message each. Everyone else's are audited
+head teacher, whoever of them is not that person, one message each; for the chair of governors,
+to the DSL and the clerk instead, never the head teacher. Everyone else's are audited
 without an email. Reset requests are throttled without changing the answer; the session key
 changes when the second factor is confirmed; publishing the agreement and reading its
 signatures need a verified second factor; a CSRF failure shows our own page."""
@@ -60,15 +61,20 @@ def enrol(client):
 # --- C1: the chair's password is reset and a new authenticator enrolled ------------------------
 
 
+@pytest.fixture
+def clerk(make_user):
+    return make_user("clerk", Role.CLERK)
+
+
 def test_a_reset_of_the_chairs_password_is_audited_and_alerted(
-    client, chair, dsl, head, django_capture_on_commit_callbacks
+    client, chair, dsl, head, clerk, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = reset_password(client, chair)
     assert response.status_code == 302
     assert entries("password-reset", chair).count() == 1
     sent = alerts()
-    assert sorted(m.to[0] for m in sent) == sorted([dsl.email, head.email])
+    assert sorted(m.to[0] for m in sent) == sorted([dsl.email, clerk.email])  # never the head
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in sent)  # one each
     body = sent[0].body
     assert "Chair Tester" in body and "the password was reset" in body
@@ -76,13 +82,13 @@ def test_a_reset_of_the_chairs_password_is_audited_and_alerted(
 
 
 def test_a_new_authenticator_on_the_chairs_account_is_audited_and_alerted(
-    client, chair, dsl, head, django_capture_on_commit_callbacks
+    client, chair, dsl, head, clerk, django_capture_on_commit_callbacks
 ):
     sign_in(client, chair)
     with django_capture_on_commit_callbacks(execute=True):
         assert enrol(client).status_code == 200
     assert entries("second-factor-enrolled", chair).count() == 1
-    assert sorted(m.to[0] for m in alerts()) == sorted([dsl.email, head.email])
+    assert sorted(m.to[0] for m in alerts()) == sorted([dsl.email, clerk.email])
     assert "a new authenticator app was set up" in alerts()[0].body
 
 
@@ -278,3 +284,94 @@ def test_a_csrf_failure_shows_our_own_page(db):
     assert response.status_code == 403
     assert "Please send that again" in page
     assert "CSRF" not in page and "csrf" not in page.replace("csrfmiddlewaretoken", "")
+
+
+# --- fourth review, 2: the chair's account changes never reach the head teacher -------------
+# The chair set up a second factor (needed only to open a concern about the head) and the head
+# was emailed "Security alert: Gail Foster's account was changed" and read it in the trail.
+
+
+def trail_page(client, person) -> str:
+    sign_in(client, person, verified=True)
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_head_who_is_also_the_dsl_is_not_told_of_the_chairs_changes(
+    client, chair, make_user, clerk, django_capture_on_commit_callbacks
+):
+    head_dsl = make_user("headdsl", Role.DSL)
+    head_dsl.groups.add(roles.group_for(Role.HEAD_TEACHER))
+    sign_in(client, chair)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol(client)
+    assert [m.to for m in alerts()] == [[clerk.email]]
+
+
+def test_the_admin_changing_the_chairs_email_is_not_told_to_the_head(
+    chair, dsl, head, clerk, django_capture_on_commit_callbacks
+):
+    from confidentiality import account_alerts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_alerts.email_changed_in_admin(chair, "chair.old@school.test")
+    told = sorted(m.to[0] for m in alerts())
+    assert head.email not in told
+    assert told == sorted([dsl.email, clerk.email, "chair.old@school.test"])
+
+
+def test_the_head_still_hears_of_a_deputys_new_authenticator(
+    client, chair, dsl, deputy, head, clerk, django_capture_on_commit_callbacks
+):
+    """The other side: only the chair's account is kept from the head."""
+    sign_in(client, deputy)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol(client)
+    assert sorted(m.to[0] for m in alerts()) == sorted([dsl.email, head.email])
+
+
+def test_the_heads_trail_never_shows_the_chairs_second_factor_or_reset(
+    client, chair, deputy, dsl, head
+):
+    enrol(sign_in(Client(), deputy))  # shown: the head reads the rest of the trail
+    enrol(sign_in(Client(), chair))
+    reset_password(Client(), chair)
+    assert entries("second-factor-enrolled", chair).exists()
+    assert entries("password-reset", chair).exists()
+
+    page = trail_page(client, head)
+    assert "set up two-factor sign-in for" in page and "Deputy Tester" in page
+    assert page.count("set up two-factor sign-in for") == 1  # the deputy's, not the chair's
+    assert "reset the password of" not in page
+    # Nor through a filter on the chair's account or the export.
+    page = client.get("/audit/", {"subject": f"confidentiality.user:{chair.pk}"})
+    assert "set up two-factor sign-in for" not in page.content.decode()
+    export = b"".join(client.get("/audit/export.csv").streaming_content).decode()
+    assert export.count("set up two-factor sign-in for") == 1 and "Deputy Tester" in export
+    assert "reset the password of" not in export
+
+
+def test_the_dsl_reads_the_chairs_second_factor_in_the_trail(client, chair, dsl, head):
+    """The other side: the DSL, who is told, reads the entries."""
+    enrol(sign_in(Client(), chair))
+    page = trail_page(client, dsl)
+    assert "set up two-factor sign-in for" in page and "Chair Tester" in page
+
+
+def test_the_head_reads_a_deputys_second_factor_in_the_trail(client, deputy, dsl, head):
+    enrol(sign_in(Client(), deputy))
+    page = trail_page(client, head)
+    assert "set up two-factor sign-in for" in page and "Deputy Tester" in page
+
+
+def test_the_chairs_entries_stay_hidden_after_the_chair_hands_over(
+    client, chair, dsl, head, make_user
+):
+    """Written while the account was the chair's: a later handover does not show the head when
+    the former chair set up a second factor."""
+    enrol(sign_in(Client(), chair))
+    chair.groups.remove(roles.group_for(Role.CHAIR_OF_GOVERNORS))
+    make_user("newchair", Role.CHAIR_OF_GOVERNORS)
+    assert "set up two-factor sign-in for" not in trail_page(client, head)
+    assert "set up two-factor sign-in for" in trail_page(Client(), dsl)

@@ -770,3 +770,135 @@ def test_the_chair_and_the_dsl_hear_of_a_new_deputy(
     told = sorted(address for message in mail.outbox for address in message.to)
     assert chair.email in told and dsl.email in told
     assert all("deputy" in message.body for message in mail.outbox if chair.email in message.to)
+
+
+# --- fourth review, 1: nobody appoints an account any appointed person made ------------------
+# The deputy DSL imported a "parent governor" with a mailbox of the deputy's own, reset its
+# password from the public page, signed in once, and the DSL (who had made nothing) was offered
+# it as the new chair of governors: the deputy would then read the concerns about the head.
+
+SOCK_GOVERNOR_ROW = "sock,Sam,Kerr,sam.kerr@mailbox.example,governor,Parent governor"
+
+
+def upload_staff(client, *rows):
+    """The staff import in the browser, as the attacker ran it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (STAFF_HEADER + "".join(f"{row}\n" for row in rows)).encode()
+    response = client.post(
+        "/records/import/staff/",
+        {"file": SimpleUploadedFile("staff.csv", data, content_type="text/csv"), "dry_run": ""},
+    )
+    assert response.status_code == 200
+
+
+def test_the_deputys_governor_is_never_offered_to_the_dsl_as_chair(client, dsl, deputy, chair):
+    """The chain in the browser: the deputy's import, the public reset, one sign-in; the DSL's
+    page does not offer the account, a posted choice is refused in words, nothing changes."""
+    from django.test import Client
+
+    upload_staff(sign_in(Client(), deputy, verified=True), SOCK_GOVERNOR_ROW)
+    sock = type(dsl).objects.get(username="sock")
+    assert sock.has_role(Role.GOVERNOR)
+    take_over_by_reset(Client(), "sam.kerr@mailbox.example")  # the deputy's own mailbox
+    sign_in(Client(), sock)
+    sock.refresh_from_db()
+    assert sock.last_login is not None
+
+    assert sock.pk in team.accounts_shaped_by_appointed_people(dsl)
+    assert sock.pk not in team.accounts_shaped_by(dsl)  # the DSL made nothing
+    assert not team.may_be_appointed_by(sock, dsl)
+    sign_in(client, dsl, verified=True)
+    page = client.get(PAGE).content.decode()
+    assert f'value="{sock.pk}"' not in chair_form(page)
+    assert "by anyone who now holds an appointed role" in page  # the page says why, in words
+    response = client.post(CHAIR, {"person": sock.pk, "confirm": "yes"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Choose someone from the list" in text
+    assert "anyone who now holds an appointed role" in text
+    assert chair_of_governors() == chair
+    assert not entries("appoint-chair").exists()
+
+
+@pytest.mark.parametrize("maker", ["deputy", "head", "clerk"])
+def test_the_verbs_refuse_an_account_any_appointed_person_shaped(rf, request, dsl, chair, maker):
+    """Whoever appoints, to whatever role: the deputy's or the head's import, or the clerk's
+    change of an address in the admin, bars the account for everyone, in words."""
+    person = request.getfixturevalue(maker)
+    if maker == "clerk":  # the clerk may not import: the office's import, the clerk's edit
+        office = request.getfixturevalue("office")
+        import_as(office, "sock,Sam,Kerr,sam.kerr@mailbox.example,office_staff,Office")
+        sock = type(dsl).objects.get(username="sock")
+        with set_actor(person):
+            team.record_account_change(sock, "admin-change", "changed email", fields=["email"])
+    else:
+        import_as(person, SOCK_GOVERNOR_ROW)
+        sock = type(dsl).objects.get(username="sock")
+    sock.last_login = timezone.now()
+    sock.save()
+    for actor, role in ((dsl, Role.CLERK), (chair, Role.HEAD_TEACHER), (dsl, None)):
+        request_ = rf.post(PAGE)
+        request_.user = actor
+        assert not team.may_be_appointed_by(sock, actor)
+        with pytest.raises(team.NotAppointable) as refusal:
+            if role is None:
+                team.add_deputy(request_, sock)
+            else:
+                team.hand_over(request_, role, sock)
+        assert "anyone who now holds an appointed role" in str(refusal.value)
+    assert not sock.groups.filter(name__in=[r.group_name for r in roles.APPOINTED_ROLES]).exists()
+
+
+def test_an_account_the_office_imported_is_still_appointed(
+    client, dsl, office, chair, django_capture_on_commit_callbacks
+):
+    """The other side: the office is not an appointed role, so its import bars nobody once
+    the person has signed in. The DSL appoints the office's new colleague clerk."""
+    import_as(office, "newclerk,Nia,Clerk,nia.clerk@school.test,office_staff,Office")
+    newclerk = type(dsl).objects.get(username="newclerk")
+    assert newclerk.pk in team.accounts_shaped_by(office)
+    newclerk.last_login = timezone.now()
+    newclerk.save()
+    assert newclerk.pk not in team.accounts_shaped_by_appointed_people(dsl)
+    assert team.may_be_appointed_by(newclerk, dsl)
+    assert team.may_be_appointed_by(newclerk, chair)
+    sign_in(client, dsl, verified=True)
+    assert f'<option value="{newclerk.pk}">' in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CLERK, {"person": newclerk.pk, "confirm": "yes"})
+    assert response.status_code == 302
+    assert list(team.holders(Role.CLERK)) == [newclerk]
+
+
+def test_the_dsls_own_account_rule_is_unchanged(client, dsl, chair, candidate):
+    """The DSL still never appoints an account the DSL made, and still appoints a governor in
+    real use whom no appointed person made."""
+    import_as(dsl, SOCK_GOVERNOR_ROW)
+    sock = type(dsl).objects.get(username="sock")
+    sock.last_login = timezone.now()
+    sock.save()
+    assert sock.pk in team.accounts_shaped_by(dsl)
+    assert not team.may_be_appointed_by(sock, dsl)
+    sign_in(client, dsl, verified=True)
+    page = chair_form(client.get(PAGE).content.decode())
+    assert f'value="{sock.pk}"' not in page
+    assert f'<option value="{candidate.pk}">' in page
+    assert client.post(CHAIR, {"person": sock.pk, "confirm": "yes"}).status_code == 400
+    response = client.post(CHAIR, {"person": candidate.pk, "confirm": "yes"})
+    assert response.status_code == 302
+    assert chair_of_governors() == candidate
+
+
+def test_the_bar_follows_who_holds_an_appointed_role_now(rf, dsl, deputy, make_user):
+    """A deputy's account stays barred while the deputy is on the team; once the deputy has
+    stood down, it is an everyday colleague's import, as the office's is."""
+    import_as(deputy, SOCK_ROW)
+    sock = type(dsl).objects.get(username="sock")
+    sock.last_login = timezone.now()
+    sock.save()
+    assert not team.may_be_appointed_by(sock, dsl)
+    request_ = rf.post("/team/")
+    request_.user = dsl
+    team.remove_deputy(request_, deputy)
+    assert team.may_be_appointed_by(sock, dsl)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from confidentiality.audit import subject_key
 from confidentiality.models import User
-from records.models import FamilyNotice, Student
+from records.models import FamilyNotice, RecordSection, Student
 from safeguarding.adults import raise_adult_concern
 from safeguarding.models import Concern, ConcernAboutAdult, InformationShare
 from tests.conftest import DEMO_PASSWORD, IN_MEMORY_CACHE, RolledBack, sign_in
@@ -263,3 +263,157 @@ def test_no_records_notice_joins_a_child_to_a_share(allegation):
     dump = "\n".join(" | ".join(_text(v) for v in row.values()) for row in notices + entries)
     assert "information_shared" not in dump
     assert "We have shared information" not in dump
+
+
+# --- which sections a child has (the attacker's join of records_recordsection to a child) -----
+
+SECTION_KINDS = [kind.value for kind in RecordSection.Kind]
+
+
+def _student(index):
+    return Student.objects.get(upn=f"A{823400000000 + index:012d}")
+
+
+def _section_panel(page: str, kind: str) -> str:
+    start = page.index(f'id="section-{kind}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_every_child_has_exactly_one_section_of_every_kind(demo_school):
+    rows = _rows(RecordSection._meta.db_table)
+    by_child = {}
+    for row in rows:
+        by_child.setdefault(str(row["student_id"]).replace("-", ""), []).append(row["kind"])
+    students = {str(pk).replace("-", "") for pk in Student.objects.values_list("pk", flat=True)}
+    assert len(students) >= 60 and set(by_child) == students
+    for kinds in by_child.values():
+        assert sorted(kinds) == sorted(SECTION_KINDS)
+
+
+def test_counting_sections_by_kind_tells_nothing(demo_school):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, COUNT(*) FROM {_quote(RecordSection._meta.db_table)} GROUP BY kind"  # noqa: S608
+        )
+        counts = dict(cursor.fetchall())
+    assert set(counts) == set(SECTION_KINDS)
+    assert set(counts.values()) == {Student.objects.count()}
+
+
+def test_no_column_of_a_section_is_empty_only_where_nothing_is_recorded(demo_school):
+    """Empty details and notes are sealed like any others: NULL would mark the empty ones."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {_quote(RecordSection._meta.db_table)} "  # noqa: S608
+            "WHERE details IS NULL OR notes IS NULL"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_log_pairs_no_child_with_a_kind_of_section(demo_school):
+    kind = ContentType.objects.get_for_model(RecordSection).pk
+    entries = _rows("auditlog_logentry", "WHERE content_type_id = %s", [kind])
+    assert len(entries) >= 5 * Student.objects.count()  # every section's start, and the edits
+    labels = [label for _, label in RecordSection.Kind.choices]
+    names = [mark for s in Student.objects.all() for mark in (str(s), s.last_name, s.upn)]
+    for entry in entries:
+        label = entry["object_repr"]
+        assert label.startswith("Record section ")
+        assert not any(word in label for word in labels), label
+        assert not any(name in label for name in names), label
+    # Nor does any other entry's label pair a kind of section with a child.
+    every_label = "\n".join(row["object_repr"] for row in _rows("auditlog_logentry"))
+    for label in labels:
+        assert f"{label} – " not in every_label
+
+
+def test_a_new_child_has_every_section_from_the_start(db, student_factory):
+    child = student_factory()
+    assert sorted(child.sections.values_list("kind", flat=True)) == sorted(SECTION_KINDS)
+    assert not any(section.has_content for section in child.sections.all())
+    started = LogEntry.objects.get_for_objects(child.sections.all())
+    assert started.filter(action=LogEntry.Action.CREATE).count() == len(SECTION_KINDS)
+
+
+def test_starting_the_sections_of_many_children_reads_and_writes_them_once(db):
+    """Two queries on the sections whatever the number of children (a whole MIS import); the
+    log gets one entry per section started, as for any save."""
+    from django.db import connection as db_connection
+    from django.test.utils import CaptureQueriesContext
+
+    from records.models.sections import start_sections
+
+    children = Student.objects.bulk_create(  # no signal: sections not started yet
+        [
+            Student(first_name="New", last_name=f"Child{i}", year_group=1, upn=f"N{i:012d}")
+            for i in range(12)
+        ]
+    )
+    with CaptureQueriesContext(db_connection) as queries:
+        created = start_sections(children)
+    assert len(created) == 12 * len(SECTION_KINDS)
+    on_sections = [q for q in queries.captured_queries if "records_recordsection" in q["sql"]]
+    assert len(on_sections) == 2
+    assert start_sections(children) == []  # a second run finds every section there
+
+
+def test_the_record_says_nothing_recorded_where_nothing_is(demo_school, client):
+    sign_in(client, User.objects.get(username="dsl"), verified=True)
+    with_sen, without_sen = _student(0), _student(1)
+    page = client.get(f"/records/students/{without_sen.pk}/").content.decode()
+    assert "Nothing recorded." in _section_panel(page, "sen")
+    assert "Nothing recorded." in _section_panel(page, "social_services")
+    page = client.get(f"/records/students/{with_sen.pk}/").content.decode()
+    assert "Nothing recorded." not in _section_panel(page, "sen")
+    assert "Nothing recorded." not in _section_panel(page, "social_services")
+
+
+def test_a_teacher_is_not_told_of_medical_entries_beyond_the_summary(db, client, teacher, pupil):
+    """Recorded is what this reader sees: conditions alone, outside the summary a teacher
+    reads, leave the teacher's medical panel at "Nothing recorded"."""
+    section = RecordSection.objects.get(student=pupil, kind="medical")
+    section.details = {"conditions": "Eczema"}
+    section.save()
+    page = sign_in(client, teacher).get(f"/records/students/{pupil.pk}/").content.decode()
+    assert "Nothing recorded." in _section_panel(page, "medical")
+
+
+def test_the_trail_names_a_section_only_to_a_reader_of_it(demo_school, client):
+    """The DSL reads every section, so the trail names each by kind and child; the head reads
+    SEN support only, so sees that one named and the others by their neutral label."""
+    child = _student(0)
+    query = {"subject": f"records.student:{child.pk}"}
+    sign_in(client, User.objects.get(username="dsl"), verified=True)
+    shown = [row["object_name"] for row in client.get("/audit/", query).context["rows"]]
+    assert f"Social-services involvement – {child}" in shown
+    assert f"SEN support – {child}" in shown
+    sign_in(client, User.objects.get(username="head"), verified=True)
+    rows = client.get("/audit/", query).context["rows"]
+    shown = [row["object_name"] for row in rows]
+    assert f"SEN support – {child}" in shown
+    assert not any(name.startswith("Social-services involvement") for name in shown)
+    assert not any(name.startswith("Medical") for name in shown)
+    assert any(name.startswith("Record section ") for name in shown)
+
+
+def test_the_migration_gives_children_already_there_every_section_and_seals_empties(db):
+    """Students added before every child had every section: the migration adds what they lack
+    and seals the empty notes left as NULL, and the record still opens."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("records.migrations.0012_every_child_has_every_section")
+    (older,) = Student.objects.bulk_create(
+        [Student(first_name="Older", last_name="Pupil", year_group=2, upn="M000000000001")]
+    )
+    section = RecordSection(student=older, kind="sen", details={"need": "Dyslexia"})
+    section.save()
+    RecordSection.objects.filter(pk=section.pk).update(notes=None)
+    migration.give_every_child_every_section(apps, None)
+    assert sorted(older.sections.values_list("kind", flat=True)) == sorted(SECTION_KINDS)
+    assert not RecordSection.objects.filter(notes__isnull=True).exists()
+    section.refresh_from_db()
+    assert section.details == {"need": "Dyslexia"} and section.notes == ""
+    migration.give_every_child_every_section(apps, None)  # a second run changes nothing
+    assert older.sections.count() == len(SECTION_KINDS)

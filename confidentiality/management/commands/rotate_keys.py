@@ -9,6 +9,7 @@ from confidentiality.crypto.rotation import (
     rotate_all,
     switch_to_newest,
     totals_by_key,
+    unpadded_counts,
 )
 from confidentiality.crypto.sealing import SETTLE_SECONDS, recorded_key_id
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     help = (
         "Switch the school to the first key in FIELD_ENCRYPTION_KEYS and re-encrypt every value "
         "with it, in batches, while the site runs (safe to stop and run again: it resumes). "
+        "Values sealed before padding are re-sealed padded, even on the same key. "
         "--check counts the values on each key; --retire KEY confirms a key may be dropped."
     )
 
@@ -27,8 +29,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check",
             action="store_true",
-            help="Change nothing: count the values on each key, per column. Exits 1 when a "
-            "value is on a key that is not in FIELD_ENCRYPTION_KEYS.",
+            help="Change nothing: count the values on each key, per column, and those sealed "
+            "before padding. Exits 1 when a value is on a key that is not in "
+            "FIELD_ENCRYPTION_KEYS.",
         )
         parser.add_argument(
             "--retire",
@@ -86,7 +89,7 @@ class Command(BaseCommand):
         self.report_keys(key_counts())
         left = self.left_behind(target)
         if left:
-            remaining = ", ".join(f"{count} on ‘{key}’" for key, count in sorted(left.items()))
+            remaining = ", ".join(f"{count} {where}" for where, count in sorted(left.items()))
             raise CommandError(
                 f"Not finished: {remaining}. Values that could not be opened are named in the "
                 "log (field and row); run rotate_keys again with a ring holding their key."
@@ -98,7 +101,12 @@ class Command(BaseCommand):
     @staticmethod
     def left_behind(target):
         totals = totals_by_key(key_counts())
-        return {key: count for key, count in totals.items() if key != target}
+        left = {f"on ‘{key}’": count for key, count in totals.items() if key != target}
+        # On the right key but sealed before padding: its length may still say what it is.
+        unpadded = totals_by_key(unpadded_counts()).get(target, 0)
+        if unpadded:
+            left[f"on ‘{target}’ sealed before padding"] = unpadded
+        return left
 
     # --- check -------------------------------------------------------------------------------
     def check_keys(self):
@@ -137,6 +145,26 @@ class Command(BaseCommand):
         for key in sorted(set(totals) | set(ring.order)):
             note = "" if key in ring else " (NOT in this server's ring)"
             self.stdout.write(f"Values on ‘{key}’: {totals.get(key, 0)}{note}")
+        self.report_unpadded()
+
+    def report_unpadded(self):
+        """Values sealed before padding existed: a copy of the database can tell some of them
+        apart by their length (an allegation from a low-level concern) until they are re-sealed."""
+        counts = unpadded_counts()
+        total = sum(totals_by_key(counts).values())
+        if not total:
+            self.stdout.write("Values sealed before padding: 0.")
+            return
+        for column, per_key in counts.items():
+            if per_key:
+                self.stdout.write(f"  {column}: {sum(per_key.values())} sealed before padding")
+        self.stdout.write(
+            self.style.WARNING(
+                f"Values sealed before padding: {total}. Their length can tell a copy of the "
+                "database what some of them are: run rotate_keys (the same ring will do) to "
+                "re-seal them padded."
+            )
+        )
 
     # --- retire ------------------------------------------------------------------------------
     def retire(self, key_id):

@@ -23,5 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for all of them: {shown}")
         self.stdout.write(
             "The DSL, deputy and head teacher are asked to set up two-factor sign-in "
-            "before they can open confidential records."
+            "before they can open confidential records; the chair of governors and the clerk "
+            "before the governing body's confidential minutes."
         )
