@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
 
 class ConfidentialityConfig(AppConfig):
@@ -27,6 +27,12 @@ class ConfidentialityConfig(AppConfig):
             roles.audit_roles_of_deleted_user, sender=User, dispatch_uid="role-audit-delete"
         )
         post_save.connect(seal_entry, sender=LogEntry, dispatch_uid="audit-chain")
+        # The school calendar is kept in the cache: a change to it is read afresh at once.
+        from .school_calendar import forget
+
+        for model in (self.get_model("Term"), self.get_model("Closure")):
+            post_save.connect(forget, sender=model, dispatch_uid=f"calendar-{model.__name__}")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"calendar-{model.__name__}")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="core-after-migrate")
 
 

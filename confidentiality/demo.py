@@ -98,3 +98,52 @@ def _sign_agreement(people):
         for username in ("governor", "governor2", "governor3", "clerk"):
             with acting_as(people[username]):  # their own acceptance, in the audit trail
                 current.accept(people[username])
+
+
+def _weekday_on_or_after(day, weekday: int):
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _weekday_on_or_before(day, weekday: int):
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def seed_calendar(today=None) -> None:
+    """This school year's three terms (as an English school might set them) and an INSET day
+    at the start of the autumn and spring terms; idempotent."""
+    from datetime import date
+
+    from confidentiality.models import Closure, Term
+
+    today = today or timezone.localdate()
+    year = today.year if today.month >= 9 else today.year - 1  # the year the autumn term is in
+    monday, wednesday, friday = 0, 2, 4
+    terms = [
+        (
+            f"Autumn term {year}",
+            _weekday_on_or_after(date(year, 9, 1), wednesday),
+            _weekday_on_or_before(date(year, 12, 20), friday),
+        ),
+        (
+            f"Spring term {year + 1}",
+            _weekday_on_or_after(date(year + 1, 1, 4), monday),
+            _weekday_on_or_before(date(year + 1, 3, 26), friday),
+        ),
+        (
+            f"Summer term {year + 1}",
+            _weekday_on_or_after(date(year + 1, 4, 12), monday),
+            _weekday_on_or_before(
+                date(year + 1, 7, 21), min(date(year + 1, 7, 21).weekday(), friday)
+            ),
+        ),
+    ]
+    for name, first_day, last_day in terms:
+        Term.objects.get_or_create(
+            name=name, defaults={"first_day": first_day, "last_day": last_day}
+        )
+    for _, first_day, _ in terms[:2]:
+        Closure.objects.get_or_create(
+            kind=Closure.Kind.INSET,
+            first_day=first_day,
+            defaults={"last_day": first_day, "reason": "Staff training"},
+        )

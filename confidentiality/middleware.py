@@ -189,3 +189,67 @@ class AgreementRequiredMiddleware:
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"
         return redirect(target)
+
+
+class ProductErrorPagesMiddleware:
+    """The school's own 400, 403, 404 and 500 pages, in development as in production.
+
+    ``make run`` (the demo) runs with ``DEBUG`` on for its generated keys, and Django then answers
+    a refused or missing page with its technical page, which lists every URL of the site and
+    shows settings: not what a member of staff trying the demo should meet. Unless a developer
+    asks for the technical pages (``TECHNICAL_ERROR_PAGES``), this turns those exceptions into
+    the same pages production shows, through Django's own default views. An unhandled error is
+    still logged and signalled exactly as Django does without ``DEBUG``.
+
+    It sits after the authentication middleware (so a signed-in person keeps their menu on the
+    error page) and before every middleware that turns its own exception into an answer (the
+    second factor, a missing key, a locked-out sign-in): those run first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _in_use() -> bool:
+        return settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES
+
+    def __call__(self, request):
+        # A path no URL matches never reaches a view, so process_exception does not see it.
+        if self._in_use():
+            from django.urls import Resolver404, get_resolver
+
+            try:
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as exception:
+                from django.views.defaults import page_not_found
+
+                return page_not_found(request, exception)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not self._in_use():
+            return None
+        from django.core import signals
+        from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+        from django.http import Http404
+        from django.utils.log import log_response
+        from django.views import defaults
+
+        if isinstance(exception, Http404):
+            response = defaults.page_not_found(request, exception)
+        elif isinstance(exception, PermissionDenied):
+            response = defaults.permission_denied(request, exception)
+        elif isinstance(exception, (BadRequest, SuspiciousOperation)):
+            response = defaults.bad_request(request, exception)
+        else:
+            # As Django does for an unhandled error without DEBUG: tell the error reporters.
+            signals.got_request_exception.send(sender=None, request=request)
+            response = defaults.server_error(request)
+        log_response(
+            "%s: %s",
+            response.reason_phrase,
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
+        )
+        return response

@@ -7,6 +7,7 @@ The core's own entries are added here; the apps add theirs from ``AppConfig.read
 from django.urls import reverse
 
 from confidentiality import access, extensions
+from confidentiality.school_calendar import may_keep_the_calendar
 
 
 def _may_manage_team(user) -> bool:
@@ -25,6 +26,7 @@ extensions.add_menu_entry(0, "Dashboard", "dashboard", lambda user: True)
 extensions.add_menu_entry(80, "Who has seen what", "audit:trail", access.may_read_audit_trail)
 extensions.add_menu_entry(85, "Safeguarding team", "team", _may_manage_team)
 extensions.add_menu_entry(86, "Appointments", "team_appointments", _may_use_appointments)
+extensions.add_menu_entry(87, "School calendar", "calendar:page", may_keep_the_calendar)
 extensions.add_menu_entry(90, "Sign-in security", "two_factor:manage", lambda u: u.is_school_staff)
 extensions.add_menu_entry(99, "Administration", "admin:index", lambda user: user.is_superuser)
 

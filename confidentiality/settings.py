@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from . import environment as env
@@ -17,6 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env.flag("DEBUG", default=False)
+# With DEBUG on (the demo, ``make run``) people still see the school's own 403, 404 and 500
+# pages; a developer who wants Django's technical pages (URL map, traceback) sets this.
+TECHNICAL_ERROR_PAGES = env.flag("TECHNICAL_ERROR_PAGES", default=False)
 _secrets = env.load_secrets(DEBUG, VAR_DIR / "local-secrets.json")
 SECRET_KEY = _secrets["SECRET_KEY"]
 FIELD_ENCRYPTION_KEYS = _secrets["FIELD_ENCRYPTION_KEYS"]
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Pages for a signed-in person are never stored by the browser or a cache.
     "confidentiality.middleware.NoStoreForSignedInMiddleware",
+    # The school's own error pages under DEBUG too (the demo); after sign-in so the menu shows.
+    "confidentiality.middleware.ProductErrorPagesMiddleware",
     # P11, P16, P25: after sign-in and the second factor are known, before any page is served.
     "confidentiality.middleware.AgreementRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -274,11 +280,27 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str_("DEFAULT_FROM_EMAIL", "safeguarding@school.invalid")
 
 SCHOOL_NAME = env.str_("SCHOOL_NAME", "Riverside Primary School")
+# Which bank holidays close the school (the school calendar adds them to its closures).
+SCHOOL_NATION = env.str_("SCHOOL_NATION", "england-and-wales")
+if SCHOOL_NATION not in ("england-and-wales", "scotland", "northern-ireland"):
+    raise ImproperlyConfigured(
+        f"SCHOOL_NATION must be england-and-wales, scotland or northern-ireland, "
+        f"not {SCHOOL_NATION!r}"
+    )
 # Shown to anyone raising a concern about an adult: they may always go to the LADO directly.
 # An example number in development only; unset in production, the pages point to the policy.
 LADO_CONTACT = env.str_(
     "LADO_CONTACT",
     "Local authority designated officer (LADO): 01632 960000, lado@council.example"
+    if DEBUG
+    else "",
+)
+
+# Told to whoever logs an urgent concern, for when nobody from the safeguarding team can be found
+# (out of hours): the local children's social care front door (MASH). An example in development.
+CHILDRENS_SERVICES_FRONT_DOOR = env.str_(
+    "CHILDRENS_SERVICES_FRONT_DOOR",
+    "Children's social care front door (example): 01632 960111; out of hours 01632 960999"
     if DEBUG
     else "",
 )

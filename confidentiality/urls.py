@@ -11,6 +11,7 @@ from confidentiality.views import (
     accounts,
     agreement,
     audit_trail,
+    calendar,
     dashboard,
     health,
     team,
@@ -33,6 +34,19 @@ audit_urls = (
         path("export.csv", audit_trail.export, name="export"),
     ],
     "audit",
+)
+
+calendar_urls = (
+    [
+        path("", calendar.calendar_page, name="page"),
+        path("terms/add/", calendar.add_term, name="add_term"),
+        path("terms/<uuid:pk>/", calendar.edit_term, name="edit_term"),
+        path("terms/<uuid:pk>/delete/", calendar.delete_term, name="delete_term"),
+        path("closures/add/", calendar.add_closure, name="add_closure"),
+        path("closures/<uuid:pk>/", calendar.edit_closure, name="edit_closure"),
+        path("closures/<uuid:pk>/delete/", calendar.delete_closure, name="delete_closure"),
+    ],
+    "calendar",
 )
 
 # The admin changes accounts (never roles, see admin.py): only with a verified second factor.
@@ -81,6 +95,7 @@ urlpatterns = [
     path("team/deputies/<int:pk>/remove/", team.remove_deputy, name="team_remove_deputy"),
     path("appointments/", team.appointments_page, name="team_appointments"),
     path("appointments/<slug:role>/", team.appoint, name="team_appoint"),
+    path("calendar/", include(calendar_urls)),
     path("records/", include("records.urls")),
     path("portal/", include("records.portal_urls")),
     path("safeguarding/", include("safeguarding.urls")),

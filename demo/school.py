@@ -5,7 +5,7 @@ families (``records.demo``), then the safeguarding app's concerns about those st
 
 from django.db import transaction
 
-from confidentiality.demo import seed_people
+from confidentiality.demo import seed_calendar, seed_people
 from governance.demo import seed_governance
 from performance.demo import seed_performance
 from records.demo import seed_school
@@ -16,6 +16,7 @@ from safeguarding.demo import seed_concerns
 def seed(password: str, reset_passwords: bool = False) -> dict:
     """The whole demo school; returns its people by username."""
     people = seed_people(password, reset_passwords=reset_passwords)
+    seed_calendar()
     students = seed_school(people)
     seed_concerns(people, students)
     seed_performance(people)

@@ -17,6 +17,7 @@ ACCESS_WORDS = {
     (AREA, "my concerns"): "opened the concerns they raised",
     (AREA, "alert list"): "opened the safeguarding alerts",
     (AREA, "concern list"): "opened the list of concerns",
+    (AREA, "child search for a concern"): "searched for a child to log a concern about",
     (AREA, "export concern list"): "exported the list of concerns",
     (AREA, "my safeguarding tasks"): "opened their safeguarding tasks",
     ("", "record done"): "recorded as done",

@@ -7,6 +7,7 @@ Concerns about adults are raised in ``adults``, requests for advice in ``advice`
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from confidentiality.crypto import is_unreadable
 from confidentiality.crypto.set_aside import set_aside
 from confidentiality.notifications import send_templated, team_addresses
+from confidentiality.roles import safeguarding_team_contacts
 
 from . import routing
 from .grants import grant_author
@@ -70,6 +72,26 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
             raise
         return _same_author(existing, author), False
     return concern, True
+
+
+def childrens_services_front_door() -> str:
+    """How to reach the local children's social care front door, as the school configured it."""
+    return getattr(settings, "CHILDRENS_SERVICES_FRONT_DOOR", "") or (
+        "the number is in the school's safeguarding policy"
+    )
+
+
+def what_to_do_now(concern) -> dict | None:
+    """For an urgent concern not yet taken up by the team: find the DSL or a deputy in person
+    now (who they are and how to reach them), and what to do when nobody from the team can be
+    found or a child is in immediate danger. ``None`` for any other concern."""
+    if concern.urgency != Concern.Urgency.URGENT or concern.status != Concern.Status.NEW:
+        return None
+    dsl, deputies = safeguarding_team_contacts()
+    return {
+        "team": [person for person in (dsl, *deputies) if person is not None],
+        "front_door": childrens_services_front_door(),
+    }
 
 
 def _same_author(concern, author):

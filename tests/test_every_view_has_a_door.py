@@ -54,6 +54,7 @@ NO_SECOND_FACTOR = {
     "safeguarding:log_concern",
     "safeguarding:autosave",
     "safeguarding:discard_draft",
+    "safeguarding:find_child",
     "safeguarding:log_adult_concern",
     "safeguarding:my_concerns",
     "safeguarding:my_concern",

@@ -5,6 +5,7 @@ from .agreements import AgreementAcceptance, ConfidentialityAgreement
 from .audit import AuditSeal
 from .base import ConfidentialModel
 from .break_glass import BreakGlassAccess, BreakGlassReason
+from .calendar import Closure, Term
 from .users import User
 
 __all__ = [
@@ -13,8 +14,10 @@ __all__ = [
     "ConfidentialityAgreement",
     "BreakGlassAccess",
     "BreakGlassReason",
+    "Closure",
     "ConfidentialModel",
     "SealingKey",
     "SetAsideValue",
+    "Term",
     "User",
 ]

@@ -6,8 +6,6 @@ tell them (``Action.brief``), its due date and, if the DSL said so, which child 
 (``Action.children_for_assignee``); never the concern, its category or the other actions.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -206,7 +204,7 @@ class Referral(ConfidentialModel):
         PHONE = "phone", "By phone"
         WRITTEN = "written", "In writing / online form"
 
-    WRITTEN_FOLLOW_UP = timedelta(hours=24)
+    WRITTEN_FOLLOW_UP_HOURS = 24  # then the end of the next school day if school is closed
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="referrals")
     agency = models.CharField(max_length=20, choices=Agency.choices)
@@ -282,7 +280,9 @@ class Referral(ConfidentialModel):
         if self.agency == self.Agency.LADO and self.due_by is None:
             self.due_by = school_time.add_working_days(self.concern.created_at, 1)
         if self.method == self.Method.PHONE and self.made_at:
-            self.follow_up_due_by = self.made_at + self.WRITTEN_FOLLOW_UP
+            self.follow_up_due_by = school_time.hours_later_on_a_school_day(
+                self.made_at, self.WRITTEN_FOLLOW_UP_HOURS
+            )
         else:
             self.follow_up_due_by = None
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from confidentiality import access
 from confidentiality.audit import record_list_look
 
-from .. import body_map
+from .. import body_map, school_time
 from ..models import Concern
 from ..policy import SUMMARY, may_log_concern
 from ..trail import AREA
@@ -46,5 +46,9 @@ def my_concern(request, pk):
             "children": concern.children_named_by_author,
             "marks": body_map.describe(concern.body_map or []),
             "attachment_count": concern.attachments.count(),
+            # Raised out of school hours and not yet acknowledged: when the team will see it.
+            "when_seen": ""
+            if concern.acknowledged_at
+            else school_time.when_the_team_will_see(concern.created_at, concern.is_urgent),
         },
     )

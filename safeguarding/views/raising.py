@@ -6,29 +6,85 @@ draft this server cannot open (it is set aside, and the form starts empty) nor a
 cannot save during a key rotation (the form comes back with everything typed) blocks a report.
 """
 
+import uuid
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from confidentiality import access
+from confidentiality.audit import record_list_look
 from confidentiality.crypto import KeyUnavailable
 
 from .. import body_map, raising
-from ..forms.raising import ConcernForm, initial_from_draft, mark_formset, subject_formset
+from ..forms.fields import (
+    SEARCH_MAX_RESULTS,
+    SEARCH_MIN_LETTERS,
+    child_summary,
+    find_children,
+    findable_children,
+    may_search_for_children,
+    offers_child_search,
+    search_words,
+)
+from ..forms.raising import (
+    FIND,
+    ConcernForm,
+    children_posted,
+    initial_from_draft,
+    mark_formset,
+    round_trip,
+    subject_formset,
+)
 from ..policy import may_log_concern
+from ..trail import AREA
+
+# What the audit trail calls a search for a child from the concern form (a look at a list).
+SEARCH_LOOK = "child search for a concern"
+# Searches one person may make in a minute: far more than anyone types, far fewer than a
+# script reading the roll two letters at a time would need.
+SEARCHES_PER_MINUTE = 60
 
 
 @access.requires(may_log_concern, second_factor=False)
 def log_concern(request):
     restored = had_files = False
     set_aside_at = not_saved = None
+    search = None
     if request.method == "POST":
-        form = ConcernForm(request.POST, request.FILES, user=request.user)
-        subjects = subject_formset(request.POST, user=request.user)
-        marks = mark_formset(request.POST)
-        if form.is_valid() and subjects.is_valid() and marks.is_valid() and form.fits(subjects):
+        post = children_posted(request.POST)
+        action = round_trip(request.POST)
+        if action:
+            # A press of Find, Add or Remove (without script): the form comes back with
+            # everything typed, the children updated, and the matches for what was typed.
+            try:
+                raising.save_draft(request.user, post)
+            except KeyUnavailable as refusal:
+                not_saved = str(refusal)
+            initial, students, mark_rows = initial_from_draft(dict(post.lists()))
+            form = ConcernForm(initial=initial, user=request.user)
+            subjects = subject_formset(initial=students, user=request.user)
+            marks = mark_formset(initial=mark_rows)
+            if action == FIND:
+                search = _search(request, post.get("child_search", ""))
+            return _form_page(
+                request,
+                form,
+                subjects,
+                marks,
+                search=search,
+                had_files=bool(request.FILES),
+                not_saved=not_saved,
+            )
+        form = ConcernForm(post, request.FILES, user=request.user)
+        subjects = subject_formset(post, user=request.user)
+        marks = mark_formset(post)
+        valid = form.is_valid() & subjects.is_valid() & marks.is_valid()
+        form.check_children(subjects)
+        if valid and form.is_valid() and form.fits(subjects):
             try:
                 concern, created = raising.raise_concern(
                     request.user,
@@ -53,7 +109,7 @@ def log_concern(request):
             return redirect("safeguarding:my_concern", pk=concern.pk)
         # Keep everything typed, whatever happens next (P3: nothing is lost).
         try:
-            raising.save_draft(request.user, request.POST)
+            raising.save_draft(request.user, post)
         except KeyUnavailable as refusal:
             not_saved = str(refusal)  # the page still holds everything typed
         had_files = bool(request.FILES)
@@ -63,6 +119,7 @@ def log_concern(request):
         draft = raising.current_draft(request.user)
         initial, students, mark_rows = initial_from_draft(draft) if draft else ({}, [], [])
         restored = bool(draft)
+        students = _with_child_from_link(request, students)
         form = ConcernForm(initial=initial, user=request.user)
         subjects = subject_formset(initial=students, user=request.user)
         marks = mark_formset(initial=mark_rows)
@@ -78,11 +135,155 @@ def log_concern(request):
     )
 
 
+def _with_child_from_link(request, students: list) -> list:
+    """ "Log a concern about this child" from a child's page (``?child=<id>``): the child is
+    chosen already, if they are one this person may choose; any other id is ignored."""
+    try:
+        child = uuid.UUID(request.GET.get("child", ""))
+    except ValueError:
+        return students
+    if any(str(row["student"]) == str(child) for row in students):
+        return students
+    if not offers_child_search(request.user):
+        return students
+    if not findable_children(request.user).filter(pk=child).exists():
+        return students
+    return [*students, {"student": str(child), "part": "subject"}]
+
+
+def _search(request, text: str) -> dict:
+    """Find children for the form without script: what was typed, the matches, and what to say."""
+    text = search_words(text)
+    letters = sum(c.isalnum() for c in text)
+    children, more = find_children(request.user, text)
+    if letters >= SEARCH_MIN_LETTERS:
+        record_list_look(request, SEARCH_LOOK, text, area=AREA)
+    return {
+        "text": text,
+        "too_short": letters < SEARCH_MIN_LETTERS,
+        "children": children,
+        "more": more,
+    }
+
+
+def _error_links(form, subjects, marks) -> list[tuple[str, str]]:
+    """Every error on the page, in the page's order, each with the field it links to."""
+    links = []
+    for field in form:
+        if field.name == "child_search":
+            links += [(field.auto_id, error) for error in field.errors]
+            for row in subjects:
+                links += [(row["part"].auto_id, e) for e in row["student"].errors]
+                links += [(row["part"].auto_id, e) for e in row["part"].errors]
+            links += [("child-picker", error) for error in subjects.non_form_errors()]
+            continue
+        links += [(field.auto_id, error) for error in field.errors]
+    for row in marks:
+        for field in row:
+            links += [(field.auto_id, error) for error in field.errors]
+    links += [("concern-form", error) for error in form.non_field_errors()]
+    return links
+
+
+# Sections of the form shown folded: each opens when it holds an answer or an error.
+FOLDED = {
+    "other-categories": ("other_categories",),
+    "follow-up": ("bad_time_or_place", "private_follow_up"),
+    "done-already": ("actions_taken", "told_dsl_in_person"),
+    "attachments-section": ("attachments",),
+}
+
+
+def _open_sections(form, marks, had_files) -> set:
+    opened = set()
+    for section, names in FOLDED.items():
+        for name in names:
+            field = form[name]
+            if field.errors or (name != "attachments" and field.value()):
+                opened.add(section)
+    if had_files or form["attachments"].errors:
+        opened.add("attachments-section")
+    if marks.total_error_count() or any(
+        row["region"].value() or row["note"].value() for row in marks
+    ):
+        opened.add("body-map")
+    if form.may_choose_child and (form["child_named"].value() or form["child_named"].errors):
+        opened.add("child-not-found")
+    return opened
+
+
 def _form_page(request, form, subjects, marks, **notices):
-    context = {"restored": False, "had_files": False, "set_aside_at": None, "not_saved": None}
+    context = {
+        "restored": False,
+        "had_files": False,
+        "set_aside_at": None,
+        "not_saved": None,
+        "search": None,
+    }
     context.update(notices)
-    context.update(form=form, subjects=subjects, marks=marks, regions=body_map.REGIONS)
+    errors = _error_links(form, subjects, marks) if form.is_bound else []
+    context.update(
+        form=form,
+        subjects=subjects,
+        marks=marks,
+        regions=body_map.REGIONS,
+        errors=errors,
+        opened=_open_sections(form, marks, context["had_files"]),
+        min_letters=SEARCH_MIN_LETTERS,
+    )
     return render(request, "safeguarding/concern_form.html", context)
+
+
+@access.requires(may_search_for_children, second_factor=False)
+@require_GET
+def find_child(request):
+    """The child search as the concern form types (child-picker.js): at most a few matches of
+    name, class and year, for at least a few letters, among the children this person may log a
+    concern about; never a date of birth or a UPN. Each search is a look at a list, audited as
+    safeguarding work (the search says a concern may be coming)."""
+    text = search_words(request.GET.get("q", ""))
+    if sum(c.isalnum() for c in text) < SEARCH_MIN_LETTERS:
+        return JsonResponse(
+            {
+                "children": [],
+                "more": False,
+                "message": f"Type at least {SEARCH_MIN_LETTERS} letters of the child's name, "
+                "class or year.",
+            }
+        )
+    if _too_many_searches(request.user):
+        return JsonResponse(
+            {
+                "children": [],
+                "more": False,
+                "message": "Too many searches in a minute: wait a moment, then try again.",
+            },
+            status=429,
+        )
+    children, more = find_children(request.user, text)
+    record_list_look(request, SEARCH_LOOK, text, area=AREA)
+    if children:
+        message = f"{len(children)} {'child' if len(children) == 1 else 'children'} found."
+        if more:
+            message = (
+                f"More than {SEARCH_MAX_RESULTS} children match: showing the first "
+                f"{SEARCH_MAX_RESULTS}. Type more of the name to narrow it down."
+            )
+    else:
+        message = f"No child found for “{text}”. Check the spelling, or try their class or year."
+    return JsonResponse(
+        {"children": [child_summary(c) for c in children], "more": more, "message": message}
+    )
+
+
+def _too_many_searches(user) -> bool:
+    key = f"concern-child-search:{user.pk}:{int(timezone.now().timestamp() // 60)}"
+    if cache.add(key, 1, timeout=120):
+        return False
+    try:
+        return cache.incr(key) > SEARCHES_PER_MINUTE
+    except ValueError:
+        return False
 
 
 @access.requires(may_log_concern, second_factor=False)

@@ -57,9 +57,11 @@
     }
   });
 
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    // The child search's buttons send the form back to itself: that is not the concern going.
+    if (event.submitter && event.submitter.id !== "send-concern") { return; }
     submitting = true;
-    var button = form.querySelector("button[type=submit]");
+    var button = document.getElementById("send-concern");
     if (button) {
       // A second click would be harmless (the server keeps one concern), but say it is on its way.
       window.setTimeout(function () { button.disabled = true; button.textContent = "Sending…"; }, 0);

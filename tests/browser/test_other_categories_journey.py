@@ -22,10 +22,13 @@ def test_a_concern_under_two_categories_from_the_form_to_triage(
 
     log_in(page, live_server, "teacher")
     page.goto(f"{live_server.url}/safeguarding/log/")
+    page.get_by_text("Other categories it also falls under").click()  # a folded section
     others = page.get_by_role("group", name="Any other categories")
     expect(others).to_contain_text("(optional)")
-    page.locator("#id_students-0-student").select_option(label="Quinn, Maya (Year 3)")
+    page.get_by_label("Type the child's name, class or year").fill("Maya")
+    page.get_by_role("button", name="Add Maya Quinn").click()
     page.get_by_label("Main category").select_option(label="Neglect")
+    page.get_by_label("What you saw or heard").fill("She has been hungry every morning.")
     others.get_by_label("Emotional abuse").check()
     others.get_by_label("Neglect").check()  # the main one again: simply the main one
     page.get_by_label("Nothing was disclosed by the child (an observation)").check()

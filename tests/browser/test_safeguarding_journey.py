@@ -40,14 +40,17 @@ def test_a_concern_from_the_classroom_to_closure(
     violations = serious_violations(page)
     assert not violations, "Concern form accessibility violations:\n" + describe(violations)
 
-    page.locator("#id_students-0-student").select_option(label="Quinn, Maya (Year 3)")
+    # The child is found by typing (never a list of the whole school) and added.
+    page.get_by_label("Type the child's name, class or year").fill("Maya")
+    page.get_by_role("button", name="Add Maya Quinn").click()
     page.get_by_label("Category").select_option(label="Physical abuse")
     page.get_by_label("Urgent – the child may be at risk now").check()
-    page.get_by_label("What you saw, or what the child said, in their own words").fill(
+    page.get_by_label("What you saw or heard").fill(
         "She said: \u201cdaddy squeezed my arm really hard\u201d."
     )
     page.get_by_label("Where it happened").fill("Reading corner")
     # A click on the outline fills the first empty mark with that area.
+    page.get_by_text("Body map: marks you saw").click()
     page.locator('.body-outline [data-region="front-left-arm"]').click()
     expect(page.locator("#id_marks-0-region")).to_have_value("front-left-arm")
     page.locator("#id_marks-0-note").fill("Three oval bruises, purple")
@@ -121,7 +124,14 @@ def test_the_concern_form_works_without_javascript(
     page = context.new_page()
     log_in(page, live_server, "teacher")
     page.goto(f"{live_server.url}/safeguarding/log/")
-    page.locator("#id_students-0-student").select_option(label="Quinn, Maya (Year 3)")
+    # Without script, "Find" sends the form back with the matches to tick.
+    page.get_by_label("Type the child's name, class or year").fill("Quinn")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_label("Maya Quinn").check()
+    page.get_by_role("button", name="Add the ticked children").click()
+    expect(page.locator("#chosen-children")).to_contain_text("Maya Quinn")
+    page.get_by_label("What you saw or heard").fill("A red mark on her lower back.")
+    page.get_by_text("Body map: marks you saw").click()
     page.locator("#id_marks-0-region").select_option(label="Back: lower back")
     page.locator("#id_marks-0-note").fill("Red mark")
     # Forgot the category: the error keeps everything typed.

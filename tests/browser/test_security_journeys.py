@@ -302,14 +302,12 @@ def test_an_unsigned_volunteer_reports_a_concern_without_a_list_of_pupils(
     expect(page.locator("h1")).to_have_text("Log a concern")
     expect(page.locator("select[name$='-student']")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("Quinn")
-    expect(page.locator("main")).to_contain_text("there is no list of children here")
+    expect(page.locator("main")).to_contain_text("There is no list of children here")
     check(page, "Concern form without the agreement")
 
     page.get_by_label("The child's name and class").fill("Maya, Year 3, 3 Oak")
-    page.get_by_label("Category").select_option(label="Neglect")
-    page.get_by_label("What you saw, or what the child said, in their own words").fill(
-        "She said she had nothing to eat yesterday."
-    )
+    page.get_by_label("Main category").select_option(label="Neglect")
+    page.get_by_label("What you saw or heard").fill("She said she had nothing to eat yesterday.")
     page.get_by_label("I told the child it may be passed on").check()
     page.get_by_role("button", name="Send to the DSL and deputies").click()
     expect(page.get_by_role("status").first).to_contain_text("has gone to the DSL and deputies")

@@ -109,7 +109,7 @@ def test_a_lado_referral_is_due_within_one_working_day(concern, dsl):
 
 
 def test_a_phone_referral_needs_a_written_follow_up_within_24_hours(dsl_client, concern):
-    made = timezone.localtime() - timedelta(hours=25)
+    made = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # a Tuesday: Wednesday is a school day
     dsl_client.post(
         url(concern, "referrals"),
         {

@@ -14,6 +14,8 @@ from tests.conftest import sign_in
 from .conftest import form_data
 
 URL = "/safeguarding/log/"
+# What a member of staff saw, with no words from the child (an observation).
+SEEN = "A round bruise on her left arm when she rolled up her sleeve."
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
@@ -78,11 +80,21 @@ def test_the_childs_words_are_stored_only_as_ciphertext(client, teacher, pupil):
 
 
 def test_the_childs_words_are_never_required(client, teacher, pupil):
-    """P20: a concern can be logged with no words from the child at all."""
+    """P20: a concern can be logged with no words from the child at all: only what the member
+    of staff saw or heard."""
     sign_in(client, teacher)
-    response = client.post(URL, form_data(pupil, account=""))
+    response = client.post(URL, form_data(pupil, account=SEEN, child_words=""))
     assert response.status_code == 302
-    assert Concern.objects.get().account in ("", None)
+    assert Concern.objects.get().account == SEEN
+
+
+def test_the_childs_own_words_are_kept_with_what_was_seen(client, teacher, pupil):
+    sign_in(client, teacher)
+    client.post(URL, form_data(pupil, account=SEEN, child_words="Daddy squeezed my arm."))
+    assert (
+        Concern.objects.get().account
+        == f"{SEEN}\n\nThe child's own words: “Daddy squeezed my arm.”"
+    )
 
 
 def test_the_p1_question_is_asked_with_a_true_answer_for_every_situation(client, teacher):
@@ -98,14 +110,14 @@ def test_the_p1_question_is_asked_with_a_true_answer_for_every_situation(client,
 def test_the_report_is_sent_whatever_the_child_was_told(client, teacher, pupil, answer):
     """P1 never blocks P3: an observation, or a child not yet told, is sent like any other."""
     sign_in(client, teacher)
-    response = client.post(URL, form_data(pupil, child_told=answer.value, account=""))
+    response = client.post(URL, form_data(pupil, child_told=answer.value, account=SEEN))
     assert response.status_code == 302
     assert Concern.objects.get().child_told == answer
 
 
 def test_an_observation_is_sent_without_claiming_the_child_was_told(client, teacher, pupil):
     sign_in(client, teacher)
-    client.post(URL, form_data(pupil, child_told="observation", account=""))
+    client.post(URL, form_data(pupil, child_told="observation", account=SEEN))
     concern = Concern.objects.get()
     assert concern.child_told == Concern.ChildTold.OBSERVATION
     assert concern.child_told_summary == "Nothing was disclosed by the child (an observation)"
@@ -184,7 +196,8 @@ def test_reopening_the_form_restores_the_draft(client, teacher, pupil):
     assert "We restored the concern you had started" in page
     assert "She said she is hungry." in page
     assert str(key) in page  # the same form: submitting it still creates one concern
-    assert f'value="{pupil.pk}" selected' in page
+    # The child chosen before is chosen again (a hidden id under their name).
+    assert f'name="students-0-student" value="{pupil.pk}"' in page
 
 
 def test_the_draft_is_encrypted_and_goes_once_the_concern_is_sent(client, teacher, pupil):
@@ -232,7 +245,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused(client, teacher, pupil):
 def test_at_least_one_child_is_needed(client, teacher, pupil):
     sign_in(client, teacher)
     response = client.post(URL, form_data(pupil, **{"students-0-student": ""}))
-    assert "Choose at least one child." in response.content.decode()
+    assert "Choose the child this is about" in response.content.decode()
     assert not Concern.objects.exists()
 
 

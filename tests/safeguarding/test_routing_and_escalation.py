@@ -115,12 +115,12 @@ def test_the_escalation_time_is_a_setting(raise_concern, teacher, pupil, team, s
         (datetime(2026, 11, 28, 11, 0), 15, datetime(2026, 11, 30, 8, 15)),  # Saturday
     ],
 )
-def test_school_minutes(start, minutes, expected):
+def test_school_minutes(start, minutes, expected, db):  # the calendar is in the database
     start, expected = start.replace(tzinfo=LONDON), expected.replace(tzinfo=LONDON)
     assert school_time.add_school_minutes(start, minutes) == expected
 
 
-def test_a_closure_day_is_not_a_school_day(settings):
+def test_a_closure_day_is_not_a_school_day(settings, db):
     settings.SAFEGUARDING_CLOSURE_DATES = ["2026-11-24"]
     start = datetime(2026, 11, 23, 17, 55, tzinfo=LONDON)
     assert school_time.add_school_minutes(start, 15) == datetime(2026, 11, 25, 8, 10, tzinfo=LONDON)
