@@ -8,6 +8,9 @@ change is in the change log (encrypted fields masked, ``register_confidential``)
 access entry of the request.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -155,105 +158,114 @@ def move_agenda_item(request, pk, item_pk):
     return redirect("governance:meeting", pk=meeting.pk)
 
 
-# --- the public minutes -------------------------------------------------------------------------
+# --- the items of the minutes: one way for both parts -----------------------------------------
 
 
-def _public_item(request, pk, item_pk):
-    meeting = open_meeting(request, pk, MANAGE_MEETING, how="edit")
-    return meeting, get_object_or_404(meeting.public_minutes.all(), pk=item_pk)
+@dataclass(frozen=True)
+class MinutesPart:
+    """What differs between changing the public and the confidential minutes: how the meeting
+    is opened (the confidential part also needs its confidential minutes), which items, where
+    the page returns to, and the words."""
+
+    opens: Callable  # fn(request, pk) -> meeting
+    items: str  # the meeting's related name for this part's items
+    page: str  # where to return: the meeting's page, or its confidential minutes
+    words: str
+    flag: str  # what edit_form.html is told about the part
+    delete: str
 
 
-@access.requires(may_manage_meetings, second_factor=True)
-def edit_public_item(request, pk, item_pk):
-    """Correct an item of the draft public minutes."""
-    meeting, item = _public_item(request, pk, item_pk)
+PUBLIC = MinutesPart(
+    opens=lambda request, pk: open_meeting(request, pk, MANAGE_MEETING, how="edit"),
+    items="public_minutes",
+    page="governance:meeting",
+    words="public minutes",
+    flag="public_minutes",
+    delete="governance:delete_public_item",
+)
+CONFIDENTIAL = MinutesPart(
+    opens=managed_confidential,
+    items="confidential_minutes",
+    page="governance:confidential_minutes",
+    words="confidential minutes",
+    flag="confidential",
+    delete="governance:delete_confidential_item",
+)
+
+
+def _item(request, pk, item_pk, part):
+    meeting = part.opens(request, pk)
+    return meeting, get_object_or_404(getattr(meeting, part.items).all(), pk=item_pk)
+
+
+def _edit_item(request, pk, item_pk, part):
+    meeting, item = _item(request, pk, item_pk, part)
     form = MinuteItemForm(
         request.POST or None, initial={"heading": str(item.heading), "text": str(item.text)}
     )
     refusal = refused(meeting, "this item", form)
     if not refusal and save_or_explain(form, item.revise):
-        messages.success(request, f"Item {item.number} of the public minutes changed.")
-        return redirect("governance:meeting", pk=meeting.pk)
+        messages.success(request, f"Item {item.number} of the {part.words} changed.")
+        return redirect(part.page, pk=meeting.pk)
     return edit_page(
         request,
         form,
         meeting=meeting,
-        heading=f"Change item {item.number} of the public minutes",
+        heading=f"Change item {item.number} of the {part.words}",
         submit="Save the item",
-        back=reverse("governance:meeting", args=[meeting.pk]),
+        back=reverse(part.page, args=[meeting.pk]),
         refusal=refusal,
-        delete=reverse("governance:delete_public_item", args=[meeting.pk, item.pk]),
+        delete=reverse(part.delete, args=[meeting.pk, item.pk]),
         delete_label=f"Delete item {item.number}",
-        public_minutes=True,
+        **{part.flag: True},
     )
+
+
+def _delete_item(request, pk, item_pk, part):
+    meeting, item = _item(request, pk, item_pk, part)
+    said = f"Item {item.number} deleted from the {part.words}; the items after it are renumbered."
+    remove_and_say(request, item, said)
+    return redirect(part.page, pk=meeting.pk)
+
+
+def _move_item(request, pk, item_pk, part):
+    meeting, item = _item(request, pk, item_pk, part)
+    move_and_say(request, item, f"Item {item.number}")
+    return redirect(part.page, pk=meeting.pk)
+
+
+@access.requires(may_manage_meetings, second_factor=True)
+def edit_public_item(request, pk, item_pk):
+    """Correct an item of the draft public minutes."""
+    return _edit_item(request, pk, item_pk, PUBLIC)
 
 
 @access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def delete_public_item(request, pk, item_pk):
-    meeting, item = _public_item(request, pk, item_pk)
-    said = f"Item {item.number} deleted from the public minutes; the items after it are renumbered."
-    remove_and_say(request, item, said)
-    return redirect("governance:meeting", pk=meeting.pk)
+    return _delete_item(request, pk, item_pk, PUBLIC)
 
 
 @access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def move_public_item(request, pk, item_pk):
-    meeting, item = _public_item(request, pk, item_pk)
-    move_and_say(request, item, f"Item {item.number}")
-    return redirect("governance:meeting", pk=meeting.pk)
-
-
-# --- the confidential minutes -------------------------------------------------------------------
-
-
-def _confidential_item(request, pk, item_pk):
-    meeting = managed_confidential(request, pk)
-    return meeting, get_object_or_404(meeting.confidential_minutes.all(), pk=item_pk)
+    return _move_item(request, pk, item_pk, PUBLIC)
 
 
 @access.requires(may_manage_meetings, second_factor=True)
 def edit_confidential_item(request, pk, item_pk):
     """Correct an item of the draft confidential minutes (the clerk, or the chair if they
     attended the meeting)."""
-    meeting, item = _confidential_item(request, pk, item_pk)
-    form = MinuteItemForm(
-        request.POST or None, initial={"heading": str(item.heading), "text": str(item.text)}
-    )
-    refusal = refused(meeting, "this item", form)
-    if not refusal and save_or_explain(form, item.revise):
-        messages.success(request, f"Item {item.number} of the confidential minutes changed.")
-        return redirect("governance:confidential_minutes", pk=meeting.pk)
-    return edit_page(
-        request,
-        form,
-        meeting=meeting,
-        heading=f"Change item {item.number} of the confidential minutes",
-        submit="Save the item",
-        back=reverse("governance:confidential_minutes", args=[meeting.pk]),
-        refusal=refusal,
-        delete=reverse("governance:delete_confidential_item", args=[meeting.pk, item.pk]),
-        delete_label=f"Delete item {item.number}",
-        confidential=True,
-    )
+    return _edit_item(request, pk, item_pk, CONFIDENTIAL)
 
 
 @access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def delete_confidential_item(request, pk, item_pk):
-    meeting, item = _confidential_item(request, pk, item_pk)
-    said = (
-        f"Item {item.number} deleted from the confidential minutes; the items after it are "
-        "renumbered."
-    )
-    remove_and_say(request, item, said)
-    return redirect("governance:confidential_minutes", pk=meeting.pk)
+    return _delete_item(request, pk, item_pk, CONFIDENTIAL)
 
 
 @access.requires(may_manage_meetings, second_factor=True)
 @require_POST
 def move_confidential_item(request, pk, item_pk):
-    meeting, item = _confidential_item(request, pk, item_pk)
-    move_and_say(request, item, f"Item {item.number}")
-    return redirect("governance:confidential_minutes", pk=meeting.pk)
+    return _move_item(request, pk, item_pk, CONFIDENTIAL)
