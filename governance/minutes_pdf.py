@@ -6,37 +6,27 @@ so what a clerk typed can never be read as formatting; long minutes are laid out
 paragraphs (ReportLab lays out one huge paragraph slowly).
 """
 
-import re
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate, Spacer
+
+from confidentiality.pdf_text import cut_at_spaces, paragraph
 
 from .publication import PublishedMinutes
 
 CHUNK = 1_200  # characters per paragraph
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _para(text: str, style) -> Paragraph:
-    text = _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+_para = paragraph
 
 
 def _pieces(text: str) -> list[str]:
     """The text in paragraphs of at most ``CHUNK`` characters, broken at spaces where possible."""
     pieces = []
     for block in (text or "").split("\n\n"):
-        while len(block) > CHUNK:
-            cut = block.rfind(" ", CHUNK // 2, CHUNK)
-            cut = cut if cut > 0 else CHUNK
-            pieces.append(block[:cut])
-            block = block[cut:].lstrip(" ")
-        pieces.append(block)
+        pieces.extend(cut_at_spaces(block, CHUNK))
     return pieces
 
 

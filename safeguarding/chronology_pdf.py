@@ -17,7 +17,6 @@ layout has a wall-clock budget and a page limit. Past the budget the export is m
 compact form. Whatever was shortened says so in the PDF, beside the entry and at the top.
 """
 
-import re
 import time
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -44,6 +43,8 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from confidentiality.forms.people import person_label
+from confidentiality.pdf_text import clean as _clean
+from confidentiality.pdf_text import cut_at_spaces, paragraph
 
 from . import body_map, chronology, profile
 
@@ -70,16 +71,8 @@ class _OverBudget(Exception):
     """The layout ran past its time or page limit."""
 
 
-# Control characters other than line ends: they only confuse the layout.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean(text) -> str:
-    return _CONTROL.sub("", str(text or "").replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def _para(text: str, style) -> Paragraph:
-    return Paragraph(escape(_clean(text)).replace("\n", "<br/>"), style)
+    return paragraph(text, style)
 
 
 def _labelled(label: str, text: str, style) -> Paragraph:
@@ -92,12 +85,7 @@ def _chunks(text: str) -> list[str]:
     """Short pieces, broken at line ends or spaces where possible, so each lays out quickly."""
     pieces = []
     for block in (text or "").split("\n"):
-        while len(block) > CHUNK:
-            cut = block.rfind(" ", CHUNK // 2, CHUNK)
-            cut = cut if cut > 0 else CHUNK
-            pieces.append(block[:cut])
-            block = block[cut:].lstrip(" ")
-        pieces.append(block)
+        pieces.extend(cut_at_spaces(block, CHUNK))
     # Consecutive short lines stay together in one paragraph (one <br/> per line end).
     merged, current = [], ""
     for piece in pieces:
