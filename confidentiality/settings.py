@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "safeguarding",
     "performance",
     "governance",
+    "transfers",
+    "subject_access",
+    "retention",
     # Last: the demo school (``seed_demo``) is composed from every app above.
     "demo",
 ]
@@ -182,6 +185,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Messages after an action name children, schools and words marked for redaction: kept in the
+# server-side session, never in a signed (readable) cookie as Django's default storage would.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "confidentiality.views.accounts.csrf_failure"
 
@@ -280,6 +286,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str_("DEFAULT_FROM_EMAIL", "safeguarding@school.invalid")
 
 SCHOOL_NAME = env.str_("SCHOOL_NAME", "Riverside Primary School")
+# The school's unique reference number: named in the child-protection files it sends (P14).
+SCHOOL_URN = env.str_("SCHOOL_URN", "")
 # Which bank holidays close the school (the school calendar adds them to its closures).
 SCHOOL_NATION = env.str_("SCHOOL_NATION", "england-and-wales")
 if SCHOOL_NATION not in ("england-and-wales", "scotland", "northern-ireland"):

@@ -101,5 +101,8 @@ urlpatterns = [
     path("safeguarding/", include("safeguarding.urls")),
     path("performance/", include("performance.urls")),
     path("governors/", include("governance.urls")),
+    path("transfers/", include("transfers.urls")),
+    path("subject-access/", include("subject_access.urls")),
+    path("retention/", include("retention.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,10 @@ from confidentiality.demo import seed_calendar, seed_people
 from governance.demo import seed_governance
 from performance.demo import seed_performance
 from records.demo import seed_school
+from retention.demo import seed_retention
 from safeguarding.demo import seed_concerns
+from subject_access.demo import seed_subject_access
+from transfers.demo import seed_transfers
 
 
 @transaction.atomic
@@ -21,4 +24,7 @@ def seed(password: str, reset_passwords: bool = False) -> dict:
     seed_concerns(people, students)
     seed_performance(people)
     seed_governance(people)
+    seed_subject_access(people)
+    seed_retention(people)
+    seed_transfers(people)
     return people

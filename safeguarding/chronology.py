@@ -50,6 +50,7 @@ class Kind:
     CASE_MEETING = "case_meeting"
     STATUS = "status"
     MEETING = "meeting"
+    RECEIVED = "received"  # history received from an earlier school (transfers, P14): read-only
 
     CHOICES = [
         (CONCERN, "Concerns"),
@@ -63,6 +64,7 @@ class Kind:
         (CASE_MEETING, "Strategy discussions, conferences and meetings"),
         (STATUS, "Statuses and notifications"),
         (MEETING, "Parents' requests to meet"),
+        (RECEIVED, "Received from an earlier school"),
     ]
     # Where on the concern page each kind of entry is (its source).
     ANCHORS = {
@@ -354,6 +356,35 @@ def _meeting_entries(meetings):
         )
 
 
+def _received_entries(student):
+    """The history an earlier school sent with the child (``transfers``), as it arrived."""
+    from transfers.receiving import received_entries
+
+    for r in received_entries(student):
+        title = f"Received from {r['school']}: {r.get('kind_label', '')}: {r.get('title', '')}"
+        when = _received_moment(r.get("when"))
+        if when is None:  # a file imported before its dates were checked: never a broken page
+            when = r["received_at"]
+            title += " (its date is not readable: shown on the day the file was imported)"
+        yield Entry(
+            when,
+            Kind.RECEIVED,
+            title,
+            str(r.get("detail", "")),
+            str(r.get("who", "")),
+            ref=str(r.get("reference", "")),
+        )
+
+
+def _received_moment(value) -> datetime | None:
+    """A received entry's moment, if it is a readable date and time with its time zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def entries_for(student) -> list[Entry]:
     """Every entry about ``student``, oldest first (a fixed number of queries)."""
     concerns = list(
@@ -396,6 +427,7 @@ def entries_for(student) -> list[Entry]:
         *_case_meeting_entries(student, case_meetings),
         *_status_entries(student, statuses),
         *_meeting_entries(meetings),
+        *_received_entries(student),
     ]
     entries.sort(key=lambda e: e.when)
     return entries

@@ -213,6 +213,29 @@ PAGES = {
         lambda: _meeting_awaiting_approval(),
         _LookedUpWhenRun(paper_pk=lambda: _meeting_awaiting_approval().papers.first().pk),
     ),
+    # Subject-access requests (P4): the demo's request that is ready to send, each page of it.
+    **{
+        f"subject_access:{page}": ("dsl", lambda: _ready_subject_access_request())
+        for page in ("request", "edit", "extend", "file", "preview", "export")
+    },
+    "subject_access:item": (
+        "dsl",
+        lambda: _ready_subject_access_request(),
+        {"number": 1},
+    ),
+    # Child-protection file transfers (P14): one transfer, its sealed file and PDF; the receipt
+    # of a file received.
+    **{
+        f"transfers:{page}": ("dsl", lambda: _transfer())
+        for page in ("transfer", "sealed_file", "readable_copy")
+    },
+    "transfers:receipt": ("dsl", lambda: _received_transfer()),
+    # Pupil records sent to other schools (P14): the head teacher (as the office may).
+    **{
+        f"transfers:{page}": ("head", lambda: _record_transfer())
+        for page in ("record", "record_sealed_file", "record_readable_copy")
+    },
+    "transfers:received_record_receipt": ("head", lambda: _received_record()),
 }
 # Pages with an object in the URL that only act (POST) or only show a form to act: each still
 # fetches its object through the door, which audits it when the action shows anything.
@@ -276,6 +299,24 @@ ACTIONS = {
     "calendar:delete_term",
     "calendar:edit_closure",
     "calendar:delete_closure",
+    # Subject access (P4), POST only: moving a request on, gathering its file, redacting words
+    # and stopping; each opens the request through the door, audited as the step it is.
+    "subject_access:move_on",
+    "subject_access:gather",
+    "subject_access:redact_everywhere",
+    "subject_access:unredact_everywhere",
+    "subject_access:remove_mark",
+    # Lifting a legal hold (P4, POST only): the hold names no one; the change is in the change
+    # log (tests/retention/test_pages.py).
+    "retention:lift_hold",
+    # Transfers (P14), POST only: marking a file sent, recording its receipt or a school's
+    # confirmation by phone; each opens the transfer through the door, audited as that step.
+    "transfers:mark_sent",
+    "transfers:record_receipt",
+    "transfers:confirm_by_phone",
+    "transfers:record_mark_sent",
+    "transfers:record_enter_receipt",
+    "transfers:record_confirm_by_phone",
 }
 # List pages that name confidential work (concerns, alerts about them): one access entry per
 # look, its subject the person looking (the address says which list).
@@ -293,7 +334,104 @@ LIST_PAGES = {
     "records:emergency_access_list": "dsl",
     "performance:home": "teacher",
     "performance:overview": "head",
+    "subject_access:home": "dsl",
+    # Retention (P4): what is due for deletion, the rules, the legal holds, the certificates.
+    "retention:report": "head",
+    "retention:rules": "dsl",
+    "retention:holds": "dsl",
+    "retention:place_hold": "head",
+    "retention:certificates": "head",
+    # Transfers (P14): the list, preparing one, the keys, partner schools, importing.
+    **{
+        f"transfers:{page}": "dsl"
+        for page in ("home", "prepare", "keys", "keys_file", "partners", "import")
+    },
+    # Pupil records (P14): the list, preparing one, importing one.
+    **{
+        f"transfers:{page}": "head"
+        for page in ("records_home", "records_prepare", "records_import")
+    },
 }
+
+
+def _transfer():
+    """A child-protection file prepared for a school without this software (one is prepared in
+    the demo school if there is none)."""
+    from transfers import sending
+    from transfers.models import Transfer
+
+    found = Transfer.objects.first()
+    if found is not None:
+        return found
+    child = Concern.objects.about_children().first().named_children[0].student
+    return sending.prepare(
+        student=child,
+        by=User.objects.get(username="dsl"),
+        starts_on=child.created_at.date(),
+        school_name="Oldtown Primary",
+    ).transfer
+
+
+def _received_transfer():
+    """A child-protection file received from another school (one is recorded if there is none)."""
+    import uuid
+
+    from transfers.models import ReceivedTransfer
+
+    found = ReceivedTransfer.objects.first()
+    if found is not None:
+        return found
+    received = ReceivedTransfer(
+        transfer_id=uuid.uuid4(),
+        student=_oak_pupil(),
+        from_school="Northgate School",
+        sender_fingerprint="0000",
+        format_version=1,
+        content={"chronology": []},
+        receipt="{}",
+    )
+    received.save()
+    return received
+
+
+def _record_transfer():
+    """A pupil record prepared for a school without this software."""
+    from transfers import envelope, sending
+    from transfers.models import RecordTransfer
+
+    found = RecordTransfer.objects.first()
+    if found is not None:
+        return found
+    child = _oak_pupil()
+    return sending.prepare(
+        student=child,
+        by=User.objects.get(username="head"),
+        starts_on=child.created_at.date(),
+        school_name="Oldtown Primary",
+        kind=envelope.PUPIL_RECORD,
+    ).transfer
+
+
+def _received_record():
+    """A pupil record received from another school (one is recorded if there is none)."""
+    import uuid
+
+    from transfers.models import ReceivedRecord
+
+    found = ReceivedRecord.objects.first()
+    if found is not None:
+        return found
+    received = ReceivedRecord(
+        transfer_id=uuid.uuid4(),
+        student=_oak_pupil(),
+        from_school="Northgate School",
+        sender_fingerprint="0000",
+        format_version=1,
+        content={"sections": []},
+        receipt="{}",
+    )
+    received.save()
+    return received
 
 
 def _oak():
@@ -327,6 +465,13 @@ def _meeting_awaiting_approval():
 def _referral():
     """A referral on a demo concern about a child."""
     return Referral.objects.filter(concern__in=Concern.objects.about_children()).first()
+
+
+def _ready_subject_access_request():
+    """The demo's subject-access request whose file is gathered and ready to send."""
+    from subject_access.models import SubjectAccessRequest
+
+    return SubjectAccessRequest.objects.filter(status="ready").first()
 
 
 def _performance_file(username):

@@ -34,6 +34,10 @@ PUBLIC = {
     # (governance/publication.py; tests/governance/test_publication.py).
     "governance:published_minutes",
     "governance:published_minutes_pdf",
+    # A child-protection file collected by a school without this software (P14): a one-time
+    # link (its token kept only as a hash) and the passphrase given by phone together open it;
+    # it shows nothing before both are right (transfers/views/link.py; tests/transfers).
+    "transfers:collect",
 }
 
 # Pages that never wait on a second factor, whoever asks (``second_factor=False``); every other
@@ -54,6 +58,7 @@ NO_SECOND_FACTOR = {
     "safeguarding:log_concern",
     "safeguarding:autosave",
     "safeguarding:discard_draft",
+    "safeguarding:start_new_concern",
     "safeguarding:find_child",
     "safeguarding:log_adult_concern",
     "safeguarding:my_concerns",

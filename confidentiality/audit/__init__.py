@@ -20,7 +20,7 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, pre_save
 
 from confidentiality.crypto.blind_index import blind_ref
 from confidentiality.crypto.fields import encrypted_field_names
@@ -93,14 +93,66 @@ def subject_keys(key: str) -> list[str]:
 
 
 def register_confidential(model, **options):
-    """Log every change of ``model``; encrypted fields appear as changed, never with content."""
-    options.setdefault("mask_fields", encrypted_field_names(model))
+    """Log every change of ``model``; encrypted fields appear as changed, never with content.
+
+    ``mask_fields`` adds to the encrypted fields the plain ones naming a person (a child's name
+    and pupil number): the log is append-only, so a value written there would outlive the
+    record's deletion. ``m2m_fields`` are logged naming the related rows by key only (auditlog
+    would write each one's label, a child's name in a class's membership)."""
+    options["mask_fields"] = [*encrypted_field_names(model), *options.get("mask_fields", ())]
     # The write generation changes with every save: noise in the history, never a change.
     options["exclude_fields"] = [*options.get("exclude_fields", ()), "seal_version"]
     options.setdefault("mask_callable", "confidentiality.audit.mask_completely")
     options.setdefault("serialize_data", False)
+    by_reference = options.pop("m2m_fields", ())
     auditlog.register(model, **options)
+    for field_name in by_reference:
+        through = getattr(model, field_name).through
+        m2m_changed.connect(
+            _m2m_logger(model, field_name),
+            sender=through,
+            weak=False,
+            dispatch_uid=f"audit-m2m-{model._meta.label_lower}-{field_name}",
+        )
     return model
+
+
+class _Key:
+    """A related row as a membership entry names it: ``"app.model:pk"``, never its label."""
+
+    def __init__(self, model, pk):
+        self.key = f"{model._meta.label_lower}:{pk}"
+
+    def __str__(self):
+        return self.key
+
+
+def _m2m_logger(registered, field_name):
+    """auditlog's m2m change entry (same shape, actor and request), naming rows by key."""
+    from auditlog.receivers import check_disable
+
+    field = registered._meta.get_field(field_name)
+
+    @check_disable
+    def log(sender, instance, action, reverse, model, pk_set, **kwargs):
+        if action == "pre_clear":
+            # The rows cleared are only known before they go.
+            own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+            if reverse:
+                own, other = other, own
+            instance.__dict__[f"_audit_cleared_{field_name}"] = set(
+                sender.objects.filter(**{own: instance.pk}).values_list(other, flat=True)
+            )
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop(f"_audit_cleared_{field_name}", set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        keys = [_Key(model, pk) for pk in sorted(pk_set or (), key=str)]
+        operation = "add" if action == "post_add" else "delete"
+        LogEntry.objects.log_m2m_changes(keys, instance, operation, field_name)
+
+    return log
 
 
 def _client_address(request) -> str | None:

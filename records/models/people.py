@@ -172,6 +172,7 @@ class SupportAssignment(models.Model):
         self.delete()
 
 
-register_confidential(Student)
+# The name and pupil number are plain columns: the change log says they changed, never to what.
+register_confidential(Student, mask_fields=["first_name", "last_name", "preferred_name", "upn"])
 register_confidential(TeachingGroup, m2m_fields={"staff", "students"})
 register_confidential(SupportAssignment)

@@ -1,0 +1,84 @@
+"""The dashboard's retention panel (P4): the head teacher and the DSL with their second factor,
+nobody else; its numbers are the report's; with nothing due, no hold and no deletion it says so,
+and nothing else."""
+
+import pytest
+from django.urls import reverse
+
+from retention.models import LegalHold
+from retention.schedule import apply
+from tests.conftest import sign_in
+
+TITLE = "Retention of records"
+
+
+def _panel(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return next((p for p in response.context["panels"] if p["title"] == TITLE), None)
+
+
+@pytest.fixture
+def due(old_pupil, young_pupil, teacher, concern_about):
+    """Rowan's file and record are past their period; Ivy's are not."""
+    concern_about(teacher, old_pupil)
+    concern_about(teacher, young_pupil)
+    return old_pupil
+
+
+@pytest.mark.parametrize("who", ["head", "dsl"])
+def test_the_head_and_the_dsl_see_the_panel(client, request, who):
+    sign_in(client, request.getfixturevalue(who), verified=True)
+    assert _panel(client) is not None
+
+
+@pytest.mark.parametrize("who", ["deputy", "teacher", "office", "governor", "parent", "nurse"])
+def test_nobody_else_sees_it(client, request, who):
+    sign_in(client, request.getfixturevalue(who), verified=True)
+    assert _panel(client) is None
+
+
+def test_without_a_confirmed_second_factor_the_panel_is_left_out(client, head):
+    sign_in(client, head, verified=False)
+    response = client.get(reverse("dashboard"))
+    assert TITLE not in response.content.decode()
+
+
+def test_with_nothing_due_it_says_so_and_nothing_else(client, dsl):
+    sign_in(client, dsl, verified=True)
+    labels = [item["label"] for item in _panel(client)["items"]]
+    assert labels == [
+        "No record is due for deletion or review",
+        "No legal hold is in force",
+        "No record has been deleted under the schedule yet",
+    ]
+
+
+def test_its_numbers_are_the_reports(client, dsl, due):
+    LegalHold.objects.create(scope="safeguarding", reason="An inquiry", placed_by=dsl)
+    sign_in(client, dsl, verified=True)
+    report = client.get(reverse("retention:report")).context
+    panel = _panel(client)
+    due_item, holds_item, run_item = panel["items"]
+    # The child-protection file (held) and the pupil record waiting for it: both kept.
+    assert report["total"] == 2 and report["holds"] == 1
+    assert due_item["label"] == (
+        "2 records past the retention period: 0 to delete at the next run, 0 to review, 2 kept"
+    )
+    assert due_item["url"] == reverse("retention:report")
+    assert holds_item == {"label": "1 legal hold in force", "url": reverse("retention:holds")}
+    assert run_item["label"] == "No record has been deleted under the schedule yet"
+
+
+def test_after_a_run_it_gives_the_date_and_what_is_left(client, dsl, due):
+    sign_in(client, dsl, verified=True)
+    # The pupil record is kept until the child-protection file found through it is gone: the
+    # same run deletes both.
+    assert _panel(client)["items"][0]["label"] == (
+        "2 records past the retention period: 1 to delete at the next run, 0 to review, 1 kept"
+    )
+    apply(by=dsl, description="a test run")
+    due_item, _, run_item = _panel(client)["items"]
+    assert due_item["label"] == "No record is due for deletion or review"
+    assert run_item["label"].startswith("Records last deleted on ")
+    assert run_item["url"] == reverse("retention:certificates")
