@@ -28,10 +28,13 @@ run: $(STAMP)
 	trap 'kill $$worker $$checks $$reminders $$delegations 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# One pytest worker per core (each with its own test database and browser); TEST_WORKERS=0
+# runs the suite in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	scripts/ensure-chromium
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
