@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from confidentiality import roles
-from confidentiality.navigation import navigation_for
+from confidentiality.navigation import navigation_for, reads_parents_portal
 
 
 def school(request):
@@ -11,6 +11,7 @@ def school(request):
     if user is None or not user.is_authenticated:
         return context
     context["navigation"] = navigation_for(user, request.path)
+    context["parents_portal"] = reads_parents_portal(user)
     if user.is_school_staff or user.may_log_concern:
         dsl, deputies = roles.safeguarding_team_contacts()
         context["safeguarding_team"] = {"dsl": dsl, "deputies": deputies}

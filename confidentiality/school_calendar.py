@@ -75,19 +75,23 @@ def _each_day(first: date, last: date) -> Iterable[date]:
     return (first + timedelta(days=n) for n in range((last - first).days + 1))
 
 
-def _load() -> SchoolCalendar:
+def _load(leaving_out=None) -> SchoolCalendar:
+    """The calendar from the database; ``leaving_out`` a term or closure, to see the calendar
+    as it would be without it."""
     from confidentiality.models import Closure, Term
 
+    terms = Term.objects.order_by()
+    closures = Closure.objects.order_by()
+    if isinstance(leaving_out, Term):
+        terms = terms.exclude(pk=leaving_out.pk)
+    elif isinstance(leaving_out, Closure):
+        closures = closures.exclude(pk=leaving_out.pk)
     # One query for both: the terms and the closures, each a pair of days.
-    terms = (
-        Term.objects.order_by()
-        .annotate(what=Value("term", output_field=CharField()))
-        .values_list("first_day", "last_day", "what")
+    terms = terms.annotate(what=Value("term", output_field=CharField())).values_list(
+        "first_day", "last_day", "what"
     )
-    closures = (
-        Closure.objects.order_by()
-        .annotate(what=Value("closure", output_field=CharField()))
-        .values_list("first_day", "last_day", "what")
+    closures = closures.annotate(what=Value("closure", output_field=CharField())).values_list(
+        "first_day", "last_day", "what"
     )
     rows = list(terms.union(closures, all=True))
     closed = set()
@@ -122,6 +126,38 @@ def school_days(first: date, last: date) -> Iterable[date]:
         if calendar.is_school_day(day):
             yield day
         day += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WhatDeletingChanges:
+    """The school days the clocks count that deleting a term or closure changes: those that
+    would be taken for holidays (or closed), and those that would count again."""
+
+    no_longer_school_days: tuple[date, ...]
+    school_days_again: tuple[date, ...]
+
+
+def what_deleting_changes(entry) -> WhatDeletingChanges:
+    """What deleting ``entry`` (a term or a closure) changes. A closure changes only its own
+    days. A term can change any day from the first term entered to the last (outside that
+    span every weekday counts as term time): its own days become holidays when other terms lie
+    on both sides, and the holidays beside it count as term time when it is the first or last."""
+    from confidentiality.models import Term
+
+    before, after = current(), _load(leaving_out=entry)
+    if isinstance(entry, Term):
+        first = min([entry.first_day, *(first for first, _ in before.terms)])
+        last = max([entry.last_day, *(last for _, last in before.terms)])
+    else:
+        first, last = entry.first_day, entry.last_day
+    lost, gained = [], []
+    for day in _each_day(first, last):
+        was, will_be = before.is_school_day(day), after.is_school_day(day)
+        if was and not will_be:
+            lost.append(day)
+        elif will_be and not was:
+            gained.append(day)
+    return WhatDeletingChanges(tuple(lost), tuple(gained))
 
 
 def forget(**kwargs) -> None:

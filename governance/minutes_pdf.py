@@ -9,6 +9,7 @@ paragraphs (ReportLab lays out one huge paragraph slowly).
 from io import BytesIO
 
 from django.conf import settings
+from django.utils.translation import to_locale
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -49,8 +50,13 @@ def render(minutes: PublishedMinutes) -> bytes:
         rightMargin=18 * mm,
         topMargin=18 * mm,
         bottomMargin=20 * mm,
+        # The document's own title and language: a PDF reader shows the title (not the file
+        # name) and a screen reader reads the minutes in the school's language.
         title=f"{school}: {minutes.title}",
+        displayDocTitle=True,
+        lang=to_locale(settings.LANGUAGE_CODE).replace("_", "-"),
         author=school,
+        subject=f"Public minutes, {minutes.held}",
     )
     styles = getSampleStyleSheet()
     body = styles["BodyText"]

@@ -19,6 +19,7 @@ def governing_body(request):
         return None
     meetings = access.visible(request, Meeting.objects.all(), VIEW_MEETING)
     items = []
+    recorded = meetings.exists()
     upcoming = meetings.upcoming().first()
     if upcoming is not None:
         when = timezone.localtime(upcoming.held_at)
@@ -26,15 +27,23 @@ def governing_body(request):
             f"Next meeting: {upcoming.get_committee_display()}, {when:%A %d %B %Y, %H:%M}, "
             f"{upcoming.place}"
         )
+    elif recorded:
+        items.append("No meeting is planned yet.")
     if may_manage_meetings(user):
         past = meetings.filter(held_at__lt=timezone.now())
         waiting = past.filter(minutes_approved_at__isnull=True).count()
         unpublished = past.filter(
             minutes_approved_at__isnull=False, minutes_published_at__isnull=True
         ).count()
-        items.append(f"{waiting} meeting{'s' if waiting != 1 else ''} with minutes to approve")
+        items.append(
+            f"{waiting} meeting{'s' if waiting != 1 else ''} with minutes to approve"
+            if waiting
+            else "No meeting's minutes are waiting to be approved"
+        )
         items.append(
             f"{unpublished} set{'s' if unpublished != 1 else ''} of approved minutes to publish"
+            if unpublished
+            else "No approved minutes are waiting to be published"
         )
     reports = access.visible(request, HeadReport.objects.all(), VIEW_REPORT).count()
     links = [
@@ -50,11 +59,12 @@ def governing_body(request):
         "body": "Meetings, agendas and papers, the public minutes, and the confidential minutes "
         "of meetings you attended."
         + (
-            f" {reports} head teacher's report{'s' if reports != 1 else ''} to read."
+            f" {reports} head teacher's report{'s' if reports != 1 else ''} for the governors."
             if reports
             else ""
         ),
         "items": items,
         "links": links,
+        # Said only when this person has no meeting at all to see (an item says otherwise).
         "empty_text": "No meetings have been recorded yet.",
     }

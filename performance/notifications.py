@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality.notifications import send_templated
+from safeguarding import school_time
 
 from . import policy
 from .models import Delegation, Observation, ReviewMeeting
@@ -142,8 +143,15 @@ def tell_of_ending_delegations(today=None) -> int:
     """The daily check: a reviewer whose delegation ends within ``NOTICE_DAYS`` hears so once
     (unless it was that short from the start: they were told its end when it began); when it
     has ended by its date, the reviewer and the holder hear so once. Delegations that ended
-    more than ``NOTICE_DAYS`` ago are not raked up. Returns how many events were queued."""
+    more than ``NOTICE_DAYS`` before the last school day are not raked up. Returns how many
+    events were queued."""
     today = today or timezone.localdate()
+    # Told on school days only, like every reminder the school's clocks send; after a weekend
+    # or a holiday the week looked back on starts from the last school day, so an end that fell
+    # in the holiday is still told.
+    if not school_time.is_working_day(today):
+        return 0
+    since = school_time.last_school_day_before(today) - timedelta(days=NOTICE_DAYS)
     now = timezone.now()
     queued = 0
     ending = Delegation.objects.running_on(today).filter(
@@ -155,7 +163,7 @@ def tell_of_ending_delegations(today=None) -> int:
         queued += _once(delegation, "ending_told_at", now, "delegation_ending")
     ended = Delegation.objects.filter(
         ends_on__lt=today,
-        ends_on__gte=today - timedelta(days=NOTICE_DAYS),
+        ends_on__gte=since,
         ended_at__isnull=True,
         end_told_at__isnull=True,
     )

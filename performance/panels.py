@@ -24,21 +24,21 @@ def waiting_for_you(request):
     waiting = waiting_for(request)
     if not waiting:
         return None
-    links = [
+    items = [
         {
             "label": f"Observe {_name(o.file.subject)}'s lesson on {o.planned_for:%-d %B %Y}",
             "url": reverse("performance:observation", kwargs={"pk": o.pk}),
         }
         for o in waiting.observations
     ]
-    links += [
+    items += [
         {
             "label": f"Review {_name(f.subject)}'s file (until {f.until:%-d %B %Y})",
             "url": reverse("performance:file", kwargs={"pk": f.pk}),
         }
         for f in waiting.files
     ]
-    links += [
+    items += [
         {
             "label": f"Sign off your {r.get_kind_display().lower()} of {r.held_on:%-d %B %Y}",
             "url": reverse("performance:file", kwargs={"pk": r.file_id}) + f"#review-{r.pk}",
@@ -50,7 +50,7 @@ def waiting_for_you(request):
         "title": "Performance: waiting for you",
         "body": f"{count} thing{'s' if count != 1 else ''} in performance files "
         f"{'are' if count != 1 else 'is'} yours to do.",
-        "links": links,
+        "items": items,
     }
 
 

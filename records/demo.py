@@ -97,6 +97,27 @@ LAST = [
     "Young",
     "Zielinski",
 ]
+# The girls' names among FIRST: a child's recorded gender follows their name, so that the demo
+# never reads "Ben ... she".
+GIRLS = frozenset(
+    {
+        "Aisha",
+        "Chloe",
+        "Ella",
+        "Grace",
+        "Isla",
+        "Keira",
+        "Maya",
+        "Olivia",
+        "Poppy",
+        "Sofia",
+        "Una",
+        "Willow",
+        "Zara",
+        "Bella",
+        "Daisy",
+    }
+)
 CLASSES = [
     ("1 Willow", 1),
     ("2 Birch", 2),
@@ -188,11 +209,38 @@ def _address(rng) -> str:
     return f"{rng.randint(1, 120)} {street}, Riverside RV{rng.randint(1, 9)} {rng.randint(1, 9)}AB"
 
 
+PRONOUNS = {
+    "Female": {"he": "she", "him": "her", "his": "her"},
+    "Male": {"he": "he", "him": "him", "his": "his"},
+}
+THEY = {"he": "they", "him": "them", "his": "their"}
+
+
+def gender_of(student) -> str:
+    """The gender on the child's record (the protected-characteristics section), or ""."""
+    section = student.sections.filter(kind=RecordSection.Kind.PROTECTED).first()
+    return (section.details or {}).get("gender", "") if section else ""
+
+
+def pronouns(student) -> dict:
+    """The words for a demo narrative about ``student``, from their record: ``{he}``, ``{him}``,
+    ``{his}``, capitalised as ``{He}``, ``{Him}``, ``{His}``, and their ``{name}``. A narrative
+    is written with these, never with a pronoun of its own, so it always agrees with the record.
+    """
+    words = PRONOUNS.get(gender_of(student), THEY)
+    return {
+        **words,
+        **{key.capitalize(): value.capitalize() for key, value in words.items()},
+        "name": student.preferred_name or student.first_name,
+    }
+
+
 def _sections(student, index, rng):
     Kind = RecordSection.Kind
+    rng.choice(["Female", "Male"])  # the draw that once chose it: the other dice stay the same
     plans = {
         Kind.PROTECTED: {
-            "gender": rng.choice(["Female", "Male"]),
+            "gender": "Female" if student.first_name in GIRLS else "Male",
             "ethnicity": rng.choice(
                 [
                     "White British",

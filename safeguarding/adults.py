@@ -82,7 +82,7 @@ def raise_adult_concern(author, data: dict) -> tuple[Concern, bool]:
             routing.alert(
                 handlers,
                 Alert.Kind.ADULT_CONCERN,
-                f"Concern about an adult {concern.reference} raised by {facts['raised_by']} at "
+                f"Concern {concern.reference} raised by {facts['raised_by']} at "
                 f"{facts['raised_at']}.",
                 concern,
                 "concern_raised",

@@ -20,5 +20,9 @@ ACCESS_WORDS = {
     (AREA, "child search for a concern"): "searched for a child to log a concern about",
     (AREA, "export concern list"): "exported the list of concerns",
     (AREA, "my safeguarding tasks"): "opened their safeguarding tasks",
+    (
+        AREA,
+        "my safeguarding tasks (on the dashboard)",
+    ): "saw their safeguarding tasks on the dashboard",
     ("", "record done"): "recorded as done",
 }

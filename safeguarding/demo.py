@@ -11,12 +11,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from confidentiality.audit import acting_as
+from records.demo import pronouns
 
-from . import advice, information_sharing, raising, routing
+from . import advice, information_sharing, raising, routing, school_time
 from .adults import raise_adult_concern
 from .models import (
     Action,
     AdviceRequest,
+    Alert,
     CaseMeeting,
     CaseNote,
     Concern,
@@ -25,6 +27,7 @@ from .models import (
     DecisionNotToRefer,
     InformationShare,
     KeyContact,
+    Notification,
     PolicyReading,
     Referral,
     SafeguardingStatus,
@@ -34,10 +37,18 @@ from .models.training import current_policy_version
 
 NAMESPACE = uuid.UUID("5a0e6f2e-3c1d-4b8a-9f61-2f6f7d1c0a11")
 Part = ConcernSubject.Part
+# The words a narrative says about the child: written as {he}, {him}, {his} (and {He}...), and
+# filled in from the child's record, so a narrative never calls a girl "he" (``pronouns``).
+NARRATIVES = ("account", "actions_taken", "private_follow_up")
 
 
 def _concern(key, author, subjects, hours_ago, **data):
     now = timezone.now()
+    subject = next(student for student, part in subjects if part == Part.SUBJECT)
+    words = pronouns(subject)
+    for name in NARRATIVES:
+        if name in data:
+            data[name] = data[name].format(**words)
     fields = {
         "idempotency_key": uuid.uuid5(NAMESPACE, key),
         "urgency": "routine",
@@ -49,10 +60,35 @@ def _concern(key, author, subjects, hours_ago, **data):
     with acting_as(author):
         concern, created = raising.raise_concern(author, fields, subjects, marks)
     if created:
-        # Back-date it, as if it had been logged then (a plain column, so update() is fine).
-        Concern.objects.filter(pk=concern.pk).update(created_at=now - timedelta(hours=hours_ago))
+        # Back-date it, as if it had been logged then (a plain column, so update() is fine),
+        # with the alerts and emails that told the team of it.
+        raised_at = now - timedelta(hours=hours_ago)
+        _restamp_the_telling(concern, concern.created_at, raised_at)
+        Concern.objects.filter(pk=concern.pk).update(created_at=raised_at, updated_at=raised_at)
         concern.refresh_from_db()
     return concern, created
+
+
+def _restamp_the_telling(concern, was, raised_at):
+    """The alerts and emails of a back-dated concern, sent when it was raised: stamped then,
+    and saying then (their words are the routing's, with the time it was raised in them)."""
+    said, says = routing._when(was), routing._when(raised_at)
+    for alert in Alert.objects.filter(concern=concern):
+        alert.message = alert.message.replace(said, says)
+        alert.created_at = raised_at
+        alert.save(update_fields=["message", "created_at"])
+    for notification in Notification.objects.filter(concern=concern):
+        notification.context = {
+            key: value.replace(said, says) if isinstance(value, str) else value
+            for key, value in notification.context.items()
+        }
+        notification.created_at = raised_at
+        notification.save(update_fields=["context", "created_at"])
+
+
+def _seen(concern, by, minutes):
+    """The team saw it ``minutes`` after it was raised (before triage, which would say now)."""
+    concern.acknowledge(by=by, now=concern.created_at + timedelta(minutes=minutes))
 
 
 def seed_concerns(people, students):
@@ -79,8 +115,8 @@ def _seed_casework(people, students):
         2,
         category="emotional",
         location="Classroom, during wet play",
-        account="She said: \u201cnobody at home talks to me any more, they just shout\u201d.",
-        actions_taken="Listened; told her I would need to tell Mrs Shah.",
+        account="{He} said: \u201cnobody at home talks to me any more, they just shout\u201d.",
+        actions_taken="Listened; told {him} I would need to tell Mrs Shah.",
     )
     _concern(
         "urgent-unacknowledged",
@@ -91,10 +127,11 @@ def _seed_casework(people, students):
         urgency="urgent",
         location="Cloakroom",
         account=(
-            "When I asked about his arm he said \u201cdad grabbed me, it\u2019s a secret\u201d."
+            "When I asked about {his} arm {he} said \u201cdad grabbed me, it\u2019s a secret\u201d."
         ),
         bad_time_or_place=True,
-        private_follow_up="Sat with him in the quiet room at 10:40; he did not want to say more.",
+        private_follow_up="Sat with {him} in the quiet room straight after; {he} did not want to "
+        "say more.",
         marks=[{"region": "front-left-arm", "note": "Four finger-shaped bruises above the elbow"}],
     )
     concern, created = _concern(
@@ -119,11 +156,12 @@ def _seed_casework(people, students):
         # Schools record every category a concern falls under: grooming online is also abuse.
         other_categories=["sexual"],
         location="ICT suite",
-        account="Showed a friend messages from an adult he met in a game asking for photos.",
+        account="Showed a friend messages from an adult {he} met in a game asking for photos.",
         told_dsl_in_person=True,
     )
     if created:
         with acting_as(dsl):
+            _seen(concern, dsl, 25)
             concern.triage(
                 dsl,
                 assigned_to=deputy,
@@ -131,19 +169,23 @@ def _seed_casework(people, students):
                 level_reason="Messages stopped; parents engaged; CEOP report made.",
             )
         with acting_as(deputy):
-            CaseNote(
+            note = CaseNote(
                 concern=concern,
                 author=deputy,
                 text="Met both parents; they have blocked "
                 "the account and kept screenshots for the police.",
-            ).save()
-            Action(
+            )
+            note.save()
+            _at(CaseNote, note, concern.created_at + timedelta(hours=6))
+            session = Action(
                 concern=concern,
                 owner=people["teacher"],
                 created_by=deputy,
                 description="Online-safety session with the class",
                 due_on=timezone.localdate() - timedelta(days=2),
-            ).save()
+            )
+            session.save()
+            _at(Action, session, concern.created_at + timedelta(hours=6))
             done = Action(
                 concern=concern,
                 owner=deputy,
@@ -167,6 +209,7 @@ def _seed_casework(people, students):
     )
     if created:
         with acting_as(dsl):
+            _seen(concern, dsl, 8)
             concern.triage(
                 dsl,
                 assigned_to=dsl,
@@ -199,10 +242,11 @@ def _seed_casework(people, students):
         24 * 20,
         category="attendance",
         location="Reading group",
-        account="Said she missed school because she looks after her little brother.",
+        account="Said {he} missed school to look after {his} little brother.",
     )
     if created:
         with acting_as(dsl):
+            _seen(concern, dsl, 60)
             concern.triage(
                 dsl,
                 assigned_to=deputy,
@@ -218,7 +262,11 @@ def _seed_casework(people, students):
 
 
 def _backdate(model, obj, days):
-    model.objects.filter(pk=obj.pk).update(created_at=timezone.now() - timedelta(days=days))
+    _at(model, obj, timezone.now() - timedelta(days=days))
+
+
+def _at(model, obj, moment):
+    model.objects.filter(pk=obj.pk).update(created_at=moment, updated_at=moment)
 
 
 def _seed_full_case(people, child):
@@ -231,12 +279,13 @@ def _seed_full_case(people, child):
         24 * 40,
         category="neglect",
         location="Classroom, first thing",
-        account="He was asleep at his desk again and said he had not had tea for two days.",
-        actions_taken="Gave him breakfast from the club; told him I would speak to Mrs Shah.",
+        account="{He} was asleep at {his} desk again and said {he} had not had tea for two days.",
+        actions_taken="Gave {him} breakfast from the club; told {him} I would speak to Mrs Shah.",
     )
     if not created:
         return
     with acting_as(dsl):
+        _seen(concern, dsl, 20)
         concern.triage(
             dsl,
             assigned_to=dsl,
@@ -279,7 +328,7 @@ def _seed_full_case(people, child):
             parents_told=True,
         )
         information_sharing.record_share(share, by=dsl)
-        _backdate(InformationShare, share, 30)
+        _shared_then(share, deputy, days_ago=30)
         concern.close(
             by=dsl,
             decision=Concern.Decision.CSC_ACCEPTED,
@@ -287,6 +336,22 @@ def _seed_full_case(people, child):
             "breakfast and attendance.",
             now=timezone.now() - timedelta(days=20),
         )
+
+
+def _shared_then(share, deputy, days_ago):
+    """A share back-dated ``days_ago``: the parents were told then, and the support the share
+    plans was due three school days later and done by the deputy (the case has closed since)."""
+    moment = timezone.now() - timedelta(days=days_ago)
+    InformationShare.objects.filter(pk=share.pk).update(
+        created_at=moment, updated_at=moment, parents_notified_at=moment
+    )
+    due = school_time.add_working_days(moment, information_sharing.SUPPORT_WITHIN_WORKING_DAYS)
+    support = Action.objects.filter(concern=share.concern, created_at__gt=moment).latest("pk")
+    Action.objects.filter(pk=support.pk).update(due_on=timezone.localdate(due))
+    support.refresh_from_db()
+    with acting_as(deputy):
+        support.complete(by=deputy, now=moment + timedelta(days=2))
+    _at(Action, support, moment)
 
 
 def _seed_advice(people, students):
@@ -311,7 +376,9 @@ def _seed_advice(people, students):
         child = students[2::6][4]
         with acting_as(ta):
             converted = advice.ask(
-                ta, "Lily has drawn the same frightening picture three days running. Is it a worry?"
+                ta,
+                "{name} has drawn the same frightening picture three days running. Is it a "
+                "worry?".format(**pronouns(child)),
             )
             converted.student = child
             converted.save()
@@ -343,6 +410,7 @@ def _seed_task_for_the_class_teacher(people):
     concern = advice_request.concern
     if Action.objects.filter(concern=concern, owner=teacher).exists():
         return
+    words = pronouns(advice_request.student)
     task = Action(
         concern=concern,
         owner=teacher,
@@ -350,8 +418,9 @@ def _seed_task_for_the_class_teacher(people):
         due_on=timezone.localdate() + timedelta(days=2),
         description="Class teacher to keep this week's drawings: the same frightening picture "
         "three days running.",
-        brief="Please keep any drawings she does in class this week in a folder and bring them "
-        "to me on Friday. Do not ask her about them; if she says anything, log a concern at once.",
+        brief="Please keep any drawings {he} does in class this week in a folder and bring them "
+        "to me on Friday. Do not ask {him} about them; if {he} says anything, log a concern at "
+        "once.".format(**words),
         tell_which_child=True,
     )
     with acting_as(dsl):

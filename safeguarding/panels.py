@@ -1,7 +1,8 @@
 """Dashboard panels: the safeguarding team's queue, the author's concerns, each person's tasks,
 everyone's alerts.
 
-Panels show counts and who/when only: no concern's content appears outside the door. The team's
+Panels show counts and who/when only: no concern's content appears outside the door (a task's
+line shows the start of what the team chose to tell its person, as their task page does). The team's
 panel counts concerns through ``access.visible``: without a confirmed second factor it is left
 out (the dashboard says how to confirm it), as the safeguarding dashboard it leads to would be.
 """
@@ -10,12 +11,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import access
+from confidentiality.audit import record_list_look
 from confidentiality.extensions import dashboard_panel
 
+from .dates import short_day
 from .models import Action, Alert, Concern, Notification, Referral
-from .policy import CASEWORK, TASK, is_safeguarding_team, may_have_tasks, may_log_concern
+from .policy import (
+    ADULT_CASEWORK,
+    CASEWORK,
+    TASK,
+    is_safeguarding_team,
+    may_handle_adult_concerns,
+    may_have_tasks,
+    may_log_concern,
+)
+from .trail import AREA
 
 TASKS_ON_PANEL = 5
+BRIEF_ON_PANEL = 60  # characters of a task's brief on its line
 
 
 @dashboard_panel(order=5)
@@ -42,11 +55,48 @@ def safeguarding_team(request):
         items.append(f"{failed} email{'s' if failed != 1 else ''} could not be delivered")
     return {
         "title": "Safeguarding",
-        "body": "Concerns routed to the DSL and deputies (P3).",
+        "body": "Concerns go straight to the DSL and deputies.",
         "items": items,
         "links": [
             {"label": "Open the safeguarding dashboard", "url": reverse("safeguarding:dashboard")},
             {"label": f"Alerts ({unread} unread)", "url": reverse("safeguarding:alerts")},
+        ],
+    }
+
+
+@dashboard_panel(order=5)
+def concerns_about_adults(request):
+    """For whoever a concern about an adult is routed to (the DSL, the head teacher, the chair):
+    how many wait on them, new ones first, and the way to the list. Counts only: who a concern
+    names is read on the list, behind the second factor. Through the door, like the team's
+    panel: left out for the team and the head until their second factor is confirmed; never a
+    concern naming the reader (``not_about``)."""
+    user = request.user
+    if not may_handle_adult_concerns(user):
+        return None
+    concerns = access.visible(
+        request, Concern.objects.about_adults().not_about(user).open(), ADULT_CASEWORK
+    )
+    new = concerns.filter(status=Concern.Status.NEW).count()
+    other = concerns.exclude(status=Concern.Status.NEW).count()
+    if not (new or other):
+        return None
+    items = []
+    if new:
+        items.append(f"{new} new concern{'s' if new != 1 else ''} about an adult awaiting you")
+    if other:
+        items.append(
+            f"{other} concern{'s' if other != 1 else ''} about an adult still open "
+            f"(acknowledged or in progress)"
+        )
+    return {
+        "title": "Concerns about adults",
+        "items": items,
+        "links": [
+            {
+                "label": "Open the concerns about adults",
+                "url": reverse("safeguarding:adult_concerns"),
+            }
         ],
     }
 
@@ -68,14 +118,16 @@ def my_concerns(request):
     ]
     body = "Worried about a child? Log it now: it reaches the DSL and deputies at once."
     if total:
-        body += f" You have logged {total} concern{'s' if total != 1 else ''}; {open_} still open."
+        still = f"{open_} still open" if open_ else "none still open"
+        body += f" You have logged {total} concern{'s' if total != 1 else ''}; {still}."
     return {"title": "Concerns about children", "body": body, "links": links}
 
 
 @dashboard_panel(order=4)
 def my_tasks(request):
-    """The tasks the safeguarding team set for this person, overdue first, each with its due
-    date and a link to it: who set it and when it is due, nothing of the concern."""
+    """The tasks the safeguarding team set for this person, overdue first, each with the start
+    of what they were told to do (as their task page shows it), its due date and a link to it;
+    nothing of the concern itself."""
     if not may_have_tasks(request.user):
         return None
     outstanding = access.visible(request, Action.objects.all(), TASK).outstanding()
@@ -84,23 +136,39 @@ def my_tasks(request):
         return None
     total = outstanding.count() if len(tasks) == TASKS_ON_PANEL else len(tasks)
     today = timezone.localdate()
-    links = [
+    items = [
         {
             "label": (
-                f"{'Overdue: ' if task.due_on < today else ''}task due {task.due_on:%a %d %b}, "
-                f"set by {task.created_by}"
+                f"{'Overdue: ' if task.due_on < today else ''}{_what_to_do(task)} – task due "
+                f"{short_day(task.due_on)}, set by {task.created_by}"
             ),
             "url": reverse("safeguarding:task", kwargs={"pk": task.pk}),
         }
         for task in tasks
     ]
-    links.append({"label": "All your safeguarding tasks", "url": reverse("safeguarding:my_tasks")})
+    # The panel shows the start of what the team chose to tell each person: a look at their
+    # tasks, kept in the trail like the list of their tasks.
+    record_list_look(request, "my safeguarding tasks (on the dashboard)", area=AREA)
+    more = total - len(tasks)
     return {
         "title": "Your safeguarding tasks",
         "body": f"{total} task{'s' if total != 1 else ''} to do, overdue first. Open one to see "
-        "what is needed and to record it done.",
-        "links": links,
+        "what is needed and to record it done."
+        + (f" {more} more on the list of your tasks." if more > 0 else ""),
+        "items": items,
+        "links": [
+            {"label": "All your safeguarding tasks", "url": reverse("safeguarding:my_tasks")}
+        ],
     }
+
+
+def _what_to_do(task) -> str:
+    """What the person reads of the task first, as on their task page: the start of what the
+    team chose to tell them (``brief``), never the team's own record of it."""
+    brief = " ".join((task.brief or "").split())
+    if not brief:
+        return f"Speak to {task.created_by}"
+    return brief if len(brief) <= BRIEF_ON_PANEL else brief[: BRIEF_ON_PANEL - 1].rstrip() + "…"
 
 
 @dashboard_panel(order=7)

@@ -6,6 +6,7 @@ Concerns about adults are raised in ``adults``, requests for advice in ``advice`
 
 import json
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +24,10 @@ from .models import Concern, ConcernAttachment, ConcernDraft
 from .models.concerns import category_codes
 
 MAX_DRAFT_BYTES = 200_000
-NOT_KEPT_IN_DRAFTS = {"csrfmiddlewaretoken", "attachments"}
+# Earlier unsent forms put aside, in the draft, when the person chose to start a new concern
+# about another child: kept (encrypted like the rest) until they are sent or discarded.
+PUT_ASIDE = "_put_aside"
+NOT_KEPT_IN_DRAFTS = {"csrfmiddlewaretoken", "attachments", PUT_ASIDE}
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +67,13 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
             for upload in files:
                 attach(concern, upload, author)
             grant_author(concern)
-            ConcernDraft.objects.filter(author=author).delete()
+            # The form is sent: a form put aside to write this one comes back, else none is left.
+            draft = ConcernDraft.objects.filter(author=author).first()
+            if draft is not None:
+                if is_unreadable(draft.payload):
+                    draft.delete()
+                else:
+                    _bring_back_put_aside(draft)
             routing.route_new_concern(concern)
     except IntegrityError:
         # Two submits raced; the other one won. Hand back its concern.
@@ -134,9 +144,56 @@ def save_draft(author, post) -> ConcernDraft | None:
         except IntegrityError:
             # The first autosaves of several tabs raced and another created the draft: update it.
             draft = ConcernDraft.objects.get(author=author)
+    # The form never posts what was put aside: carry it over, so starting anew loses nothing.
+    if draft.payload.get(PUT_ASIDE):
+        payload[PUT_ASIDE] = draft.payload[PUT_ASIDE]
     draft.payload = payload
     draft.save()
     return draft
+
+
+def put_aside_draft(author) -> None:
+    """Start a new concern without losing the one begun: the draft as it stands is kept aside
+    (in the same encrypted draft) and the form starts empty. It comes back, to be sent or
+    discarded, once the new one is sent or discarded: never merged with it."""
+    draft = ConcernDraft.objects.filter(author=author).first()
+    if draft is None or is_unreadable(draft.payload):
+        return
+    earlier = list(draft.payload.get(PUT_ASIDE) or [])
+    typed = {k: v for k, v in draft.payload.items() if k != PUT_ASIDE}
+    if typed:
+        earlier.append({"typed": typed, "saved_at": draft.updated_at.isoformat()})
+    draft.payload = {PUT_ASIDE: earlier}
+    draft.save()
+
+
+def draft_saved_at(author):
+    """When the form being written was last saved (None when there is none)."""
+    return ConcernDraft.objects.filter(author=author).values_list("updated_at", flat=True).first()
+
+
+def put_aside_drafts(author) -> list[dict]:
+    """The unsent forms put aside, latest last: each ``{"typed": payload, "saved_at": when}``."""
+    draft = ConcernDraft.objects.filter(author=author).first()
+    if draft is None or is_unreadable(draft.payload):
+        return []
+    return [
+        {**entry, "saved_at": datetime.fromisoformat(entry["saved_at"])}
+        for entry in draft.payload.get(PUT_ASIDE) or []
+    ]
+
+
+def _bring_back_put_aside(draft) -> dict | None:
+    """The current form is gone (sent or discarded): the latest form put aside becomes the
+    draft again. Returns its payload, or None (and the draft is removed) when there is none."""
+    earlier = list(draft.payload.get(PUT_ASIDE) or [])
+    if not earlier:
+        draft.delete()
+        return None
+    latest = earlier.pop()
+    draft.payload = {**latest["typed"], **({PUT_ASIDE: earlier} if earlier else {})}
+    draft.save()
+    return latest["typed"]
 
 
 def set_aside_unreadable_draft(author, draft=None):
@@ -166,15 +223,27 @@ def _already_submitted(payload) -> bool:
         return True
 
 
-def current_draft(author) -> dict | None:
+def current_draft(author, bring_back=False) -> dict | None:
+    """What the person typed into the form they are writing. ``bring_back``: when they are
+    writing none, the latest form put aside becomes the one they are writing again."""
     draft = ConcernDraft.objects.filter(author=author).first()
     if draft is None or is_unreadable(draft.payload):
         return None  # an unreadable draft is set aside, never deleted
-    if _already_submitted(draft.payload):
+    typed = {k: v for k, v in draft.payload.items() if k != PUT_ASIDE}
+    if not typed:
+        # A new form was started: what was put aside waits until it is done or asked for.
+        return _bring_back_put_aside(draft) if bring_back else None
+    if _already_submitted(typed):
+        return _bring_back_put_aside(draft)
+    return typed
+
+
+def discard_draft(author) -> bool:
+    """Discard the form being written. Returns True when an earlier one put aside came back."""
+    draft = ConcernDraft.objects.filter(author=author).first()
+    if draft is None:
+        return False
+    if is_unreadable(draft.payload):
         draft.delete()
-        return None
-    return draft.payload
-
-
-def discard_draft(author) -> None:
-    ConcernDraft.objects.filter(author=author).delete()
+        return False
+    return _bring_back_put_aside(draft) is not None

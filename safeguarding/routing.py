@@ -30,6 +30,7 @@ from confidentiality.roles import Role
 from confidentiality.signals import break_glass_used
 
 from . import school_time
+from .dates import short_day
 from .models import Action, Alert, Concern, Notification, Referral
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,8 @@ def head_teachers() -> list:
 
 
 def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%H:%M on %a %d %b}"
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {short_day(local.date())}"
 
 
 def _who_and_when(concern) -> dict:
@@ -150,7 +152,7 @@ def _task_facts(action) -> dict:
     # reference is for the team's "could not be delivered" alert; the email does not show it.
     return {
         "set_by": str(action.created_by),
-        "due": f"{action.due_on:%A %d %B %Y}",
+        "due": short_day(action.due_on),
         "reference": action.concern.reference,
     }
 
@@ -202,7 +204,7 @@ def tell_task_done(action) -> None:
         recipients.values(),
         Alert.Kind.TASK_DONE,
         f"{action.done_by} recorded the task set for {action.owner} on concern "
-        f"{concern.reference} (due {action.due_on:%a %d %b}) as done at {when}.",
+        f"{concern.reference} (due {short_day(action.due_on)}) as done at {when}.",
         concern,
         url=reverse("safeguarding:concern", kwargs={"pk": concern.pk}) + "#actions",
     )
@@ -348,8 +350,7 @@ def tell_new_handlers(now=None) -> int:
         alert(
             new,
             Alert.Kind.ADULT_CONCERN,
-            f"Concern about an adult {concern.reference} raised by {facts['raised_by']} at "
-            f"{facts['raised_at']}.",
+            f"Concern {concern.reference} raised by {facts['raised_by']} at {facts['raised_at']}.",
             concern,
             "concern_raised",
             facts,
@@ -360,8 +361,12 @@ def tell_new_handlers(now=None) -> int:
 
 
 def alert_overdue(now=None) -> int:
-    """Tell the team once about each action or referral that has passed its date."""
+    """Tell the team once about each action or referral that has passed its date, on a school
+    day: one that falls due before a weekend, a closure, a bank holiday or a holiday between
+    terms is told on the next school day, not while nobody is at school to act on it."""
     now = now or timezone.now()
+    if not school_time.is_school_day_today(now):
+        return 0
     team = team_members()
     count = 0
     actions = Action.objects.overdue(timezone.localdate(now)).filter(
@@ -376,7 +381,7 @@ def alert_overdue(now=None) -> int:
             recipients.values(),
             Alert.Kind.OVERDUE_ACTION,
             f"An action on concern {action.concern.reference} for {action.owner} was due "
-            f"on {action.due_on:%a %d %b}.",
+            f"on {short_day(action.due_on)}.",
             action.concern,
         )
         if action.owner_id not in recipients:
@@ -385,7 +390,7 @@ def alert_overdue(now=None) -> int:
                 [action.owner],
                 Alert.Kind.TASK_OVERDUE,
                 f"The safeguarding task {action.created_by} set you was due on "
-                f"{action.due_on:%a %d %b}. Please do it, or speak to them, today.",
+                f"{short_day(action.due_on)}. Please do it, or speak to them, today.",
                 action.concern,
                 url=task_url(action),
             )

@@ -70,6 +70,14 @@ class _Days:
             following += timedelta(days=1)
         return following
 
+    def before(self, day: date) -> date:
+        """The last school day before ``day`` (at most ``LONGEST_WAIT_DAYS`` back)."""
+        for step in range(1, LONGEST_WAIT_DAYS + 1):
+            earlier = day - timedelta(days=step)
+            if self.open_on(earlier):
+                return earlier
+        return day - timedelta(days=1)
+
     def next_opening(self, moment: datetime) -> datetime:
         """``moment`` if the school is open then, else the start of the next school day."""
         zone = _zone()
@@ -85,6 +93,28 @@ def is_working_day(day: date) -> bool:
     """Whether the school is open on ``day`` (a weekday in term, not closed, not a bank
     holiday)."""
     return _Days().open_on(day)
+
+
+def is_school_day_today(now: datetime | None = None) -> bool:
+    """Whether the school is open today (in the school's time zone): the gate of every reminder
+    the periodic checks send (an overdue action or referral, training due, a delegation ending).
+    Nobody is told on a weekend, a closure, a bank holiday or between terms: the reminder goes
+    on the next school day instead. Never a gate for a new or urgent concern, which reaches the
+    team at once and climbs on school minutes (``add_school_minutes``)."""
+    moment = now or timezone.now()
+    return is_working_day(moment.astimezone(_zone()).date())
+
+
+def next_school_day_after(day: date) -> date:
+    """The first school day after ``day``: what a form suggests for a date the school is
+    closed on."""
+    return _Days().after(day)
+
+
+def last_school_day_before(day: date) -> date:
+    """The school day before ``day``: where a check that looks back "a week" starts counting
+    after a holiday, so that nothing that fell due in the holiday is passed over."""
+    return _Days().before(day)
 
 
 def is_school_time(moment: datetime) -> bool:

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import routing
+from . import routing, school_time
 from .models import Alert, PolicyReading, TrainingReminder
 from .models.training import current_policy_version, people_who_train, requirements
 
@@ -23,8 +23,11 @@ def record_reading(person, policy: str, today=None) -> PolicyReading:
 
 
 def send_reminders(today=None) -> int:
-    """Remind each person once when an item becomes due soon and once when it is overdue."""
+    """Remind each person once when an item becomes due soon and once when it is overdue, on a
+    school day (a reminder due on a closed day goes on the next school day)."""
     today = today or timezone.localdate()
+    if not school_time.is_working_day(today):
+        return 0
     sent = 0
     for need in requirements(people_who_train()):
         stage = need.state(today)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("log/", raising.log_concern, name="log_concern"),
     path("log/draft/", raising.autosave, name="autosave"),
     path("log/draft/discard/", raising.discard_draft, name="discard_draft"),
+    path("log/new/", raising.start_new_concern, name="start_new_concern"),
     path("log/children/", raising.find_child, name="find_child"),
     path("mine/", mine.my_concerns, name="my_concerns"),
     path("mine/<uuid:pk>/", mine.my_concern, name="my_concern"),

@@ -42,6 +42,16 @@ def _empty_cache(settings):
     forget_cached_key()
 
 
+@pytest.fixture
+def any_day_is_a_school_day(monkeypatch):
+    """For tests about who is told, not when: the reminders of the periodic checks go out on
+    school days only, and these tests must pass on whatever day the suite runs (a weekend, a
+    bank holiday). When they go: tests/safeguarding/test_reminders_wait_for_school.py."""
+    from safeguarding import school_time
+
+    monkeypatch.setattr(school_time, "is_working_day", lambda day: True)
+
+
 @pytest.fixture(scope="session")
 def _checkpoint_folder(tmp_path_factory):
     return tmp_path_factory.mktemp("audit-checkpoints")

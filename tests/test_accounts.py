@@ -75,9 +75,13 @@ def test_there_is_exactly_one_current_dsl(dsl, make_user):
         ("teacher", ["Students", "Sign-in security"], ["Who has seen what", "Administration"]),
         ("dsl", ["Students", "Who has seen what", "Sign-in security"], ["Administration"]),
         ("head", ["Who has seen what"], ["Administration"]),
-        ("nurse", ["Students"], ["Who has seen what", "Sign-in security"]),
-        ("parent", ["Dashboard"], ["Students", "Who has seen what", "Sign-in security"]),
-        ("governor", ["Dashboard"], ["Students", "Who has seen what"]),
+        ("nurse", ["Students", "Sign-in security"], ["Who has seen what"]),
+        (
+            "parent",
+            ["My children", "Sign-in and email"],
+            ["Dashboard", ">Home<", "Students", "Who has seen what", "Sign-in security"],
+        ),
+        ("governor", ["Dashboard", "Sign-in security"], ["Students", "Who has seen what"]),
     ],
 )
 def test_navigation_shows_each_role_only_what_it_may_use(

@@ -66,6 +66,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "ALLOWED_HOSTS": "school.example",
     "LADO_CONTACT": "Local authority designated officer: 01632 960000",
+    "CHILDRENS_SERVICES_FRONT_DOOR": "Children's social care front door: 01632 960222",
 }
 
 
@@ -80,6 +81,14 @@ def test_check_deploy_asks_for_the_lado_contact():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "safeguarding.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_asks_for_the_childrens_services_front_door():
+    env = SECRETS | PRODUCTION | {"CHILDRENS_SERVICES_FRONT_DOOR": ""}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "safeguarding.W002" in result.stdout + result.stderr
+    assert "CHILDRENS_SERVICES_FRONT_DOOR is not set" in result.stdout + result.stderr
 
 
 def test_a_bad_flag_is_an_error(monkeypatch):

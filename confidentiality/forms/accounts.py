@@ -26,6 +26,18 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+# --- signing in ----------------------------------------------------------------------------------
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form, saying in words what is missing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
 # --- a first or new password ---------------------------------------------------------------------
 
 
@@ -33,6 +45,13 @@ class SetFirstOrNewPasswordForm(auth_forms.PasswordResetForm):
     """Django's reset form also reaches accounts with no password yet: the MIS import creates
     staff and parent accounts without one (it never invents a password), and this is how those
     people choose their first. The link still goes only to the account's own email."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            required="Enter the email address your account uses",
+            invalid="Enter an email address like name@example.org",
+        )
 
     def get_users(self, email):
         email_field = get_user_model().get_email_field_name()
@@ -106,11 +125,16 @@ class ChangeEmailForm(forms.Form):
     current_password = forms.CharField(
         label="Your current password",
         strip=False,
+        error_messages={"required": "Enter your current password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     email = forms.EmailField(
         label="New email address",
         max_length=254,
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
         help_text="The address you will sign in with and get password reset emails at.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -4,7 +4,12 @@ from django import forms
 
 from confidentiality.models import ConfidentialityAgreement
 
+from .messages import NOT_SENT_IN_FULL, says_what_is_missing
 
+
+@says_what_is_missing(
+    version=NOT_SENT_IN_FULL,
+)
 class AcceptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     accept = forms.BooleanField(
@@ -25,6 +30,10 @@ class AcceptForm(forms.Form):
         return version
 
 
+@says_what_is_missing(
+    text="Enter the text of the agreement",
+    effective_from="Enter the date it is in force from",
+)
 class PublishForm(forms.ModelForm):
     class Meta:
         model = ConfidentialityAgreement

@@ -42,6 +42,13 @@ class ClosureForm(forms.ModelForm):
         fields = ["kind", "first_day", "last_day", "reason"]
         widgets = {"kind": forms.RadioSelect}
         error_messages = {"kind": {"required": "Choose the type of closure"}}
+        # The label already says "(optional)": the help says only what to write.
+        help_texts = {"reason": "For example, staff training, or the school is a polling station."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons need no blank choice: none is checked until one is chosen.
+        self.fields["kind"].choices = Closure.Kind.choices
 
     def clean(self):
         cleaned = super().clean()

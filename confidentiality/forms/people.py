@@ -18,8 +18,15 @@ def person_label(user, with_role: bool = False) -> str:
     gave them ("Tom Bennett – Office staff (Deputy DSL, Year 5 lead)")."""
     name = user.get_full_name() or user.username
     if with_role:
-        roles = ", ".join(_role_labels(user)) or "no role"
-        return f"{name} – {roles}" + (f" ({user.job_title})" if user.job_title else "")
+        labels = _role_labels(user)
+        roles = ", ".join(labels) or "no role"
+        # A job title that only repeats the role ("Teaching assistant (Teaching assistant)")
+        # tells nobody apart: said once.
+        said = {label.casefold() for label in labels} | {roles.casefold()}
+        title = (user.job_title or "").strip()
+        return f"{name} – {roles}" + (
+            f" ({title})" if title and title.casefold() not in said else ""
+        )
     return f"{name} – {user.job_title}" if user.job_title else name
 
 

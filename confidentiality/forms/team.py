@@ -39,6 +39,7 @@ class AppointmentForm(forms.Form):
     label = ""
     empty_label = "Choose a member of staff"
     help_text = ""
+    nobody_chosen = "Choose the person to appoint"
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +49,7 @@ class AppointmentForm(forms.Form):
                 label=self.label,
                 empty_label=self.empty_label,
                 help_text=self.help_text,
+                error_messages={"required": self.nobody_chosen},
             ),
             **self.fields,
         }
@@ -56,6 +58,7 @@ class AppointmentForm(forms.Form):
 class AppointDSLForm(AppointmentForm):
     candidates = staticmethod(team.dsl_candidates)
     label = "New DSL"
+    nobody_chosen = "Choose the new DSL"
     help_text = _STAFF_WHO_SIGNED_IN
     keep_previous_as_deputy = forms.BooleanField(
         required=False, label="Keep the current DSL on the team as a deputy DSL"
@@ -70,11 +73,13 @@ class AppointDSLForm(AppointmentForm):
 class AddDeputyForm(AppointmentForm):
     candidates = staticmethod(team.deputy_candidates)
     label = "New deputy DSL"
+    nobody_chosen = "Choose the new deputy DSL"
 
 
 class AppointChairForm(AppointmentForm):
     candidates = staticmethod(team.chair_candidates)
     label = "New chair of governors"
+    nobody_chosen = "Choose the new chair of governors"
     empty_label = "Choose a governor"
     help_text = (
         "Only active governors who are not members of staff and have signed in before can be "
@@ -85,6 +90,7 @@ class AppointChairForm(AppointmentForm):
 class AppointClerkForm(AppointmentForm):
     candidates = staticmethod(team.clerk_candidates)
     label = "New clerk to the governors"
+    nobody_chosen = "Choose the new clerk to the governors"
     empty_label = "Choose a person"
     help_text = (
         "Members of staff (not the head teacher), governors (not the chair), or an account "
@@ -96,4 +102,5 @@ class AppointClerkForm(AppointmentForm):
 class AppointHeadForm(AppointmentForm):
     candidates = staticmethod(team.head_candidates)
     label = "New head teacher"
+    nobody_chosen = "Choose the new head teacher"
     help_text = _STAFF_WHO_SIGNED_IN

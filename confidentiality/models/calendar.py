@@ -94,6 +94,29 @@ class Closure(_Span):
         what = self.get_kind_display()
         return f"{what} ({self.reason})" if self.reason else what
 
+    def clean(self):
+        super().clean()
+        if not (self.first_day and self.last_day) or self.last_day < self.first_day:
+            return
+        # A closure outside every term closes nothing: the school is closed then anyway. With
+        # no term entered every weekday is term time, so any closure counts.
+        terms = Term.objects.all()
+        if not terms.exists():
+            return
+        if terms.filter(first_day__lte=self.last_day, last_day__gte=self.first_day).exists():
+            return
+        what = self.get_kind_display() if self.kind else "This closure"
+        if self.days == 1:
+            when = f"on {self.first_day:%-d %B %Y}"
+        else:
+            when = f"from {self.first_day:%-d %B %Y} to {self.last_day:%-d %B %Y}"
+        raise ValidationError(
+            {
+                "first_day": f"{what} {when} falls outside every term entered, when the school "
+                "is closed anyway. Check the dates, or add the term first."
+            }
+        )
+
 
 # Every change to the calendar is in the audit trail: it moves every clock the school keeps.
 auditlog.register(Term)

@@ -23,6 +23,7 @@ from confidentiality.forms.accounts import (
     EMAIL_CHANGE_WINDOW_SECONDS,
     ChangeEmailForm,
     SetFirstOrNewPasswordForm,
+    SignInForm,
     address_refusal,
     folded,
 )
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_success_url(self):

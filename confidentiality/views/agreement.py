@@ -47,6 +47,7 @@ def sign(request):
             "next": next_url,
             "previously_signed": user.agreement_acceptances.exists(),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -70,7 +71,12 @@ def publish(request):
                 f"to accept it from {agreement.effective_from:%d %B %Y}.",
             )
             return redirect("agreement_signatures")
-    return render(request, "agreement/publish.html", {"form": form, "current": current})
+    return render(
+        request,
+        "agreement/publish.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )
 
 
 # The same people, with their second factor: names, emails and addresses of signatories.

@@ -7,7 +7,7 @@ once."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from confidentiality import access, school_calendar
 from confidentiality.forms.calendar import ClosureForm, TermForm
@@ -83,21 +83,34 @@ def edit_closure(request, pk):
     return _edit(request, "closure", pk)
 
 
-def _delete(request, model, pk):
+def _delete(request, kind: str, pk):
+    """Deleting a term or a closure moves the safeguarding clocks, so it is asked first: the
+    page says which school days it changes; only the button on that page deletes."""
+    model, _ = KINDS[kind]
     entry = get_object_or_404(model, pk=pk)
-    described = str(entry)
-    entry.delete()
-    messages.success(request, f"Deleted {described} from the calendar.")
-    return redirect("calendar:page")
+    if request.method == "POST":
+        described = str(entry)
+        entry.delete()
+        messages.success(request, f"Deleted {described} from the calendar.")
+        return redirect("calendar:page")
+    return render(
+        request,
+        "calendar/confirm_delete.html",
+        {
+            "entry": entry,
+            "noun": kind,
+            "changes": school_calendar.what_deleting_changes(entry),
+        },
+    )
 
 
 @keeps_the_calendar
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_term(request, pk):
-    return _delete(request, Term, pk)
+    return _delete(request, "term", pk)
 
 
 @keeps_the_calendar
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_closure(request, pk):
-    return _delete(request, Closure, pk)
+    return _delete(request, "closure", pk)

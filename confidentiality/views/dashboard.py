@@ -1,9 +1,33 @@
-"""The first page after signing in: one panel per thing this person looks after."""
+"""The first page after signing in: one panel per thing this person looks after.
+
+What a panel says must be true of the person reading it, so the page holds panels to one shape
+(``panel_shape``): ``items`` are what the panel is about (each a line, or a line with a link:
+a class, a child, a task); ``empty_text`` is said only when there are no items, so "no child is
+linked" can never sit above the links to the children; ``links`` are the standing ways on (the
+whole list, a form), never the things counted. A panel with ``first`` (a question waiting for a
+parent's answer) comes before every other.
+"""
 
 from django.shortcuts import render
 from django.urls import reverse
+from django_otp import user_has_device
 
 from confidentiality import access, extensions, roles, team
+
+
+def panel_shape(panel: dict) -> dict:
+    """The one shape the dashboard renders: every item a ``{"label", "url"}`` (url optional),
+    and no ``empty_text`` beside items."""
+    panel.setdefault("links", [])
+    panel.setdefault("body", "")
+    panel["items"] = [
+        item if isinstance(item, dict) else {"label": item, "url": ""}
+        for item in panel.get("items") or []
+    ]
+    if panel["items"]:
+        panel["empty_text"] = ""
+    panel.setdefault("empty_text", "")
+    return panel
 
 
 def panels_for(request) -> list[dict]:
@@ -17,12 +41,65 @@ def panels_for(request) -> list[dict]:
         except access.SecondFactorRequired:
             continue
         if panel:
-            panel.setdefault("links", [])
-            panel.setdefault("items", [])
-            panel.setdefault("body", "")
-            panel.setdefault("empty_text", "")
-            panels.append(panel)
+            panels.append(panel_shape(panel))
+    # What waits for this person's answer comes first, whatever order the panel was registered
+    # in (a stable sort keeps the others in theirs).
+    panels.sort(key=lambda panel: not panel.get("first"))
     return panels
+
+
+def alert(text: str, label: str = "", url: str = "") -> dict:
+    """A line at the top of the dashboard; with ``label`` and ``url``, a link to act on it."""
+    return {"text": text, "link": {"label": label, "url": url} if url else None}
+
+
+# The roles some of whose work waits on a confirmed second factor: the safeguarding team and the
+# head teacher on every confidential record (``roles.SECOND_FACTOR_REQUIRED``), and with the
+# chair and the clerk on concerns about adults, appointments, the governing body's confidential
+# business and the performance files (``second_factor=True`` on those pages; governance's
+# ``SECOND_FACTOR_ALWAYS``). These are exactly the appointed roles; told once, before the work
+# sends them to set it up.
+ASKED_FOR_SECOND_FACTOR = roles.APPOINTED_ROLES
+
+
+def alerts_for(user) -> list[dict]:
+    alerts = []
+    if user.is_school_staff and roles.current_dsl() is None:
+        if team.may_manage_team(user):
+            alerts.append(
+                alert(
+                    "No Designated Safeguarding Lead is appointed. Concerns still reach the "
+                    "deputies; appoint a DSL now.",
+                    "Appoint a DSL on the safeguarding team page",
+                    reverse("team"),
+                )
+            )
+        else:
+            alerts.append(
+                alert(
+                    "No Designated Safeguarding Lead is appointed. Concerns still reach the "
+                    "deputies; the head teacher should appoint a DSL now."
+                )
+            )
+    if user.has_role(*ASKED_FOR_SECOND_FACTOR) and not user_has_device(user):
+        alerts.append(
+            alert(
+                "Confidential records need two-factor sign-in: a 6-digit code from an "
+                "authenticator app on your phone, as well as your password. You have not set "
+                "it up yet.",
+                "Set up two-factor sign-in",
+                reverse("two_factor:setup"),
+            )
+        )
+    elif user.needs_second_factor and not user.is_verified():
+        alerts.append(
+            alert(
+                "Confidential records need two-factor sign-in.",
+                "Set it up or confirm it under Sign-in security",
+                reverse("two_factor:manage"),
+            )
+        )
+    return alerts
 
 
 # Anyone signed in, with or without a second factor: the page itself shows nothing confidential
@@ -31,28 +108,12 @@ def panels_for(request) -> list[dict]:
 @access.requires(second_factor=False)
 def dashboard(request):
     user = request.user
-    alerts = []
-    if user.is_school_staff and roles.current_dsl() is None:
-        alerts.append(
-            "No Designated Safeguarding Lead is appointed. Concerns still reach the deputies; "
-            "the head teacher should appoint a DSL now"
-            + (
-                f" on the Safeguarding team page ({reverse('team')})."
-                if team.may_manage_team(user)
-                else "."
-            )
-        )
-    if user.needs_second_factor and not user.is_verified():
-        alerts.append(
-            "Confidential records need two-factor sign-in. "
-            f"Set it up or confirm it under Sign-in security ({reverse('two_factor:manage')})."
-        )
     return render(
         request,
         "dashboard.html",
         {
             "greeting": f"Hello, {user.first_name or user.username}",
-            "alerts": alerts,
+            "alerts": alerts_for(user),
             "panels": panels_for(request),
             "may_read_audit_trail": access.may_read_audit_trail(user),
         },

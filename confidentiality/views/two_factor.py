@@ -4,6 +4,7 @@ Every page here is for anyone signed in and never waits on a second factor itsel
 (``second_factor=False``): these are the pages that set it up and confirm it. Replacing an app
 or issuing new recovery codes asks for the current one inside the page."""
 
+import math
 from base64 import b32encode
 from io import BytesIO
 
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
@@ -21,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from confidentiality import access, account_alerts
-from confidentiality.forms.two_factor import TokenForm
+from confidentiality.forms.two_factor import SetupTokenForm, TokenForm
 
 from .accounts import safe_next
 
@@ -50,6 +52,32 @@ def _issue_recovery_codes(user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return codes
+
+
+def _seconds_to_wait(devices) -> int:
+    """How long until one of ``devices`` checks a code again: 0 if one checks it now (or there
+    are none), so a wrong code that one of them did check is still called wrong.
+
+    After a wrong code django-otp makes the device wait (1, 2, 4, 8... seconds, doubling with
+    each wrong code in a row) and, until then, refuses any code without checking it, even the
+    right one. People must be told that, not that their right code was wrong."""
+    now = timezone.now()
+    waits = []
+    for device in devices:
+        allowed, why = device.verify_is_allowed()
+        locked_until = (why or {}).get("locked_until")
+        if allowed or locked_until is None:
+            return 0
+        waits.append(max(1, math.ceil((locked_until - now).total_seconds())))
+    return min(waits, default=0)
+
+
+def _too_many_tries(wait: int) -> str:
+    seconds = "1 second" if wait == 1 else f"{wait} seconds"
+    return (
+        "Your code was not checked: after a wrong code the next try has to wait. "
+        f"Wait {seconds}, then try again."
+    )
 
 
 def _second_factor_done(request, device) -> None:
@@ -84,9 +112,13 @@ def setup(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    form = TokenForm(request.POST or None)
+    form = SetupTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        # Asked before the code is tried: a wrong code makes the device wait from then on.
+        wait = _seconds_to_wait([device])
+        if wait:
+            form.add_error("token", _too_many_tries(wait))
+        elif device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user, confirmed=True).delete()
                 device.confirmed = True
@@ -95,9 +127,10 @@ def setup(request):
             _second_factor_done(request, device)
             account_alerts.account_changed(user, "second-factor-enrolled")
             return render(request, "two_factor/recovery_codes.html", {"codes": codes})
-        form.add_error(
-            "token", "That code did not match. Check the time on your phone and try again."
-        )
+        else:
+            form.add_error(
+                "token", "That code did not match. Check the time on your phone and try again."
+            )
     secret = b32encode(device.bin_key).decode()
     return render(
         request,
@@ -107,6 +140,7 @@ def setup(request):
             "qr_svg": _qr_svg(device.config_url),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -119,15 +153,28 @@ def verify(request):
         return redirect(_with_next("two_factor:setup", target))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
+        token = form.cleaned_data["token"]
+        # Asked before the code is tried (a wrong code makes the devices wait from then on), of
+        # the devices that could have taken it: the app for digits, else the recovery codes.
+        kind = TOTPDevice if token.isdigit() else StaticDevice
+        wait = _seconds_to_wait(d for d in devices_for_user(request.user) if isinstance(d, kind))
+        device = match_token(request.user, token)
         if device is not None:
             _second_factor_done(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(request, f"Recovery code used. {left} left.")
             return redirect(target)
-        form.add_error("token", "That code is not right, or has been used already.")
-    return render(request, "two_factor/verify.html", {"form": form, "next": target})
+        if wait:
+            form.add_error("token", _too_many_tries(wait))
+        else:
+            form.add_error("token", "That code is not right, or has been used already.")
+    return render(
+        request,
+        "two_factor/verify.html",
+        {"form": form, "next": target},
+        status=400 if form.errors else 200,
+    )
 
 
 @second_factor_pages

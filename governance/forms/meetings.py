@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from confidentiality import uploads
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.forms.people import person_label
 
 from ..models import Attendance, Committee
@@ -14,6 +15,9 @@ PAPER_MAX_BYTES = 20 * uploads.MEGABYTE
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+@says_what_is_missing(
+    committee="Choose which body is meeting",
+)
 class MeetingForm(forms.Form):
     committee = forms.ChoiceField(
         choices=Committee.choices, initial=Committee.FULL, label="Which body is meeting"

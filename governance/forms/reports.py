@@ -4,6 +4,7 @@ import re
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
 from safeguarding.statistics import term_of
 
 from ..models import Meeting, Term
@@ -11,6 +12,9 @@ from ..models import Meeting, Term
 ITEM_MAX = 20_000
 
 
+@says_what_is_missing(
+    term="Choose the term",
+)
 class HeadReportForm(forms.Form):
     term = forms.ChoiceField(choices=Term.choices, label="Term")
     school_year = forms.CharField(

@@ -4,12 +4,17 @@ sign-off, dated performance data, the pay recommendation and delegation."""
 from django import forms
 from django.utils import timezone
 
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.forms.people import PersonChoiceField
 
 from ..models import PayRecommendation, ReviewMeeting
 from .fields import DATE, LONG_MAX, line, not_in_future, text
 
 
+@says_what_is_missing(
+    title="Enter the objective",
+    success_criteria="Enter the success criteria",
+)
 class ObjectiveForm(forms.Form):
     title = text(
         rows=3,
@@ -24,6 +29,10 @@ class ObjectiveForm(forms.Form):
     )
 
 
+@says_what_is_missing(
+    written_on="Enter the date of the note",
+    note="Write the progress towards the objective",
+)
 class ProgressNoteForm(forms.Form):
     written_on = forms.DateField(widget=DATE, label="Date", initial=timezone.localdate)
     note = text(label="Progress towards the objective")
@@ -32,6 +41,12 @@ class ProgressNoteForm(forms.Form):
         return not_in_future(self.cleaned_data.get("written_on"))
 
 
+@says_what_is_missing(
+    kind="Choose the kind of meeting",
+    held_on="Enter the date it was held",
+    notes="Write the notes of the meeting",
+    outcome="Write the outcome",
+)
 class ReviewMeetingForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "Choose the meeting")] + ReviewMeeting.Kind.choices, label="Kind of meeting"
@@ -69,6 +84,11 @@ class StaffCommentForm(forms.Form):
         return data
 
 
+@says_what_is_missing(
+    recorded_on="Enter the date",
+    title="Say what it is",
+    data="Enter the data and commentary",
+)
 class PerformanceDataEntryForm(forms.Form):
     recorded_on = forms.DateField(widget=DATE, label="Date", initial=timezone.localdate)
     title = line(
@@ -92,6 +112,10 @@ class PerformanceDataEntryForm(forms.Form):
         return day
 
 
+@says_what_is_missing(
+    pay_recommendation="Choose the recommendation to the pay committee",
+    pay_reasons="Give the reasons for the recommendation",
+)
 class PayRecommendationForm(forms.Form):
     pay_recommendation = forms.ChoiceField(
         choices=PayRecommendation.choices,
@@ -101,6 +125,9 @@ class PayRecommendationForm(forms.Form):
     pay_reasons = text(label="Reasons")
 
 
+@says_what_is_missing(
+    reviewer="Choose the reviewer",
+)
 class DelegationForm(forms.Form):
     reviewer = PersonChoiceField(
         queryset=None,
@@ -132,6 +159,10 @@ class DelegationForm(forms.Form):
         return ends_on
 
 
+@says_what_is_missing(
+    observer="Choose the observer",
+    planned_for="Enter the date of the observation",
+)
 class ObserverForm(forms.Form):
     observer = PersonChoiceField(queryset=None, label="Observer", empty_label="Choose an observer")
     planned_for = forms.DateField(widget=DATE, label="Date of the observation")
@@ -142,6 +173,11 @@ class ObserverForm(forms.Form):
         self.fields["observer"].queryset = observers
 
 
+@says_what_is_missing(
+    objectives_due="Enter the date objectives are set by",
+    mid_year_due="Enter the date of the mid-year review",
+    final_due="Enter the date of the final review",
+)
 class CycleDatesForm(forms.Form):
     """The school's own dates for this cycle's steps (the usual ones are offered)."""
 

@@ -4,6 +4,7 @@ submitted to the file only when every criterion is rated."""
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.uploads import MEGABYTE, check_upload
 
 from ..models import CRITERIA, RATINGS
@@ -13,6 +14,9 @@ SHEET_TYPES = ("application/pdf", "image/jpeg", "image/png")
 SHEET_MAX = 10 * MEGABYTE
 
 
+@says_what_is_missing(
+    planned_for="Enter the date of the observation",
+)
 class ObservationForm(forms.Form):
     planned_for = forms.DateField(widget=DATE, label="Date of the observation")
     lesson = line(required=False, label="Lesson (class and subject)")

@@ -3,9 +3,17 @@
 from django import forms
 from django.utils import timezone
 
+from confidentiality.forms.messages import says_what_is_missing
+
 from ..models import PhotoPurpose
 
 
+@says_what_is_missing(
+    description="Describe the photograph",
+    purpose="Choose what the photograph is used for",
+    used_on="Enter the date it is used",
+    students="Choose the pupils in the photograph",
+)
 class PhotoUseForm(forms.Form):
     """Record a photograph used for a purpose; refused unless every pupil in it has consent."""
 

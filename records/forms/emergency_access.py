@@ -2,9 +2,13 @@
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.models.break_glass import REASON_MAX_CHARS, clean_reason
 
 
+@says_what_is_missing(
+    reason="Say why you need this record now",
+)
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -4,6 +4,8 @@ parent or carer's link to the child (P12, P13)."""
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
+
 from ..models import FamilyNotice, MeetingRequest
 
 
@@ -15,16 +17,22 @@ class FamilyNoticeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
+        self.fields["title"].error_messages["required"] = "Enter a title for the message"
         self.fields["body"].required = True
+        self.fields["body"].error_messages["required"] = "Write the message"
         self.fields["body"].help_text = (
             "The parents and carers read this in the portal; their email only says there is a "
             "new message."
         )
 
 
+@says_what_is_missing(
+    status="Choose whether to arrange the meeting or decline",
+    reply="Write your reply to the parent",
+)
 class MeetingAnswerForm(forms.Form):
     status = forms.ChoiceField(
-        label="Answer",
+        label="Will you meet?",
         choices=[
             (MeetingRequest.Status.ARRANGED, "Arrange the meeting"),
             (MeetingRequest.Status.DECLINED, "Decline"),
@@ -38,6 +46,10 @@ class MeetingAnswerForm(forms.Form):
     )
 
 
+@says_what_is_missing(
+    teaching_group="Choose the class",
+    topic="Say what would be discussed",
+)
 class DiscussionRequestForm(forms.Form):
     teaching_group = forms.ModelChoiceField(queryset=None, label="Class", empty_label=None)
     topic = forms.CharField(

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.uploads import too_large_message
 
 from ..models import Grade, ProgressNote, Subject, WorkItem
@@ -11,6 +12,12 @@ from ..models.academic import MAX_WORK_FILE_BYTES
 from .lessons import topic_choice
 
 
+@says_what_is_missing(
+    subject="Choose the subject",
+    assessment="Enter the assessment",
+    term="Choose the term",
+    assessed_on="Enter the date of the assessment",
+)
 class GradeForm(forms.ModelForm):
     class Meta:
         model = Grade
@@ -20,11 +27,16 @@ class GradeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].required = True
+        self.fields["result"].error_messages["required"] = "Enter the result"
         self.fields["comment"].required = False
         self.fields["comment"].widget.attrs["rows"] = 3
         self.fields["assessed_on"].initial = timezone.localdate
 
 
+@says_what_is_missing(
+    subject="Choose the subject",
+    written_on="Enter the date of the note",
+)
 class ProgressNoteForm(forms.ModelForm):
     class Meta:
         model = ProgressNote
@@ -34,9 +46,15 @@ class ProgressNoteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].required = True
+        self.fields["text"].error_messages["required"] = "Write the progress note"
         self.fields["text"].help_text = "The child's parents read this in the parent portal."
 
 
+@says_what_is_missing(
+    title="Enter a title for the work",
+    subject="Choose the subject",
+    file="Choose the file of the work",
+)
 class WorkUploadForm(forms.Form):
     """A page of a child's book or a piece of work. Checked by content, not by name (P13)."""
 

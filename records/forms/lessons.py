@@ -2,6 +2,8 @@
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
+
 from ..models import Lesson, SensitiveTopic
 
 
@@ -19,6 +21,11 @@ def topic_choice() -> forms.ModelChoiceField:
     )
 
 
+@says_what_is_missing(
+    taught_on="Enter the date of the lesson",
+    subject="Choose the subject",
+    title="Enter the title of the lesson",
+)
 class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
@@ -36,6 +43,10 @@ class LessonForm(forms.ModelForm):
         )
 
 
+@says_what_is_missing(
+    name="Enter the name of the topic",
+    guidance="Enter the guidance for the topic",
+)
 class SensitiveTopicForm(forms.ModelForm):
     class Meta:
         model = SensitiveTopic

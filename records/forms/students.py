@@ -2,7 +2,12 @@
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
 
+
+@says_what_is_missing(
+    nhs_number="Enter the NHS number, ten digits, e.g. 943 476 5919",
+)
 class NHSNumberForm(forms.Form):
     nhs_number = forms.RegexField(
         label="NHS number",

@@ -7,12 +7,17 @@ from django.core.exceptions import ValidationError
 
 from confidentiality import roles
 from confidentiality.forms import PersonChoiceField, person_label
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.roles import SCHOOL_STAFF, Role
 
 from ..family_sharing import may_receive_family_share
 from ..models import SupportAssignment
 
 
+@says_what_is_missing(
+    kind="Choose what they are assigned as",
+    staff="Choose who is assigned",
+)
 class AssignmentForm(forms.Form):
     """Assign a teaching assistant or a health professional to one child (P5, P25)."""
 
@@ -57,6 +62,10 @@ class AssignmentForm(forms.Form):
         return cleaned
 
 
+@says_what_is_missing(
+    person="Choose who it is shared with",
+    reason="Say why they need to know",
+)
 class FamilyShareForm(forms.Form):
     """The DSL shares a child's personal and family circumstances with a member of staff (P6)."""
 
@@ -105,6 +114,9 @@ class TalkRequestForm(forms.Form):
         )
 
 
+@says_what_is_missing(
+    outcome="Say what was done",
+)
 class TalkRequestCloseForm(forms.Form):
     outcome = forms.CharField(
         label="What was done",

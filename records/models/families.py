@@ -283,7 +283,7 @@ class FamilyNotice(ConfidentialModel):
 
     class Kind(models.TextChoices):
         MESSAGE = "message", "Message from the school"
-        INFORMATION_SHARED = "information_shared", "Information shared with another agency (P2)"
+        INFORMATION_SHARED = "information_shared", "Information shared with another agency"
         CARER_LINKED = "carer_linked", "A new parent or carer was linked"
 
     # Read in the portal only by those with parental responsibility.

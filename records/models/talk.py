@@ -29,8 +29,29 @@ class TalkRequestQuerySet(models.QuerySet):
         return self.filter(status=TalkRequest.Status.OPEN)
 
     def for_person(self, user):
-        """The requests in which the child asked to talk to ``user``."""
-        return self.filter(wants_to_talk_to=user)
+        """The requests that wait on ``user``: those in which the child asked for them by name,
+        and those in which the child asked for anyone, which wait on the child's class
+        teachers and the safeguarding team (``anyone_for``) so that no child is forgotten."""
+        return self.filter(models.Q(wants_to_talk_to=user) | anyone_for(user))
+
+
+def anyone_for(user) -> models.Q:
+    """The requests to talk to anyone that ``user`` is one of the people for: the safeguarding
+    team (every child's), and a class teacher (the children in their classes). A condition on
+    requests, read by the door (``TalkRequest.relational_permissions``) and the dashboard alike,
+    so the dashboard never names a request its reader may not open."""
+    from confidentiality.roles import Role
+
+    anyone = models.Q(wants_to_talk_to__isnull=True)
+    if not (user.is_authenticated and user.is_school_staff):
+        return models.Q(pk__in=[])
+    if user.is_safeguarding_team:
+        return anyone
+    if user.has_role(Role.TEACHER):
+        return anyone & models.Q(
+            student__in=Student.objects.filter(teaching_groups__staff=user).values("pk")
+        )
+    return models.Q(pk__in=[])
 
 
 class TalkRequest(ConfidentialModel):
@@ -75,6 +96,19 @@ class TalkRequest(ConfidentialModel):
 
     def audit_subject(self):
         return self.student
+
+    @classmethod
+    def relational_permissions(cls, user) -> dict:
+        """A child who asks to talk to anyone is waiting for the class teacher as much as for
+        the safeguarding team: the child's class teachers read such a request and mark it done,
+        decided when asked (a teacher who leaves the class no longer does). The team holds
+        both role-wide; a named request is opened by object grants (``record``)."""
+        from confidentiality.roles import Role
+
+        if not (user.is_authenticated and user.is_school_staff and user.has_role(Role.TEACHER)):
+            return {}  # the safeguarding team holds both role-wide
+        condition = anyone_for(user)
+        return {"view_talkrequest": condition, "change_talkrequest": condition}
 
     @property
     def is_open(self) -> bool:

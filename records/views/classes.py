@@ -99,4 +99,5 @@ def class_photo_consent(request, pk):
             "class_size": students.count(),
             "form": form,
         },
+        status=400 if form.errors else 200,
     )

@@ -50,7 +50,12 @@ def break_glass(request, pk):
                 request, f"Emergency access granted until {until:%H:%M}. The DSL has been told."
             )
             return redirect("records:student_detail", pk=student.pk)
-    return render(request, "records/break_glass.html", {"student": student, "form": form})
+    return render(
+        request,
+        "records/break_glass.html",
+        {"student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @access.requires(access.may_end_break_glass)

@@ -59,7 +59,12 @@ def meeting_detail(request, pk):
             transaction.on_commit(lambda: notifications.tell_requester_of_reply(meeting))
         messages.success(request, "Your reply has been sent; the parent reads it in the portal.")
         return redirect("records:meeting_list")
-    return render(request, "records/meeting_detail.html", {"meeting": meeting, "form": form})
+    return render(
+        request,
+        "records/meeting_detail.html",
+        {"meeting": meeting, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 # --- messages to the family (P12) --------------------------------------------------------------
@@ -83,6 +88,7 @@ def send_notice(request, pk):
         request,
         "records/family_form.html",
         {"student": student, "form": form, "heading": "Send a message to the family"},
+        status=400 if form.errors else 200,
     )
 
 
@@ -115,7 +121,10 @@ def end_parent_link(request, pk, link_pk):
             )
             return back_to_student(student, "family")
     return render(
-        request, "records/end_parent_link.html", {"student": student, "link": link, "form": form}
+        request,
+        "records/end_parent_link.html",
+        {"student": student, "link": link, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -152,6 +161,7 @@ def restore_parent_link(request, pk, ended_pk):
         request,
         "records/restore_parent_link.html",
         {"student": student, "ended": ended, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -189,6 +199,7 @@ def ask_discussion(request, pk):
             "guidance": "Policy: a child's individual case is only discussed with a class "
             "after the parents have agreed.",
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -42,4 +42,5 @@ def import_file(request, kind):
         request,
         "records/importing/import.html",
         {"importer": importer, "form": form, "report": report},
+        status=400 if form.errors else 200,
     )

@@ -34,7 +34,9 @@ def _add(request, pk, form_class, anchor, save):
     context = {"student": student, "form": form}
     if "topic" in form.fields:
         context["guidance"] = guidance_on_form(form, request.user)
-    return render(request, "records/learning_form.html", context)
+    return render(
+        request, "records/learning_form.html", context, status=400 if form.errors else 200
+    )
 
 
 def _save_grade(form, student, user) -> str:

@@ -30,6 +30,7 @@ from ..models import (
     WorkItem,
 )
 from ..policy import AS_PARENT, is_parent, with_parental_responsibility
+from ..waiting_for_parents import waiting_for_parent
 from .learning import serve_work
 
 
@@ -49,9 +50,16 @@ def _child_page(student, anchor: str = ""):
 
 @access.requires(is_parent)
 def home(request):
-    """The parent's children, each a link to their page."""
-    children = access.visible(request, Student.objects.all(), AS_PARENT)
-    return render(request, "portal/home.html", {"children": children})
+    """What waits for the parent's answer first, then their children, each a link to their
+    page."""
+    children = access.visible(request, Student.objects.all(), AS_PARENT).order_by(
+        "last_name", "first_name", "pk"
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {"children": children, "waiting": waiting_for_parent(request)},
+    )
 
 
 @access.requires(is_parent)
@@ -129,7 +137,12 @@ def ask_meeting(request, pk):
             transaction.on_commit(lambda: notifications.tell_staff_of_meeting_request(meeting))
         messages.success(request, "Your request has been sent. You will see the reply here.")
         return _child_page(student, "meetings")
-    return render(request, "portal/ask_meeting.html", {"student": student, "form": form})
+    return render(
+        request,
+        "portal/ask_meeting.html",
+        {"student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @access.requires(is_parent)
@@ -162,6 +175,7 @@ def discussion(request, pk):
             "form": form,
             "has_responsibility": ParentLink.has_responsibility(request.user, permission.student),
         },
+        status=400 if form.errors else 200,
     )
 
 

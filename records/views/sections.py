@@ -46,6 +46,7 @@ def edit_section(request, pk, kind):
         request,
         "records/sections/edit.html",
         {"student": student, "kind": kind, "form": form, "section": section},
+        status=400 if form.errors else 200,
     )
 
 

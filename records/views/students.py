@@ -50,6 +50,7 @@ def _list_page(request, page, query, nhs_form):
             "nhs_form": nhs_form,
             "may_break_glass": access.may_break_glass(request.user),
         },
+        status=400 if nhs_form.errors else 200,
     )
 
 

@@ -70,7 +70,12 @@ def assign_support(request, pk):
             else:
                 messages.info(request, f"{assignment.staff} was already assigned as {kind}.")
             return back_to_student(student, "support")
-    return render(request, "records/support_form.html", {"student": student, "form": form})
+    return render(
+        request,
+        "records/support_form.html",
+        {"student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @access.requires(may_assign_support)
@@ -125,6 +130,7 @@ def share_family_section(request, pk):
         request,
         "records/family_share_form.html",
         {"student": student, "form": form, "shared_with": family_shared_with(student)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -173,7 +179,12 @@ def record_talk_request(request, pk):
             else "Recorded. It stays open until it is marked as done.",
         )
         return back_to_student(student, "talk-requests")
-    return render(request, "records/talk_request_form.html", {"student": student, "form": form})
+    return render(
+        request,
+        "records/talk_request_form.html",
+        {"student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @access.requires(is_school_staff)
@@ -225,4 +236,5 @@ def talk_request_detail(request, pk):
                 request.user, ANY_STUDENT_VIEW, talk_request.student
             ),
         },
+        status=400 if form is not None and form.errors else 200,
     )

@@ -5,18 +5,30 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from confidentiality.forms import PersonChoiceField
+from confidentiality.forms.messages import NOT_SENT_IN_FULL, says_what_is_missing
 from confidentiality.roles import MAY_LOG_CONCERN
 
 from ..models import Category, Concern, ConcernAboutAdult
 from .fields import ACCOUNT_MAX, DATETIME, bounded, check_when, earliest_adult_concern
 
 
+@says_what_is_missing(
+    idempotency_key=NOT_SENT_IN_FULL,
+    person="Choose who the concern is about",
+    nature="Choose the kind of concern",
+    category="Choose a category",
+    account="Say what you saw or heard",
+    happened_at="Give the date and time it happened",
+    urgency="Say how urgent it is",
+)
 class AdultConcernForm(forms.Form):
     """A low-level concern or an allegation about a member of staff or a volunteer."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     person = PersonChoiceField(
-        queryset=get_user_model().objects.none(), label="Who the concern is about"
+        queryset=get_user_model().objects.none(),
+        label="Who the concern is about",
+        empty_label="Choose the person",
     )
     role_in_school = forms.CharField(max_length=200, required=False, label="Their role in school")
     nature = forms.ChoiceField(

@@ -3,6 +3,7 @@ concern a request becomes."""
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
 from records.models import Student
 
 from ..models import AdviceRequest, Category, Concern
@@ -18,11 +19,15 @@ from .fields import (
 )
 
 
+@says_what_is_missing(
+    question="Write your question",
+)
 class AdviceRequestForm(forms.ModelForm):
     student = StudentChoiceField(
         queryset=Student.objects.all(),
         required=False,
-        label="Child (optional)",
+        label="Child",
+        empty_label="No child in particular",
         help_text="Leave empty for a general question.",
     )
 
@@ -46,14 +51,26 @@ class AdviceRequestForm(forms.ModelForm):
             question.help_text += " If it is about a child, say who (their name and class)."
 
 
+@says_what_is_missing(
+    answer="Write your answer",
+)
 class AdviceAnswerForm(forms.Form):
     answer = bounded(TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Your answer")
 
 
+@says_what_is_missing(
+    student="Choose the child",
+    category="Choose a category",
+    urgency="Say how urgent it is",
+    account="Say what was seen or said",
+    happened_at="Give the date and time it was seen or said",
+)
 class ConvertAdviceForm(forms.Form):
     """The concern a request for advice becomes, prefilled from the question (P22)."""
 
-    student = StudentChoiceField(queryset=Student.objects.all(), label="Child")
+    student = StudentChoiceField(
+        queryset=Student.objects.all(), label="Child", empty_label="Choose a child"
+    )
     category = forms.ChoiceField(choices=Category.choices)
     urgency = forms.ChoiceField(
         choices=Concern.Urgency.choices, initial=Concern.Urgency.ROUTINE, widget=forms.RadioSelect

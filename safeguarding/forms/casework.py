@@ -8,13 +8,25 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from confidentiality.forms import PersonChoiceField
+from confidentiality.forms.messages import says_what_is_missing
 from confidentiality.roles import SAFEGUARDING_TEAM, SCHOOL_STAFF
 
+from ..dates import day_in_words
 from ..information_sharing import ToldFirst
 from ..models import Action, Category, Concern, Referral
 from ..models.concerns import category_codes
 from ..models.sharing import check_told_first
-from .fields import ACCOUNT_MAX, DATE, DATETIME, TEXT_MAX, bounded, check_when
+from ..school_time import is_working_day, next_school_day_after
+from .fields import (
+    ACCOUNT_MAX,
+    DATE,
+    DATETIME,
+    NEEDED_UNLESS_BOTH_TOLD,
+    TEXT_MAX,
+    bounded,
+    check_when,
+    mark_reason_not_told,
+)
 from .raising import BaseSubjectFormSet, SubjectForm
 
 
@@ -28,6 +40,9 @@ class ConcernChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
+@says_what_is_missing(
+    category="Choose the main category",
+)
 class TriageForm(forms.Form):
     # A queryset is evaluated per form, never once at start-up: the list is always current.
     assigned_to = PersonChoiceField(
@@ -112,10 +127,18 @@ class TriageForm(forms.Form):
         return data
 
 
+@says_what_is_missing(
+    text="Write the note",
+)
 class NoteForm(forms.Form):
     text = bounded(ACCOUNT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Note")
 
 
+@says_what_is_missing(
+    description="Say what needs doing",
+    owner="Choose who will do it",
+    due_on="Enter the date it is due by",
+)
 class ActionForm(forms.Form):
     """An action with the person who will do it. Someone outside the safeguarding team reads
     only ``brief``, the due date and, if ticked, the child's name on their task page
@@ -152,6 +175,34 @@ class ActionForm(forms.Form):
         self.concern = concern
         if concern is not None and concern.is_about_adult:
             del self.fields["tell_which_child"]  # a concern about an adult names no child
+        if self._due_on_a_closed_day():
+            # Asked only once the date typed falls on a day the school is closed: the team may
+            # mean it (a home visit on a Saturday), so their choice stands once they say so.
+            self.fields["keep_closed_day"] = forms.BooleanField(
+                required=False,
+                label="Keep this date although the school is closed that day",
+            )
+
+    def _due_on_a_closed_day(self) -> bool:
+        if not self.is_bound:
+            return False
+        try:
+            due = self.fields["due_on"].clean(self.data.get(self.add_prefix("due_on")))
+        except forms.ValidationError:
+            return False
+        return not is_working_day(due)
+
+    def clean(self):
+        data = super().clean()
+        due = data.get("due_on")
+        if due is not None and not is_working_day(due) and not data.get("keep_closed_day"):
+            self.add_error(
+                "due_on",
+                f"The school is closed on {day_in_words(due)}. Choose a school day, such as "
+                f"{day_in_words(next_school_day_after(due))}, or tick “Keep this date” below "
+                "to keep it.",
+            )
+        return data
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"]
@@ -174,6 +225,10 @@ class ActionForm(forms.Form):
         }
 
 
+@says_what_is_missing(
+    agency="Choose the agency referred to",
+    method="Choose how the referral was made",
+)
 class ReferralForm(forms.Form):
     """A referral, and (P2) whether the student and the parents were told first, or why not.
     The rule is the one every share follows (``check_told_first``), applied here so that its
@@ -222,6 +277,15 @@ class ReferralForm(forms.Form):
             # The family is not told before the LADO (or police) agree what may be said.
             for name in self.TOLD:
                 del self.fields[name]
+        # Before the agency is chosen, whether the reason is needed is not known yet.
+        applies = None
+        if self.is_bound and concern is not None:
+            applies = Referral.told_first_applies(concern, self["agency"].value())
+        mark_reason_not_told(
+            self,
+            applies,
+            when=f"{NEEDED_UNLESS_BOTH_TOLD}, or the referral is to the LADO",
+        )
 
     def clean_made_at(self):
         return check_when(self.cleaned_data["made_at"])
@@ -335,6 +399,12 @@ class ToldFirstForm(forms.Form):
     def __init__(self, *args, needed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.needed = needed
+        # Before it is sent, whether a child is linked as the one it is about is not known.
+        mark_reason_not_told(
+            self,
+            needed if self.is_bound else None,
+            when=f"for the child it is about, {NEEDED_UNLESS_BOTH_TOLD}",
+        )
 
     def clean(self):
         data = super().clean()

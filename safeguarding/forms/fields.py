@@ -23,6 +23,28 @@ EARLIEST_ADULT_YEAR = 1950
 FUTURE_GRACE = timedelta(minutes=5)
 
 
+# "Why telling them would put the child at risk" is needed unless the student and the parents
+# were both told first (``check_told_first``): its label says when, never a plain "(optional)"
+# that is untrue once a box is left unticked. ``includes/field.html`` reads the two marks.
+NEEDED_UNLESS_BOTH_TOLD = "needed unless the student and the parents were both told first"
+
+
+def mark_reason_not_told(form, applies, *, when=NEEDED_UNLESS_BOTH_TOLD) -> None:
+    """Mark the label of ``form``'s "why not told" box truthfully. On a form not yet sent it
+    says ``when`` the reason is needed (or "(optional)" if the rule does not apply to this
+    form: ``applies`` False); on a form sent back with errors, as the answers stand: needed
+    (no "(optional)") if the rule ``applies`` and a box was left unticked, else optional.
+    Only the label changes: the rule itself stays with ``check_told_first``."""
+    field = form.fields.get("reason_not_told")
+    if field is None:
+        return
+    if not form.is_bound:
+        field.needed_when = "" if applies is False else when
+        return
+    both_told = form["student_told"].value() and form["parents_told"].value()
+    field.needed_now = bool(applies) and not both_told
+
+
 def _length_check(limit: int):
     def check(value):
         if value and len(value) > limit:

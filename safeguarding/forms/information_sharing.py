@@ -3,12 +3,29 @@ parents were told first. The rule lives on the model; the form shows its errors 
 
 from django import forms
 
+from confidentiality.forms.messages import says_what_is_missing
 from records.models import Student
 
 from ..models import InformationShare
-from .fields import DATE, SHORT_MAX, TEXT_MAX, StudentChoiceField, limit_length
+from .fields import (
+    DATE,
+    SHORT_MAX,
+    TEXT_MAX,
+    StudentChoiceField,
+    limit_length,
+    mark_reason_not_told,
+)
 
 
+@says_what_is_missing(
+    student="Choose the child",
+    shared_on="Enter the date it was shared",
+    agency="Enter the agency it was shared with",
+    recipient="Enter the person it was shared with",
+    what_was_shared="Say what was shared",
+    lawful_basis="Choose the lawful basis",
+    special_category="Choose the special category condition",
+)
 class InformationShareForm(forms.ModelForm):
     """P2: what, with whom, on what basis, and whether the student and parents were told."""
 
@@ -50,6 +67,7 @@ class InformationShareForm(forms.ModelForm):
             limit_length(self.fields[name], SHORT_MAX)
         for name in ("what_was_shared", "reason_not_told"):
             limit_length(self.fields[name], TEXT_MAX)
+        mark_reason_not_told(self, True)
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from confidentiality.forms.messages import says_what_is_missing
+
 from ..models import CaseMeeting, Referral
 from .casework import ConcernChoiceField
 from .fields import ACCOUNT_MAX, DATE, DATETIME, TEXT_MAX, bounded, check_when
@@ -12,6 +14,12 @@ class SingleConcernChoiceField(forms.ModelChoiceField):
     label_from_instance = ConcernChoiceField.label_from_instance
 
 
+@says_what_is_missing(
+    kind="Choose the kind of meeting",
+    held_at="Enter the date and time of the meeting",
+    attendees="Say who attended",
+    decisions="Write the decisions and actions agreed",
+)
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "Choose the kind of meeting")] + CaseMeeting.Kind.choices,
@@ -60,6 +68,11 @@ class MeetingForm(forms.Form):
         return data
 
 
+@says_what_is_missing(
+    agency="Choose the referral considered",
+    decided_on="Enter the date of the decision",
+    reasoning="Give the reasons for not referring",
+)
 class DecisionNotToReferForm(forms.Form):
     agency = forms.ChoiceField(
         choices=[("", "Choose the referral you considered")] + Referral.Agency.choices,

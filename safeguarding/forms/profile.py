@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from confidentiality.forms.messages import says_what_is_missing
+
 from ..models import KeyContact, PlanCategory, SafeguardingStatus
 from .fields import DATE, SHORT_MAX, TEXT_MAX, bounded
 
@@ -26,6 +28,10 @@ def _check_day(value, *, ahead=AHEAD):
     return value
 
 
+@says_what_is_missing(
+    kind="Choose the status",
+    started_on="Enter the date it started",
+)
 class StatusForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "Choose a status")] + SafeguardingStatus.Kind.choices, label="Status"
@@ -71,6 +77,9 @@ class StatusForm(forms.Form):
         return status
 
 
+@says_what_is_missing(
+    ended_on="Enter the date it ended",
+)
 class EndStatusForm(forms.Form):
     ended_on = forms.DateField(widget=DATE, label="Ended on", initial=timezone.localdate)
 
@@ -78,6 +87,10 @@ class EndStatusForm(forms.Form):
         return _check_day(self.cleaned_data.get("ended_on"))
 
 
+@says_what_is_missing(
+    role="Choose the contact's role",
+    name="Enter the contact's name",
+)
 class KeyContactForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role")] + KeyContact.Role.choices)
     name = bounded(SHORT_MAX, label="Name")

@@ -9,6 +9,7 @@ from django.forms import formset_factory
 from django.http import QueryDict
 from django.utils import timezone
 
+from confidentiality.forms.messages import NOT_SENT_IN_FULL, says_what_is_missing
 from confidentiality.uploads import check_upload, too_large_message
 from records.models import Student
 
@@ -73,6 +74,9 @@ def _row_number(prefix) -> int:
         return 1
 
 
+@says_what_is_missing(
+    part="Choose the child's part in it",
+)
 class SubjectForm(forms.Form):
     """One child chosen from the list, and their part: the safeguarding team's rows linking a
     child to a concern (``casework.link_children_formset``). The concern form itself finds
@@ -102,6 +106,8 @@ class SubjectForm(forms.Form):
 
 
 class BaseSubjectFormSet(forms.BaseFormSet):
+    default_error_messages = {"missing_management_form": NOT_SENT_IN_FULL}
+
     may_choose = True
 
     def get_form_kwargs(self, index):
@@ -127,6 +133,9 @@ class BaseSubjectFormSet(forms.BaseFormSet):
         ]
 
 
+@says_what_is_missing(
+    part="Choose the child's part in it",
+)
 class ChosenChildForm(forms.Form):
     """One child chosen with the concern form's search, and their part. The child comes as a
     hidden id and is accepted only among the children this person's search may find
@@ -169,6 +178,8 @@ class ChosenChildForm(forms.Form):
 
 
 class BaseChosenChildrenFormSet(forms.BaseFormSet):
+    default_error_messages = {"missing_management_form": NOT_SENT_IN_FULL}
+
     may_choose = True
     findable = None
 
@@ -271,6 +282,8 @@ class MarkForm(forms.Form):
 
 
 class BaseMarkFormSet(forms.BaseFormSet):
+    default_error_messages = {"missing_management_form": NOT_SENT_IN_FULL}
+
     def marks(self) -> list[dict]:
         return [
             {"region": f.cleaned_data["region"], "note": f.cleaned_data.get("note", "")}
@@ -326,6 +339,9 @@ def mark_formset(data=None, initial=None):
     return cls(data, initial=initial or None, prefix="marks")
 
 
+@says_what_is_missing(
+    idempotency_key=NOT_SENT_IN_FULL,
+)
 class ConcernForm(forms.Form):
     """What a member of staff records. Required: the child (chosen, or named in words), the
     category, what they saw or heard, when, and the P1 answer; each has a true answer in every
@@ -418,7 +434,7 @@ class ConcernForm(forms.Form):
     )
     attachments = AttachmentsField(
         required=False,
-        label="Photos or documents",
+        label="Attach photos or documents",
         help_text="JPEG, PNG, GIF or PDF, up to 10 MB each. Never photograph a child's body: "
         "use the body map.",
     )
@@ -445,6 +461,8 @@ class ConcernForm(forms.Form):
         self.may_choose_child = offers_child_search(user)
         if self.may_choose_child:
             self.fields["child_named"].label = "Or, if you cannot find the child: who they are"
+            # Needed when no child is chosen with the search: never a plain "(optional)".
+            self.fields["child_named"].needed_when = "needed if you choose no child above"
         else:
             del self.fields["child_search"]
             self.fields["child_named"].required = True

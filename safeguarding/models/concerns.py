@@ -273,7 +273,7 @@ class Concern(ConfidentialModel):
     told_dsl_in_person = models.BooleanField(default=False)
     # P1: whether the child was told that what they said may be passed on.
     child_told = models.CharField(
-        "child told it may be passed on (P1)", max_length=12, choices=ChildTold.choices, blank=True
+        "child told it may be passed on", max_length=12, choices=ChildTold.choices, blank=True
     )
 
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.NEW)

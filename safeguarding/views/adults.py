@@ -43,6 +43,7 @@ def log_adult_concern(request):
         request,
         "safeguarding/adult_concern_form.html",
         {"form": form, "lado_contact": adults.lado_contact()},
+        status=400 if form.errors else 200,
     )
 
 

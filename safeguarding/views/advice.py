@@ -32,7 +32,9 @@ def ask(request):
             "You will see their answer under My requests.",
         )
         return redirect("safeguarding:my_advice_list")
-    return render(request, "safeguarding/advice_ask.html", {"form": form})
+    return render(
+        request, "safeguarding/advice_ask.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @access.requires(may_log_concern, second_factor=False)

@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from confidentiality import access
 from confidentiality.audit import record_list_look
 from confidentiality.crypto import KeyUnavailable
+from confidentiality.templatetags.form_errors import error_target
 
 from .. import body_map, raising
 from ..forms.fields import (
@@ -31,6 +33,7 @@ from ..forms.fields import (
     search_words,
 )
 from ..forms.raising import (
+    ADD,
     FIND,
     ConcernForm,
     children_posted,
@@ -70,6 +73,10 @@ def log_concern(request):
             marks = mark_formset(initial=mark_rows)
             if action == FIND:
                 search = _search(request, post.get("child_search", ""))
+            elif action == ADD and not any(request.POST.getlist("add_child")):
+                # Nothing ticked: the matches stay, with what to do, instead of vanishing.
+                search = _search(request, post.get("child_search", ""))
+                search["nothing_ticked"] = True
             return _form_page(
                 request,
                 form,
@@ -116,10 +123,17 @@ def log_concern(request):
     else:
         # A draft this server cannot open is kept aside, never in the way of a new report.
         set_aside_at = raising.set_aside_unreadable_draft(request.user)
-        draft = raising.current_draft(request.user)
+        child = _child_from_link(request)
+        # Opened for a child: an unsent form about someone else is never merged into it (a
+        # concern must not go out about the wrong child); the person chooses. A plain open
+        # brings back the form they were writing, or else the one they last put aside.
+        draft = raising.current_draft(request.user, bring_back=child is None)
+        if child is not None and draft and not _draft_fits_child(draft, child):
+            return _choose_draft_page(request, draft, child)
         initial, students, mark_rows = initial_from_draft(draft) if draft else ({}, [], [])
         restored = bool(draft)
-        students = _with_child_from_link(request, students)
+        if child is not None and not any(str(row["student"]) == str(child.pk) for row in students):
+            students = [*students, {"student": str(child.pk), "part": "subject"}]
         form = ConcernForm(initial=initial, user=request.user)
         subjects = subject_formset(initial=students, user=request.user)
         marks = mark_formset(initial=mark_rows)
@@ -135,20 +149,75 @@ def log_concern(request):
     )
 
 
-def _with_child_from_link(request, students: list) -> list:
-    """ "Log a concern about this child" from a child's page (``?child=<id>``): the child is
-    chosen already, if they are one this person may choose; any other id is ignored."""
+def _child_from_link(request, source=None):
+    """ "Log a concern about this child" from a child's page (``?child=<id>``): the child, if
+    they are one this person may choose; any other id is ignored (None)."""
     try:
-        child = uuid.UUID(request.GET.get("child", ""))
+        child = uuid.UUID((source or request.GET).get("child", ""))
     except ValueError:
-        return students
-    if any(str(row["student"]) == str(child) for row in students):
-        return students
+        return None
     if not offers_child_search(request.user):
-        return students
-    if not findable_children(request.user).filter(pk=child).exists():
-        return students
-    return [*students, {"student": str(child), "part": "subject"}]
+        return None
+    return findable_children(request.user).filter(pk=child).first()
+
+
+# Fields whose words make a draft something the person would not want to lose or misdirect.
+WORDS = ("account", "child_words", "child_named", "location", "actions_taken")
+
+
+def _draft_children(draft: dict) -> list[str]:
+    initial, students, _ = initial_from_draft(draft)
+    return [str(row["student"]) for row in students]
+
+
+def _draft_fits_child(draft: dict, child) -> bool:
+    """A draft may simply carry on for ``child``: it is about them already, or it is about
+    nobody yet and holds no words."""
+    chosen = _draft_children(draft)
+    if chosen:
+        return str(child.pk) in chosen
+    return not any(str(v).strip() for name in WORDS for v in draft.get(name) or [])
+
+
+def _draft_about(request, draft: dict) -> str:
+    """Who an unsent draft is about, in words: the children chosen, else the child named."""
+    ids = []
+    for value in _draft_children(draft):
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    names = [
+        f"{s.first_name} {s.last_name}" for s in findable_children(request.user).filter(pk__in=ids)
+    ]
+    named = " ".join(str(v) for v in draft.get("child_named") or []).strip()
+    if named:
+        names.append(named)
+    if not names:
+        return "no child chosen yet"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _choose_draft_page(request, draft: dict, child):
+    words = next((str(v) for v in draft.get("account") or [] if str(v).strip()), "")
+    return render(
+        request,
+        "safeguarding/raising/choose_draft.html",
+        {
+            "about": _draft_about(request, draft),
+            "saved_at": raising.draft_saved_at(request.user),
+            "words": words,
+            "child": child,
+            "child_name": f"{child.first_name} {child.last_name}",
+        },
+    )
+
+
+def _put_aside_notices(request) -> list[dict]:
+    return [
+        {"about": _draft_about(request, entry["typed"]), "saved_at": entry["saved_at"]}
+        for entry in reversed(raising.put_aside_drafts(request.user))
+    ]
 
 
 def _search(request, text: str) -> dict:
@@ -173,14 +242,14 @@ def _error_links(form, subjects, marks) -> list[tuple[str, str]]:
         if field.name == "child_search":
             links += [(field.auto_id, error) for error in field.errors]
             for row in subjects:
-                links += [(row["part"].auto_id, e) for e in row["student"].errors]
-                links += [(row["part"].auto_id, e) for e in row["part"].errors]
+                links += [(error_target(row["part"]), e) for e in row["student"].errors]
+                links += [(error_target(row["part"]), e) for e in row["part"].errors]
             links += [("child-picker", error) for error in subjects.non_form_errors()]
             continue
-        links += [(field.auto_id, error) for error in field.errors]
+        links += [(error_target(field), error) for error in field.errors]
     for row in marks:
         for field in row:
-            links += [(field.auto_id, error) for error in field.errors]
+            links += [(error_target(field), error) for error in field.errors]
     links += [("concern-form", error) for error in form.non_field_errors()]
     return links
 
@@ -219,6 +288,7 @@ def _form_page(request, form, subjects, marks, **notices):
         "set_aside_at": None,
         "not_saved": None,
         "search": None,
+        "put_aside": _put_aside_notices(request),
     }
     context.update(notices)
     errors = _error_links(form, subjects, marks) if form.is_bound else []
@@ -231,7 +301,9 @@ def _form_page(request, form, subjects, marks, **notices):
         opened=_open_sections(form, marks, context["had_files"]),
         min_letters=SEARCH_MIN_LETTERS,
     )
-    return render(request, "safeguarding/concern_form.html", context)
+    # A refused post answers 400, like every form of the site: the page and what was typed come
+    # back, and a script or a proxy can tell it from a page that was simply shown.
+    return render(request, "safeguarding/concern_form.html", context, status=400 if errors else 200)
 
 
 @access.requires(may_search_for_children, second_factor=False)
@@ -302,6 +374,25 @@ def autosave(request):
 @access.requires(may_log_concern, second_factor=False)
 @require_POST
 def discard_draft(request):
-    raising.discard_draft(request.user)
-    messages.info(request, "The draft was discarded. You have a blank form.")
+    if raising.discard_draft(request.user):
+        messages.info(
+            request,
+            "The draft was discarded. The concern you had put aside is back: check it, then "
+            "send it or discard it.",
+        )
+    else:
+        messages.info(request, "The draft was discarded. You have a blank form.")
     return redirect("safeguarding:log_concern")
+
+
+@access.requires(may_log_concern, second_factor=False)
+@require_POST
+def start_new_concern(request):
+    """The person chose to start a new concern about a child while an unsent one was open: the
+    unsent one is put aside (kept, never merged) and comes back once the new one is sent or
+    discarded."""
+    child = _child_from_link(request, request.POST)
+    raising.put_aside_draft(request.user)
+    if child is None:
+        return redirect("safeguarding:log_concern")
+    return redirect(f"{reverse('safeguarding:log_concern')}?child={child.pk}")

@@ -21,7 +21,7 @@ def assert_accessible(page, what):
 
 def test_a_teacher_opens_a_pupil_from_their_class(transactional_db, live_server, page, pupil):
     log_in(page, live_server, "teacher")
-    expect(page.get_by_role("heading", name="Your students")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your pupils")).to_be_visible()
     page.get_by_role("link", name="Class 3 Oak").click()
     expect(page.locator("h1")).to_have_text("3 Oak")
     expect(page.get_by_role("link", name="Photograph consent in 3 Oak")).to_be_visible()
@@ -64,7 +64,7 @@ def test_a_parent_gives_and_then_withdraws_photograph_consent(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My children").click()
     expect(page.locator("h1")).to_have_text("My children")
     expect(page.locator("main")).not_to_contain_text("Ella")
-    page.get_by_role("link", name="Ravi Patel").click()
+    page.get_by_role("link", name="Ravi Patel", exact=True).click()
     expect(page.locator("h1")).to_have_text("Ravi Patel")
     expect(page.locator("main")).to_contain_text("27/30 for Ravi")
     assert_accessible(page, "Portal child page")

@@ -208,7 +208,7 @@ def test_the_office_ends_a_parents_link_and_the_parent_loses_the_child(
     parent_page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="My children"
     ).click()
-    expect(parent_page.get_by_role("link", name="Maya Quinn")).to_be_visible()
+    expect(parent_page.get_by_role("link", name="Maya Quinn", exact=True)).to_be_visible()
 
     log_in(page, live_server, "office")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Students").click()

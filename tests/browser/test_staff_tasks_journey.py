@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from safeguarding import raising, routing
+from safeguarding.dates import short_day
 from safeguarding.models import Action, Alert, ConcernSubject
 
 from .conftest import describe, log_in, serious_violations
@@ -80,7 +81,7 @@ def test_a_teacher_completes_a_task_on_a_phone(transactional_db, live_server, pa
     fits_and_is_accessible(page, "Task list with a task to do")
     page.go_back()
 
-    panel.get_by_role("link", name=f"task due {task.due_on:%a %d %b}, set by").click()
+    panel.get_by_role("link", name=f"task due {short_day(task.due_on)}, set by").click()
     expect(page.locator("h1")).to_have_text("Your safeguarding task")
     main = page.locator("main")
     expect(main).to_contain_text(BRIEF)

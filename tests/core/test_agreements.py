@@ -121,7 +121,7 @@ def test_an_offsite_next_is_not_followed(client, volunteer, current):
 def test_not_ticking_the_box_accepts_nothing_and_says_why(client, volunteer, current):
     sign_in(client, volunteer, agreed=False)
     response = client.post("/agreement/", {"version": current.version, "next": "/"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Tick the box to accept" in response.content.decode()
     assert not AgreementAcceptance.objects.exists()
     assert client.get("/").status_code == 302
@@ -263,7 +263,7 @@ def test_publishing_the_same_text_again_is_refused_and_the_form_keeps_it(client,
         "/agreement/publish/",
         {"text": current.text, "effective_from": timezone.localdate().isoformat()},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already in force" in response.content.decode()
     assert ConfidentialityAgreement.objects.count() == 1
 

@@ -293,7 +293,9 @@ def test_staff_are_told_when_no_dsl_is_appointed(client, request, persona):
 
 def test_the_head_is_pointed_to_the_team_page(client, head):
     sign_in(client, head, verified=True)
-    assert "on the Safeguarding team page (/team/)" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert '<a href="/team/">Appoint a DSL on the safeguarding team page</a>' in page
+    assert "(/team/)" not in page
 
 
 @pytest.mark.parametrize("persona", ["teacher", "head"])

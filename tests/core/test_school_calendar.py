@@ -55,6 +55,7 @@ def test_nobody_else_finds_the_calendar(request, client, who, autumn):
     assert client.get(PAGE).status_code == 404
     assert client.post(ADD_TERM, {"name": "Mine", "first_day": "2027-04-12"}).status_code == 404
     assert client.get(f"/calendar/terms/{autumn.pk}/").status_code == 404
+    assert client.get(f"/calendar/terms/{autumn.pk}/delete/").status_code == 404
     assert client.post(f"/calendar/terms/{autumn.pk}/delete/").status_code == 404
     assert Term.objects.count() == 1
     assert all(item["url"] != PAGE for item in navigation_for(person))
@@ -142,7 +143,9 @@ def test_a_closure_of_one_day_closes_that_day_and_can_be_changed_and_deleted(
     assert response.status_code == 302
     assert not school_calendar.is_school_day(date(2026, 11, 26))
 
-    assert client.get(f"/calendar/closures/{closure.pk}/delete/").status_code == 405
+    # Delete asks first (the calendar is unchanged), then the button on that page deletes.
+    assert client.get(f"/calendar/closures/{closure.pk}/delete/").status_code == 200
+    assert Closure.objects.exists()
     assert client.post(f"/calendar/closures/{closure.pk}/delete/").status_code == 302
     assert not Closure.objects.exists()
     assert school_calendar.is_school_day(inset)
@@ -157,6 +160,108 @@ def test_a_closure_without_a_type_or_date_says_what_is_missing(client, office):
     assert "Choose the type of closure" in page and "Enter the first day" in page
     assert 'value="Polling station"' in page
     assert not Closure.objects.exists()
+
+
+@pytest.fixture
+def summer(db):
+    return Term.objects.create(
+        name="Summer term 2027", first_day=date(2027, 4, 12), last_day=date(2027, 7, 21)
+    )
+
+
+def test_deleting_a_term_asks_first_and_says_which_school_days_it_changes(
+    client, office, autumn, spring, summer
+):
+    sign_in(client, office, verified=True)
+    calendar = client.get(PAGE).content.decode()
+    # The Delete button is a link to the question, not a form that deletes at once.
+    assert f'href="/calendar/terms/{spring.pk}/delete/"' in calendar
+    assert f'action="/calendar/terms/{spring.pk}/delete/"' not in calendar
+
+    # The spring term lies between two others: without it, its days would be holidays.
+    page = client.get(f"/calendar/terms/{spring.pk}/delete/").content.decode()
+    assert "Delete Spring term 2027?" in page
+    assert "Deleting Spring term 2027 changes the school days the safeguarding clocks count" in page
+    # Good Friday, 26 March, is a bank holiday: a school day neither way.
+    assert (
+        "59 school days from Mon 4 Jan 2027 to Thu 25 Mar 2027 would be taken for holidays" in page
+    )
+    assert Term.objects.count() == 3
+    assert school_calendar.is_school_day(date(2027, 2, 3))
+
+    # The autumn term is the first: without it, the Christmas holidays would count as term time.
+    page = client.get(f"/calendar/terms/{autumn.pk}/delete/").content.decode()
+    assert "7 days from Mon 21 Dec 2026 to Thu 31 Dec 2026 would count as school days" in page
+    assert "taken for holidays" not in page
+
+    response = client.post(f"/calendar/terms/{spring.pk}/delete/", follow=True)
+    assert "Deleted Spring term 2027 from the calendar." in response.content.decode()
+    assert not Term.objects.filter(pk=spring.pk).exists()
+    assert not school_calendar.is_school_day(date(2027, 2, 3))
+
+
+def test_deleting_a_closure_asks_first_and_says_the_days_count_again(client, head, autumn):
+    closure = Closure.objects.create(
+        kind=Closure.Kind.INSET, first_day=date(2026, 11, 27), last_day=date(2026, 11, 27)
+    )
+    sign_in(client, head, verified=True)
+    page = client.get(f"/calendar/closures/{closure.pk}/delete/").content.decode()
+    assert "1 day, Fri 27 Nov 2026, would count as a school day" in page
+    assert Closure.objects.exists()
+    response = client.post(f"/calendar/closures/{closure.pk}/delete/", follow=True)
+    assert "Deleted INSET (training) day from the calendar." in response.content.decode()
+    assert not Closure.objects.exists()
+
+
+def test_a_closure_on_days_the_school_is_closed_anyway_says_it_changes_nothing(client, dsl, autumn):
+    closure = Closure.objects.create(
+        kind=Closure.Kind.OTHER, first_day=date(2026, 11, 28), last_day=date(2026, 11, 29)
+    )  # a weekend
+    sign_in(client, dsl, verified=True)
+    page = client.get(f"/calendar/closures/{closure.pk}/delete/").content.decode()
+    assert "changes none of the school days the safeguarding clocks count" in page
+
+
+def test_the_type_of_closure_offers_no_blank_choice_and_says_optional_once(client, office):
+    sign_in(client, office, verified=True)
+    page = client.get(ADD_CLOSURE).content.decode()
+    assert page.count('name="kind"') == len(Closure.Kind.choices)
+    assert 'name="kind" value=""' not in page
+    assert "Select an option" not in page and "---------" not in page
+    assert "(optional)" in page and "Optional." not in page
+    assert "For example, staff training" in page
+
+
+@pytest.mark.parametrize("kind", ["half_term", "inset", "other"])
+def test_a_closure_outside_every_term_is_refused(client, office, autumn, summer, kind):
+    sign_in(client, office, verified=True)
+    response = client.post(
+        ADD_CLOSURE, {"kind": kind, "first_day": "2027-08-02", "last_day": "2027-08-03"}
+    )
+    page = response.content.decode()
+    label = dict(Closure.Kind.choices)[kind]
+    assert 'id="error-summary"' in page
+    assert (
+        f"{label} from 2 August 2027 to 3 August 2027 falls outside every term entered, when the "
+        "school is closed anyway. Check the dates, or add the term first."
+        in page.replace("&#x27;", "'")
+    )
+    assert 'value="2027-08-03"' in page
+    # Between two terms (the Easter holidays) too; one day within a term is enough.
+    response = client.post(ADD_CLOSURE, {"kind": kind, "first_day": "2027-04-06"})
+    assert "on 6 April 2027 falls outside every term entered" in response.content.decode()
+    assert not Closure.objects.exists()
+    response = client.post(
+        ADD_CLOSURE, {"kind": kind, "first_day": "2027-04-09", "last_day": "2027-04-12"}
+    )
+    assert response.status_code == 302
+
+
+def test_with_no_terms_entered_a_closure_on_any_day_is_kept(client, office):
+    sign_in(client, office, verified=True)
+    response = client.post(ADD_CLOSURE, {"kind": "half_term", "first_day": "2027-08-02"})
+    assert response.status_code == 302
+    assert Closure.objects.get().last_day == date(2027, 8, 2)
 
 
 # --- what a school day is -------------------------------------------------------------------

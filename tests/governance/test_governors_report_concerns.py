@@ -64,7 +64,7 @@ def test_a_governor_or_the_clerk_logs_a_concern_and_the_dsl_gets_it(
 def test_the_child_must_be_named_in_words(client, governor, dsl):
     sign_in(client, governor)
     response = client.post(URL, _typed(child_named=""))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "name and class, or describe them" in page
     assert "had not eaten since yesterday" in page  # nothing typed is lost

@@ -88,3 +88,20 @@ def test_publishing_needs_approval_first(client, clerk, meeting):
     assert "once they are approved at a later meeting" in response.content.decode()
     meeting.refresh_from_db()
     assert not meeting.minutes_published
+
+
+def test_the_pdf_says_its_title_and_language(client, published, settings):
+    """A PDF reader shows the document's title, not its file name, and a screen reader reads it
+    in the school's language."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    response = client.get(f"/governors/minutes/{published.slug}.pdf")
+    reader = PdfReader(BytesIO(b"".join(response.streaming_content)))
+    minutes = published_minutes(published)
+    assert reader.metadata.title == f"{settings.SCHOOL_NAME}: {minutes.title}"
+    assert reader.metadata.author == settings.SCHOOL_NAME
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])

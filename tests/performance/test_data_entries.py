@@ -62,7 +62,7 @@ def test_bad_input_says_what_is_wrong_and_keeps_what_was_typed(client, head, tea
     response = _add(client, teacher_file, {**ENTRY, "title": "", "recorded_on": future})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "This date is in the future" in page and "This field is required" in page
+    assert "This date is in the future" in page and "Say what it is" in page
     assert ENTRY["data"] in page
     assert not PerformanceDataEntry.objects.exists()
 

@@ -45,7 +45,7 @@ def test_a_review_in_the_future_is_refused_and_what_was_typed_is_kept(client, he
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="error-summary"' in page
-    assert "This date is in the future" in page and "This field is required" in page
+    assert "This date is in the future" in page and "Write the outcome" in page
     assert "Notes that took twenty minutes to write" in page
     assert not ReviewMeeting.objects.exists()
 

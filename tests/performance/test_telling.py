@@ -13,6 +13,9 @@ from performance.models import Delegation, Observation
 from performance.notifications import tell_of_ending_delegations
 from tests.conftest import sign_in
 
+# Reminders go out on school days only: these tests are about who is told, not when.
+pytestmark = pytest.mark.usefixtures("any_day_is_a_school_day")
+
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 TODAY = timezone.localdate()
 # What the files in these tests hold: none of it may ever be in an email.

@@ -36,7 +36,7 @@ def test_a_parent_asks_to_meet_and_the_teacher_is_emailed_without_details(
 
 def test_a_meeting_form_with_errors_keeps_what_was_typed(client, parent, child):
     response = ask(sign_in(client, parent), child, preferred_times="")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'value="Friendship worries"' in response.content.decode()
     assert not MeetingRequest.objects.exists()
 

@@ -120,7 +120,7 @@ def test_a_person_whose_role_does_not_fit_is_refused_and_the_form_keeps_the_choi
 ):
     sign_in(client, head, verified=True)
     response = assign(client, pupil, nurse, TA)
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = response.content.decode()
     assert "does not hold the teaching assistant role" in text
     assert f'value="{nurse.pk}" selected' in text
@@ -133,7 +133,7 @@ def test_a_teacher_cannot_be_listed_or_assigned(client, head, teacher, pupil):
     form_page = client.get(f"/records/students/{pupil.pk}/support/assign/").content.decode()
     assert f'value="{teacher.pk}"' not in form_page
     response = assign(client, pupil, teacher, NURSE)
-    assert response.status_code == 200 and not SupportAssignment.objects.exists()
+    assert response.status_code == 400 and not SupportAssignment.objects.exists()
 
 
 def test_no_one_assigns_themselves(db, make_user, pupil):

@@ -16,6 +16,9 @@ from tests.conftest import sign_in
 
 from .conftest import signed
 
+# Reminders go out on school days only: these tests are about who is told, not when.
+pytestmark = pytest.mark.usefixtures("any_day_is_a_school_day")
+
 ACCOUNT = "Saw him give a pupil his personal phone number."
 
 
@@ -237,3 +240,14 @@ def test_only_the_handlers_can_be_assigned_a_concern_about_an_adult(
     choices = set(TriageForm(concern=concern).fields["assigned_to"].queryset)
     assert choices == {dsl, head}
     assert deputy not in choices and other_teacher not in choices
+
+
+def test_the_alert_names_its_kind_once(client, teacher, other_teacher, dsl, head):
+    # The kind ("Concern about an adult") heads the alert; the message starts at the reference.
+    concern = raise_about(teacher, other_teacher)
+    alert = Alert.objects.get(recipient=dsl, concern=concern)
+    assert alert.message.startswith(f"Concern {concern.reference} raised by ")
+    sign_in(client, dsl, verified=True)
+    body = client.get("/safeguarding/alerts/").content.decode()
+    assert f"Concern about an adult: Concern {concern.reference} raised by" in body
+    assert "Concern about an adult: Concern about an adult" not in body

@@ -128,7 +128,7 @@ def test_the_p1_answer_is_asked_for_and_nothing_typed_is_lost(client, teacher, p
     sign_in(client, teacher)
     response = client.post(URL, form_data(pupil, child_told=None))
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose one answer about what the child was told" in page
     assert "My dad hit me with a belt." in page
     assert ConcernDraft.objects.filter(author=teacher).exists()
@@ -138,7 +138,7 @@ def test_the_p1_answer_is_asked_for_and_nothing_typed_is_lost(client, teacher, p
 def test_an_answer_that_is_not_one_of_the_three_is_refused(client, teacher, pupil):
     sign_in(client, teacher)
     response = client.post(URL, form_data(pupil, child_told="on"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Concern.objects.exists()
 
 
@@ -180,7 +180,7 @@ def test_an_error_keeps_everything_typed_and_saves_a_draft(client, teacher, pupi
     sign_in(client, teacher)
     response = client.post(URL, form_data(pupil, category=""))
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "My dad hit me with a belt." in page
     assert "Round bruise, about 3 cm" in page
     assert "Everything you typed has been kept" in page
@@ -237,7 +237,7 @@ def test_a_file_that_is_not_a_photo_or_pdf_is_refused(client, teacher, pupil):
     sign_in(client, teacher)
     upload = SimpleUploadedFile("photo.png", b"MZ\x90\x00 not really", content_type="image/png")
     response = client.post(URL, {**form_data(pupil), "attachments": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "is not a photo" in response.content.decode()
     assert not Concern.objects.exists()
 

@@ -15,6 +15,9 @@ from tests.conftest import sign_in
 
 from .conftest import signed
 
+# Reminders go out on school days only: these tests are about who is told, not when.
+pytestmark = pytest.mark.usefixtures("any_day_is_a_school_day")
+
 TODAY = timezone.localdate()
 
 
