@@ -24,6 +24,8 @@ PIECES = {
     "safeguarding/raising/chosen_child.html",  # likewise
     "records/includes/support.html",  # on the student page: each form posts to its own page
     "safeguarding/training_mine.html",  # "I have read it" posts elsewhere, back with a message
+    # The head's report: an item is added on its own page, which has the summary when refused.
+    "governance/report_detail.html",
 }
 RENDERS_FIELDS = re.compile(r"includes/form_fields\.html|includes/field\.html")
 EXTENDS = re.compile(r'{%\s*extends\s+"([^"]+)"')

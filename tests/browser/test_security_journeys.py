@@ -260,7 +260,9 @@ def test_a_teacher_raises_a_concern_about_an_adult(
         label="Other_Teacher Tester – Teacher"
     )
     page.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Everything you typed has been kept")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("There is a problem")
     expect(page.get_by_label("Who the concern is about")).to_have_value(str(other_teacher.pk))
     check(page, "Concern about an adult with errors")
 

@@ -67,7 +67,7 @@ def test_the_dsl_logs_redacts_and_exports_a_request(
     page.get_by_label("Who is asking").select_option(
         label="Parent or carer with parental responsibility"
     )
-    page.get_by_label("Yes").check()
+    page.get_by_role("radio", name="Yes").check()
     page.get_by_label("How their identity was checked").fill("Passport seen at reception.")
     page.get_by_role("button", name="Log the request").click()
     expect(page.locator(".error-summary")).to_be_focused()

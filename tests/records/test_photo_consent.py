@@ -128,7 +128,7 @@ def test_a_use_is_refused_naming_who_lacks_consent(
         },
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "no parental consent for Ella Walsh" in page
     assert 'value="Sports day relay"' in page
     assert not PhotoUse.objects.exists()

@@ -107,7 +107,7 @@ def test_a_link_of_another_child_is_404(client, office, link, other_child):
 def test_a_reason_is_required_and_what_was_typed_is_kept(client, office, link):
     sign_in(client, office)
     response = client.post(end_url(link), {"reason": "mistake"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = response.content.decode()
     assert "Say why the link is ended" in text and "mistake" in text
     assert ParentLink.objects.filter(pk=link.pk).exists()
@@ -392,7 +392,7 @@ def test_staff_may_not_end_a_link_of_a_child_of_their_own_parent_account(
 ):
     sign_in(client, jo)
     response = client.post(end_url(link), {"reason": REASON})
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = response.content.decode()
     assert "your own parent account" in text and "another member of staff or the DSL" in text
     assert REASON.split(";")[0] in text  # what was typed is kept
@@ -478,6 +478,6 @@ def test_restoring_needs_a_reason_and_keeps_what_was_typed(client, dsl, parent, 
     sign_in(client, dsl, verified=True)
     response = client.post(restore_url(ended), {"reason": "ok"})
     assert (
-        response.status_code == 200 and "Say why the link is restored" in response.content.decode()
+        response.status_code == 400 and "Say why the link is restored" in response.content.decode()
     )
     assert not ParentLink.objects.filter(parent=parent, student=child).exists()

@@ -174,7 +174,7 @@ def test_the_head_named_in_an_allegation_is_refused_in_the_browser(client, head,
         "/records/import/staff/",
         {"file": _upload(staff_file("newbie,New,Bie,newbie@school.test,teacher,")), "dry_run": ""},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Nothing was imported" in response.content.decode()
     assert not get_user_model().objects.filter(username="newbie").exists()
 
