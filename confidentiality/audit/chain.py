@@ -1,20 +1,25 @@
 """The tamper-evident chain over the audit log (see ``AuditSeal``)."""
 
-import hashlib
 import hmac
+import ipaddress
 import json
+import multiprocessing
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 7_340_901  # an arbitrary, fixed PostgreSQL advisory-lock number for the chain
 SEAL_GRACE_SECONDS = 1  # how long an entry found without a seal may still be getting one
+FETCH = 20_000  # links read at a time when the chain is verified
+PARALLEL_FROM = 200_000  # a shorter chain is checked faster by one process than by two
+JSON_REMEMBERED = 50_000  # JSON values whose sealed encoding is kept, as many are alike
+LABELS_REMEMBERED = 100_000  # labels whose digest is kept (a child's name labels many entries)
 
 SEALED_FIELDS = (
     "id",
@@ -46,62 +51,171 @@ NEUTRALISED = "labels neutralised"
 
 
 def label_digest(label: str) -> str:
-    key = settings.AUDIT_CHAIN_KEY.encode()
-    return hmac.new(key, b"label|" + str(label).encode(), hashlib.sha256).hexdigest()
+    return _label_digest(settings.AUDIT_CHAIN_KEY.encode(), label)
+
+
+def _label_digest(key: bytes, label) -> str:
+    return hmac.digest(key, b"label|" + str(label).encode(), "sha256").hex()
+
+
+# The sealed content is ``json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))``
+# of the entry's sealed fields and its actor. It is written out by hand here, key by key in
+# sorted order, because the chain is verified over millions of entries; the bytes must stay
+# exactly those of ``json.dumps`` or every existing seal would break (tests/core compare them).
+SEALED_KEYS = tuple(sorted((*SEALED_FIELDS, "actor_id")))
+_LABEL_AT = SEALED_KEYS.index("object_repr")
+_BEFORE_LABEL = "{" + ",".join(f'"{name}":%s' for name in SEALED_KEYS[:_LABEL_AT]) + ","
+_AFTER_LABEL = "," + ",".join(f'"{name}":%s' for name in SEALED_KEYS[_LABEL_AT + 1 :]) + "}"
+_LABEL_KEY = '"object_repr":'
+_json_string = json.encoder.encode_basestring_ascii
+
+
+def _json(value) -> str:
+    """``json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))``, quicker for
+    the plain values almost every field holds."""
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def _around_label(row: dict, actor_id) -> tuple[str, str]:
+    """The sealed content of an entry before and after its label's value."""
+    values = {name: row[name] for name in SEALED_FIELDS}
+    values["timestamp"] = row["timestamp"].isoformat()
+    values["actor_id"] = actor_id
+    encoded = [_json(values[name]) for name in SEALED_KEYS]
+    return (
+        _BEFORE_LABEL % tuple(encoded[:_LABEL_AT]) + _LABEL_KEY,
+        _AFTER_LABEL % tuple(encoded[_LABEL_AT + 1 :]),
+    )
 
 
 def _canonical(row: dict, actor_id, label: str | None = None) -> bytes:
     """The sealed content of an entry; with ``label``, that digest stands for ``object_repr``."""
-    values = {name: row[name] for name in SEALED_FIELDS}
-    values["timestamp"] = row["timestamp"].isoformat()
-    values["actor_id"] = actor_id
-    if label is not None:
-        values["object_repr"] = label
-    return json.dumps(values, sort_keys=True, default=str, separators=(",", ":")).encode()
+    before, after = _around_label(row, actor_id)
+    return (before + _json(row["object_repr"] if label is None else label) + after).encode()
 
 
 def _digest(previous: str, row: dict, actor_id, label: str | None = None) -> str:
     key = settings.AUDIT_CHAIN_KEY.encode()
-    return hmac.new(
-        key, previous.encode() + b"|" + _canonical(row, actor_id, label), hashlib.sha256
-    ).hexdigest()
+    return hmac.digest(
+        key, previous.encode() + b"|" + _canonical(row, actor_id, label), "sha256"
+    ).hex()
 
 
-def _seals(previous: str, row: dict, actor_id, seal_digest: str, replaced: dict) -> bool:
-    """Whether ``seal_digest`` seals this row: by the digest of its label (newer seals), by a
-    neutralised label's recorded digest when the label is exactly the neutral label recorded
-    with it, or by the label itself (older seals)."""
-    label = row["object_repr"]
-    if _digest(previous, row, actor_id, label_digest(label)) == seal_digest:
-        return True
-    original, neutral = replaced.get(row["id"], (None, None))
-    if original and neutral and hmac.compare_digest(label_digest(label), neutral):
-        return _digest(previous, row, actor_id, original) == seal_digest
-    return _digest(previous, row, actor_id) == seal_digest
+def seal_digest(key: bytes, previous: str, row: dict) -> str:
+    """The digest a new entry is sealed with (its label by digest), ``row`` holding its
+    ``SEALED_FIELDS`` and ``actor_id`` as the database gives them back."""
+    before, after = _around_label(row, row["actor_id"])
+    label = _json(_label_digest(key, row["object_repr"]))
+    return hmac.digest(key, f"{previous}|{before}{label}{after}".encode(), "sha256").hex()
 
 
 def _row(entry_id: int) -> dict | None:
     return LogEntry.objects.filter(pk=entry_id).values(*SEALED_FIELDS, "actor_id").first()
 
 
+def stored_form(entry: dict) -> dict | None:
+    """An entry's sealed values (``SEALED_FIELDS`` and ``actor_id``) as the database will give
+    them back, so it can be sealed without reading it again; None when the database may write
+    one differently from Python (a fraction in JSON or an IPv6 address with an IPv4 part, on
+    PostgreSQL): such an entry is read back before it is sealed."""
+    postgresql = connection.vendor == "postgresql"
+    address = entry["remote_addr"]
+    if address:
+        address = _ADDRESS.get_prep_value(address)
+        if postgresql and ":" in address and ipaddress.ip_address(address).packed[:10] == bytes(10):
+            return None
+    values = {
+        "id": entry["id"],
+        "content_type_id": entry["content_type_id"],
+        "object_pk": str(entry["object_pk"]),
+        "object_repr": str(entry["object_repr"]),
+        "action": int(entry["action"]),
+        "changes_text": str(entry["changes_text"] or ""),
+        "changes": _json_stored(entry["changes"]),
+        "cid": None if entry["cid"] is None else str(entry["cid"]),
+        "remote_addr": address or None,
+        "remote_port": None if entry["remote_port"] is None else int(entry["remote_port"]),
+        "timestamp": entry["timestamp"].astimezone(UTC),
+        "additional_data": _json_stored(entry["additional_data"]),
+        "actor_id": entry["actor_id"],
+    }
+    if postgresql and any(_has_fraction(values[name]) for name in ("changes", "additional_data")):
+        return None
+    return values
+
+
+_ADDRESS = LogEntry._meta.get_field("remote_addr")
+
+
+def _json_stored(value):
+    return None if value is None else json.loads(json.dumps(value))
+
+
+def _has_fraction(value) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_fraction(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_fraction(item) for item in value)
+    return False
+
+
+# One round trip for the chain's lock and its newest digest. A VOLATILE function reads with a
+# snapshot taken after the lock is held (a plain SELECT would read with one taken before, and
+# could miss the seal another request committed while this one waited: a fork).
+PG_HEAD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION confidentiality_chain_head() RETURNS text AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+    RETURN (SELECT digest FROM confidentiality_auditseal ORDER BY id DESC LIMIT 1);
+END
+$$ LANGUAGE plpgsql VOLATILE;
+"""  # noqa: S608 (a fixed statement)
+_head_function: dict[str, bool] = {}  # per database alias: whether it is installed
+
+
+def _lock_and_read_head() -> str:
+    """The newest seal's digest, the chain locked for this transaction (PostgreSQL; SQLite
+    writes one transaction at a time)."""
+    from confidentiality.models import AuditSeal
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if _head_function.get(connection.alias) is None:
+                cursor.execute("SELECT to_regproc('confidentiality_chain_head') IS NOT NULL")
+                _head_function[connection.alias] = cursor.fetchone()[0]
+            if _head_function[connection.alias]:
+                cursor.execute("SELECT confidentiality_chain_head()")
+                return cursor.fetchone()[0] or GENESIS
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+    return AuditSeal.objects.order_by("-id").values_list("digest", flat=True).first() or GENESIS
+
+
 def seal_entry(sender, instance, created, **kwargs):
-    """post_save receiver: chain each new entry to the one before, inside the same transaction."""
+    """post_save receiver: chain each new entry to the one before, inside the same transaction,
+    from the values in hand (read back only when the database may store one differently)."""
     if not created:
         return
     from confidentiality.models import AuditSeal
 
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        last = AuditSeal.objects.order_by("-id").values_list("digest", flat=True).first()
-        previous = last or GENESIS
-        row = _row(instance.pk)
+    row = stored_form({name: getattr(instance, name) for name in (*SEALED_FIELDS, "actor_id")})
+    with transaction.atomic(savepoint=False):
+        previous = _lock_and_read_head()
+        if row is None:
+            row = _row(instance.pk)
         AuditSeal.objects.create(
             entry_id=instance.pk,
             actor_id=row["actor_id"],
             previous=previous,
-            digest=_digest(previous, row, row["actor_id"], label_digest(row["object_repr"])),
+            digest=seal_digest(settings.AUDIT_CHAIN_KEY.encode(), previous, row),
         )
 
 
@@ -123,67 +237,283 @@ class Head:
     last_digest: str
 
 
-def verify_chain(batch: int = 2000) -> tuple[int, Break | None]:
+# Set for the length of one verification (and inherited by its processes).
+_replaced: "_ReplacedLabels | None" = None
+_json_seen: dict[str, str] = {}
+_deleted_users: dict[int, bool] = {}
+
+
+def verify_chain(batch: int = FETCH, workers: int = 1) -> tuple[int, Break | None]:
     """Walk the chain in order. Returns (entries checked, the first break or None)."""
-    head, broken = verify_head(batch)
+    head, broken = verify_head(batch, workers)
     return head.entries, broken
 
 
-def verify_head(batch: int = 2000) -> tuple[Head, Break | None]:
-    """Walk the chain in order. Returns (the intact part's head, the first break or None)."""
+def verify_head(
+    batch: int = FETCH, workers: int = 1, parallel_from: int = PARALLEL_FROM
+) -> tuple[Head, Break | None]:
+    """Walk the chain in order. Returns (the intact part's head, the first break or None).
+
+    The chain is read as one ordered stream of seals joined to their entries (a server-side
+    cursor on PostgreSQL, ``batch`` rows at a time), so memory stays the same whatever its
+    length. With ``workers`` > 1 a long chain is cut into that many runs of seals checked side
+    by side; each run starts from the digest of the seal just before it, so the links between
+    runs are checked as every other link is."""
+    global _replaced
+    _replaced = _ReplacedLabels.load()
+    _deleted_users.clear()
+    try:
+        runs = _runs(workers, parallel_from)
+        parts = _in_processes(runs, batch) if len(runs) > 1 else [_verify_run(runs[0], batch)]
+    finally:
+        _replaced = None
+        _json_seen.clear()
+    head = Head(0, None, "")
+    for part in parts:
+        if part.checked:
+            head = Head(head.entries + part.checked, part.last_entry_id, part.last_digest)
+        if part.broken is not None:
+            return head, part.broken
+    unsealed = _still_unsealed(head.entries)
+    if unsealed is not None:
+        return head, Break(unsealed, "inserted behind the application's back (no seal)")
+    return head, None
+
+
+@dataclass(frozen=True)
+class _Part:
+    checked: int
+    last_entry_id: int | None
+    last_digest: str
+    broken: Break | None
+
+
+def _runs(workers: int, parallel_from: int) -> list[tuple[int | None, int | None]]:
+    """The runs of seal ids (after, up to) to check: one, unless the chain is long, there is a
+    second core to use and the database can be read from another process."""
     from confidentiality.models import AuditSeal
 
-    previous = GENESIS
-    checked = 0
-    last_entry_id = None
-
-    def head():
-        return Head(checked, last_entry_id, previous if checked else "")
-
-    replaced = _replaced_labels()
-    for seals in _batches(AuditSeal.objects.order_by("id"), batch):
-        rows = {
-            row["id"]: row
-            for row in LogEntry.objects.filter(pk__in=[s.entry_id for s in seals]).values(
-                *SEALED_FIELDS, "actor_id"
-            )
-        }
-        for seal in seals:
-            if seal.previous != previous:
-                return head(), Break(seal.entry_id, "the entry before it was removed or re-sealed")
-            row = rows.get(seal.entry_id)
-            if row is None:
-                return head(), Break(seal.entry_id, "removed from the log")
-            if row["actor_id"] != seal.actor_id and not (
-                row["actor_id"] is None and _user_deleted(seal.actor_id)
-            ):
-                return head(), Break(seal.entry_id, "its actor was changed")
-            if not _seals(previous, row, seal.actor_id, seal.digest, replaced):
-                return head(), Break(seal.entry_id, "altered after it was written")
-            previous = seal.digest
-            last_entry_id = seal.entry_id
-            checked += 1
-    unsealed = _still_unsealed()
-    if unsealed is not None:
-        return head(), Break(unsealed, "inserted behind the application's back (no seal)")
-    return head(), None
-
-
-def _replaced_labels() -> dict[int, tuple[str, str]]:
-    """``{entry id: (digest of its original label, digest of its neutral label)}`` from the
-    entries that neutralised labels (themselves sealed, so a digest cannot be slipped in). An
-    entry's label is neutralised once: the first record of it counts."""
-    replaced = {}
-    for data in (
-        LogEntry.objects.filter(additional_data__how=NEUTRALISED)
-        .order_by("id")
-        .values_list("additional_data", flat=True)
+    if (
+        workers < 2
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block  # another process would not see this transaction
+        or multiprocessing.current_process().daemon  # a daemon may not start processes
     ):
-        for pk, digests in data.get("labels", {}).items():
-            # A record without the neutral label's digest proves nothing about the label now.
-            if isinstance(digests, dict):
-                replaced.setdefault(int(pk), (digests.get("original"), digests.get("neutral")))
-    return replaced
+        return [(None, None)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {AuditSeal._meta.db_table}")  # noqa: S608
+        low, high = cursor.fetchone()
+    if low is None or high - low < parallel_from:
+        return [(None, None)]
+    span = high - low + 1
+    cuts = [low - 1 + span * n // workers for n in range(1, workers)]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def _in_processes(runs, batch: int) -> list[_Part]:
+    connections.close_all()  # each process opens its own
+    with multiprocessing.get_context("fork").Pool(len(runs)) as pool:
+        return pool.starmap(_verify_run, [(run, batch) for run in runs])
+
+
+def _sql(after: int | None, up_to: int | None) -> tuple[str, list]:
+    from confidentiality.models import AuditSeal
+
+    text = "::text" if connection.vendor == "postgresql" else ""
+    where, params = [], []
+    if after is not None:
+        where.append("s.id > %s")
+        params.append(after)
+    if up_to is not None:
+        where.append("s.id <= %s")
+        params.append(up_to)
+    # The entry's columns in the order of SEALED_KEYS (its actor is the seal's, see _checker).
+    columns = (
+        "s.entry_id, s.actor_id, s.previous, s.digest, e.id, e.actor_id, e.action, "
+        f"e.additional_data{text}, e.changes{text}, e.changes_text, e.cid, e.content_type_id, "
+        "e.object_pk, e.object_repr, e.remote_addr, e.remote_port, e.timestamp"
+    )
+    seals, entries = AuditSeal._meta.db_table, LogEntry._meta.db_table
+    joined = f"{seals} s LEFT JOIN {entries} e ON e.id = s.entry_id"
+    where = f"WHERE {' AND '.join(where)}" if where else ""
+    return f"SELECT {columns} FROM {joined} {where} ORDER BY s.id", params  # noqa: S608
+
+
+def _start(after: int | None) -> str:
+    from confidentiality.models import AuditSeal
+
+    if after is None:
+        return GENESIS
+    seal = AuditSeal.objects.filter(id__lte=after).order_by("-id").values_list("digest").first()
+    return seal[0] if seal else GENESIS
+
+
+def _verify_run(run: tuple[int | None, int | None], batch: int) -> _Part:
+    after, up_to = run
+    previous = _start(after)
+    checked, last_entry_id = 0, None
+    check = _checker(settings.AUDIT_CHAIN_KEY.encode())
+    sql, params = _sql(after, up_to)
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                problem = check(row, previous)
+                if problem:
+                    return _Part(checked, last_entry_id, previous, Break(row[0], problem))
+                previous = row[3]
+                last_entry_id = row[0]
+                checked += 1
+    finally:
+        cursor.close()
+    return _Part(checked, last_entry_id, previous, None)
+
+
+# A link's sealed message, ``previous|content``, with the content's values in SEALED_KEYS order.
+_MESSAGE = "%s|" + _BEFORE_LABEL + _LABEL_KEY + "%s" + _AFTER_LABEL
+
+
+def _checker(key: bytes):
+    """``check(row, previous)``: what is wrong with one link (a seal and its entry, as ``_sql``
+    reads them), None if nothing. Written for speed: it runs once per entry of the whole log.
+    The values are encoded as ``_json`` would, knowing each column's type (never a JSON
+    value but in the two JSON columns)."""
+    string = _json_string
+    digest = hmac.digest
+    label_digests: dict[str, str] = {}
+    sqlite_time = _timestamp_reader()
+
+    def seal_of(values: list, label) -> str:
+        values[10] = _json(label)
+        return digest(key, (_MESSAGE % tuple(values)).encode(), "sha256").hex()
+
+    def check(row, previous: str) -> str | None:
+        (
+            entry_id,
+            seal_actor,
+            seal_previous,
+            seal_digest,
+            found,
+            actor_id,
+            action,
+            additional_data,
+            changes,
+            changes_text,
+            cid,
+            content_type_id,
+            object_pk,
+            label,
+            remote_addr,
+            remote_port,
+            written,
+        ) = row
+        if seal_previous != previous:
+            return "the entry before it was removed or re-sealed"
+        if found is None:
+            return "removed from the log"
+        if actor_id != seal_actor and not (actor_id is None and _user_deleted(seal_actor)):
+            return "its actor was changed"
+        if sqlite_time is not None:
+            written = sqlite_time(written)
+        by_digest = label_digests.get(label)
+        if by_digest is None:
+            if len(label_digests) > LABELS_REMEMBERED:
+                label_digests.clear()
+            by_digest = label_digests[label] = _label_digest(key, label)
+        values = [
+            previous,
+            action,
+            "null" if seal_actor is None else seal_actor,
+            _json_column(additional_data),
+            _json_column(changes),
+            string(changes_text),
+            "null" if cid is None else string(cid),
+            content_type_id,
+            found,
+            string(object_pk),
+            '"' + by_digest + '"',
+            "null" if remote_addr is None else string(remote_addr),
+            "null" if remote_port is None else remote_port,
+            '"' + written.isoformat() + '"',
+        ]
+        if digest(key, (_MESSAGE % tuple(values)).encode(), "sha256").hex() == seal_digest:
+            return None
+        # A neutralised label counts only when it is exactly the neutral label recorded with
+        # it; older seals cover the label itself.
+        original, neutral = _replaced.get(entry_id) if _replaced else (None, None)
+        if original and neutral and hmac.compare_digest(by_digest, neutral):
+            sealed = seal_of(values, original) == seal_digest
+        else:
+            sealed = seal_of(values, label) == seal_digest
+        return None if sealed else "altered after it was written"
+
+    return check
+
+
+def _timestamp_reader():
+    """How a timestamp column reads back as Django gives it (SQLite keeps text)."""
+    if connection.vendor == "sqlite":
+        convert = connection.ops.convert_datetimefield_value
+        return lambda value: convert(value, None, connection)
+    return None
+
+
+def _json_column(text) -> str:
+    """A JSON column's value (as the database gives its text) in the sealed encoding."""
+    if text is None:
+        return "null"
+    canonical = _json_seen.get(text)
+    if canonical is None:
+        if len(_json_seen) > JSON_REMEMBERED:
+            _json_seen.clear()
+        canonical = _json_seen[text] = json.dumps(
+            json.loads(text), sort_keys=True, default=str, separators=(",", ":")
+        )
+    return canonical
+
+
+class _ReplacedLabels:
+    """Which entries had their label neutralised, and by which entry: ``{entry id: id of the
+    entry that recorded it}``, ints only, so it stays small however long the log. The digests
+    recorded are read only for an entry whose seal needs them, one recording entry at a time.
+    An entry's label is neutralised once: the first record of it counts; a record without the
+    neutral label's digest proves nothing about the label now."""
+
+    def __init__(self, by_entry: dict[int, int]):
+        self.by_entry = by_entry
+        self._recorded: dict[int, dict] = {}
+
+    @classmethod
+    def load(cls) -> "_ReplacedLabels":
+        by_entry: dict[int, int] = {}
+        for recorder, data in _neutralisations(LogEntry.objects.all()):
+            for pk, digests in data.get("labels", {}).items():
+                if isinstance(digests, dict):
+                    by_entry.setdefault(int(pk), recorder)
+        return cls(by_entry)
+
+    def get(self, entry_id: int) -> tuple[str | None, str | None]:
+        recorder = self.by_entry.get(entry_id)
+        if recorder is None:
+            return None, None
+        labels = self._recorded.get(recorder)
+        if labels is None:
+            if len(self._recorded) >= 8:
+                self._recorded.clear()
+            data = LogEntry.objects.filter(pk=recorder).values_list("additional_data", flat=True)
+            labels = self._recorded[recorder] = (data.first() or {}).get("labels", {})
+        digests = labels.get(str(entry_id), {})
+        return digests.get("original"), digests.get("neutral")
+
+
+def _neutralisations(entries):
+    return (
+        entries.filter(additional_data__how=NEUTRALISED)
+        .order_by("id")
+        .values_list("id", "additional_data")
+        .iterator(chunk_size=100)
+    )
 
 
 def neutralise_labels(entries, neutral_label, about) -> int:
@@ -240,11 +570,16 @@ def neutralise_labels(entries, neutral_label, about) -> int:
     return len(labels)
 
 
-def _still_unsealed() -> int | None:
+def _still_unsealed(sealed: int) -> int | None:
     """The first entry without a seal. An entry written this very moment is committed a moment
     before its seal (the seal is written by the entry's post_save), so entries found unsealed
-    are looked at again after a short pause: only one still unsealed then is a break."""
+    are looked at again after a short pause: only one still unsealed then is a break.
+    ``sealed`` entries were just found each with its own seal: if the log holds no more, none
+    lacks one (counting is much quicker than looking for them)."""
     from confidentiality.models import AuditSeal
+
+    if LogEntry.objects.count() == sealed:
+        return None
 
     def unsealed(among=None):
         entries = LogEntry.objects.exclude(pk__in=AuditSeal.objects.values("entry_id"))
@@ -262,14 +597,8 @@ def _still_unsealed() -> int | None:
 
 def _user_deleted(user_id) -> bool:
     """Deleting a user blanks the actor of their entries (SET_NULL); that alone is allowed."""
-    return user_id is not None and not get_user_model().objects.filter(pk=user_id).exists()
-
-
-def _batches(queryset, size: int) -> Iterator[list]:
-    last = 0
-    while True:
-        chunk = list(queryset.filter(id__gt=last)[:size])
-        if not chunk:
-            return
-        yield chunk
-        last = chunk[-1].id
+    if user_id is None:
+        return False
+    if user_id not in _deleted_users:
+        _deleted_users[user_id] = not get_user_model().objects.filter(pk=user_id).exists()
+    return _deleted_users[user_id]

@@ -117,14 +117,14 @@ def missing_since(previous: Checkpoint, head) -> str | None:
     return None
 
 
-def check_and_write(path: Path, now=None) -> tuple[Checkpoint, Checkpoint | None]:
+def check_and_write(path: Path, now=None, workers: int = 1) -> tuple[Checkpoint, Checkpoint | None]:
     """Verify the chain, compare it with the checkpoint in ``path`` and write the new one.
 
     Returns ``(new, previous)``. Raises ``CheckpointError`` (and leaves the file as it was, so
     every later check fails too) if the chain is broken or falls short of the checkpoint."""
     now = now or timezone.now()
     previous = read(path)
-    head, broken = verify_head()
+    head, broken = verify_head(workers=workers)
     if broken is not None:
         raise CheckpointError(f"Audit trail broken after {head.entries} intact entries: {broken}")
     if previous is not None:

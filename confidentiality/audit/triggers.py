@@ -14,6 +14,8 @@ added by a later auditlog release is covered too.
 
 from django.db import connection
 
+from .chain import PG_HEAD_FUNCTION
+
 TABLES = ("auditlog_logentry", "confidentiality_auditseal")
 
 PG_FUNCTION = """
@@ -46,6 +48,7 @@ def install(using_connection=None) -> None:
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(PG_FUNCTION)
+            cursor.execute(PG_HEAD_FUNCTION)  # the chain's lock and head in one round trip
             for table in TABLES:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
                 cursor.execute(

@@ -18,7 +18,7 @@ from collections import Counter
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Left, StrIndex
 
@@ -27,6 +27,9 @@ from .keyring import NOT_SEALED, PADDED_MARK, SEPARATOR, DecryptionError, Sealed
 from .sealing import record_sealing_key, recorded_key_id
 
 log = logging.getLogger(__name__)
+
+# Parameters one statement may carry (SQLite allows 32,766; PostgreSQL 65,535).
+MAX_PARAMETERS = 30_000
 
 
 class RotationRefused(Exception):
@@ -65,11 +68,15 @@ def _new_totals() -> dict:
     return {"scanned": 0, "rotated": 0, "current": 0, "retry": 0, "unreadable": 0}
 
 
-def rotate_model(model, fields, batch_size: int = 500, target: str | None = None) -> dict:
+def rotate_model(model, fields, batch_size: int = 1000, target: str | None = None) -> dict:
+    """Re-seal ``model``'s values with ``target``, ``batch_size`` rows at a time in the order of
+    their key: one query reads a batch, one statement writes it, each in a moment of its own,
+    so a page saving one of those rows is never held up for long."""
     ring = keyring()
     target = target or switch_to_newest()
     totals = _new_totals()
     names = [f.attname for f in fields]
+    batch_size = max(1, min(batch_size, MAX_PARAMETERS // (2 + 2 * len(fields))))
     last = None
     while True:
         # The row's write generation is part of what each value is bound to (see fields.py).
@@ -79,31 +86,95 @@ def rotate_model(model, fields, batch_size: int = 500, target: str | None = None
         batch = list(rows[:batch_size])
         if not batch:
             return totals
-        with transaction.atomic():
-            for pk, version, *values in batch:
-                for field, sealed in zip(fields, values, strict=True):
-                    if sealed is None:
-                        continue
-                    totals["scanned"] += 1
-                    if sealed.key_id == target and sealed.padded:
-                        totals["current"] += 1
-                        continue
-                    holder = model(pk=pk, seal_version=version)
-                    try:
-                        plaintext = ring.open(sealed, field.context(holder), field.where(holder))
-                    except DecryptionError as error:
-                        log.error("Not re-sealed (left as it is): %s", error)
-                        totals["unreadable"] += 1
-                        continue
-                    fresh = ring.seal(
-                        plaintext, field.context(holder), target, at_least=field.padding_floor
-                    )
-                    # Compare and swap: a value or generation saved meanwhile is never undone.
-                    changed = model._base_manager.filter(
-                        pk=pk, seal_version=version, **{field.attname: sealed}
-                    ).update(**{field.attname: fresh})
-                    totals["rotated" if changed else "retry"] += 1
+        swaps = []
+        for pk, version, *values in batch:
+            holder = model(pk=pk, seal_version=version)
+            row_swaps = [None] * len(fields)
+            for at, (field, sealed) in enumerate(zip(fields, values, strict=True)):
+                if sealed is None:
+                    continue
+                totals["scanned"] += 1
+                if sealed.key_id == target and sealed.padded:
+                    totals["current"] += 1
+                    continue
+                try:
+                    plaintext = ring.open(sealed, field.context(holder), field.where(holder))
+                except DecryptionError as error:
+                    log.error("Not re-sealed (left as it is): %s", error)
+                    totals["unreadable"] += 1
+                    continue
+                fresh = ring.seal(
+                    plaintext, field.context(holder), target, at_least=field.padding_floor
+                )
+                row_swaps[at] = (sealed.token, fresh.token)
+            if any(row_swaps):
+                swaps.append((pk, version, row_swaps))
+        if swaps:
+            rotated, attempted = _swap(model, fields, swaps)
+            totals["rotated"] += rotated
+            totals["retry"] += attempted - rotated
         last = batch[-1][0]
+
+
+def _swap(model, fields, swaps) -> tuple[int, int]:
+    """Write a batch of re-sealed values in one statement, each by compare and swap: a value
+    (or the row's write generation) saved meanwhile is left as the save wrote it. Returns (values
+    swapped, values tried)."""
+    quote = connection.ops.quote_name
+    postgresql = connection.vendor == "postgresql"
+    pk_field = model._meta.pk
+    version_field = model._meta.get_field("seal_version")
+
+    def cast(field) -> str:
+        # PostgreSQL types a VALUES list by its first row, and a bare parameter as text.
+        return f"::{field.db_type(connection)}" if postgresql else ""
+
+    columns = [quote(field.column) for field in fields]
+    row_sql = (
+        f"(%s{cast(pk_field)}, %s{cast(version_field)}"
+        + f", %s{'::text' if postgresql else ''}" * (2 * len(fields))
+        + ")"
+    )
+    params, attempted = [], 0
+    for pk, version, row_swaps in swaps:
+        params += [pk_field.get_db_prep_value(pk, connection), version]
+        for swap in row_swaps:
+            params += swap or (None, None)
+            attempted += swap is not None
+    names = ", ".join(f"old{n}, new{n}" for n in range(len(fields)))
+    assignments = ", ".join(
+        f"{column} = CASE WHEN v.new{n} IS NOT NULL AND t.{column} = v.old{n} "
+        f"THEN v.new{n} ELSE t.{column} END"
+        for n, column in enumerate(columns)
+    )
+    if postgresql:
+        returning = ", ".join(f"t.{column} = v.new{n}" for n, column in enumerate(columns))
+    else:  # SQLite's RETURNING sees only the table updated, and by its own name
+        returning = ", ".join(columns)
+    pk_column, version_column = quote(pk_field.column), quote(version_field.column)
+    returned_pk = f"t.{pk_column}" if postgresql else pk_column
+    table, rows = quote(model._meta.db_table), ", ".join([row_sql] * len(swaps))
+    # Our tables and columns; every value is a parameter.
+    sql = (
+        f"WITH v(pk, version, {names}) AS (VALUES {rows}) "  # noqa: S608
+        f"UPDATE {table} AS t SET {assignments} FROM v "
+        f"WHERE t.{pk_column} = v.pk AND t.{version_column} = v.version "
+        f"RETURNING {returned_pk}, {returning}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.fetchall()
+    if postgresql:
+        return sum(bool(done) for _, *swapped in written for done in swapped), attempted
+    wanted = {
+        pk_field.get_db_prep_value(pk, connection): [swap and swap[1] for swap in row_swaps]
+        for pk, _, row_swaps in swaps
+    }
+    return sum(
+        new is not None and stored == new
+        for pk, *values in written
+        for stored, new in zip(values, wanted[pk], strict=True)
+    ), attempted
 
 
 def _padding_floor(item) -> int:
@@ -140,7 +211,7 @@ def rotate_set_aside(target: str) -> dict:
     return totals
 
 
-def rotate_all(batch_size: int = 500, report=None, target: str | None = None) -> dict:
+def rotate_all(batch_size: int = 1000, report=None, target: str | None = None) -> dict:
     """Switch the school to the ring's first key (unless ``target`` was switched to already) and
     re-seal every value with it."""
     target = target or switch_to_newest()

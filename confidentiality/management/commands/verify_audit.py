@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from confidentiality.audit import checkpoint
@@ -13,6 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="Processes checking a long trail side by side, each a run of it (default: "
+            "up to two, one per core).",
+        )
+        parser.add_argument(
             "--checkpoint",
             metavar="FILE",
             help=(
@@ -22,17 +31,17 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, checkpoint=None, **options):
+    def handle(self, *args, checkpoint=None, workers=1, **options):
         if checkpoint:
-            return self._against_checkpoint(checkpoint)
-        checked, broken = verify_chain()
+            return self._against_checkpoint(checkpoint, workers)
+        checked, broken = verify_chain(workers=workers)
         if broken is not None:
             raise CommandError(f"Audit trail broken after {checked} intact entries: {broken}")
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {checked} entries verified."))
 
-    def _against_checkpoint(self, path):
+    def _against_checkpoint(self, path, workers):
         try:
-            new, previous = checkpoint.check_and_write(path)
+            new, previous = checkpoint.check_and_write(path, workers=workers)
         except checkpoint.CheckpointError as error:
             raise CommandError(str(error)) from None
         since = (
