@@ -24,6 +24,8 @@ SECRETS = {
     "FIELD_ENCRYPTION_KEYS": lambda: f"k1:{base64.urlsafe_b64encode(os.urandom(32)).decode()}",
     "BLIND_INDEX_KEY": lambda: secrets.token_urlsafe(32),
     "AUDIT_CHAIN_KEY": lambda: secrets.token_urlsafe(32),
+    # Encrypts and authenticates the backup files; a backup is useless without it.
+    "BACKUP_KEY": lambda: secrets.token_urlsafe(32),
 }
 
 

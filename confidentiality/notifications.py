@@ -43,7 +43,9 @@ def _render_plain(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def send_templated(template: str, recipients: list[str], context: dict) -> int:
+def send_templated(
+    template: str, recipients: list[str], context: dict, headers: dict | None = None
+) -> int:
     """One message to each address, so nobody learns who else was told (a parent never sees
     another family's address); returns how many were sent. Every header value is made safe
     first, so an odd name never stops a message. If any sending fails, the others are still
@@ -61,7 +63,7 @@ def send_templated(template: str, recipients: list[str], context: dict) -> int:
     html = render_to_string(f"emails/{template}.html", context)
     sent, failure = 0, None
     for address in addresses:
-        message = EmailMultiAlternatives(subject, text, None, [address])
+        message = EmailMultiAlternatives(subject, text, None, [address], headers=headers)
         message.attach_alternative(html, "text/html")
         try:
             sent += message.send()

@@ -26,6 +26,8 @@ SECRET_KEY = _secrets["SECRET_KEY"]
 FIELD_ENCRYPTION_KEYS = _secrets["FIELD_ENCRYPTION_KEYS"]
 BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
 AUDIT_CHAIN_KEY = _secrets["AUDIT_CHAIN_KEY"]
+# Seals the backup files (backups.sealed_file); kept apart from the field keys.
+BACKUP_KEY = _secrets["BACKUP_KEY"]
 
 ALLOWED_HOSTS = env.csv("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
@@ -58,13 +60,18 @@ INSTALLED_APPS = [
     "transfers",
     "subject_access",
     "retention",
+    "backups",
     # Last: the demo school (``seed_demo``) is composed from every app above.
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while a request is served carries its id (confidentiality.logs).
+    "confidentiality.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that does not answer gets a page saying so (503), from wherever it was found.
+    "confidentiality.database_unavailable.DatabaseUnavailableMiddleware",
     "confidentiality.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -235,6 +242,18 @@ AUDIT_CHECKPOINT_FILE = Path(
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# /healthz answers 503, and the safeguarding team's dashboard says what is wrong, when alerts to
+# the safeguarding team are not flowing (confidentiality.pipeline_health): a task waiting longer
+# than this, the periodic check not run for this long, an email failing for this long.
+HEALTH_TASK_WAIT_MINUTES = env.integer("HEALTH_TASK_WAIT_MINUTES", 5, minimum=1)
+HEALTH_PERIODIC_CHECK_MINUTES = env.integer("HEALTH_PERIODIC_CHECK_MINUTES", 10, minimum=1)
+HEALTH_FAILING_EMAIL_MINUTES = env.integer("HEALTH_FAILING_EMAIL_MINUTES", 30, minimum=1)
+# /healthz calls a backup older than this "old" (it is not a 503: alerts still flow).
+HEALTH_BACKUP_HOURS = env.integer("HEALTH_BACKUP_HOURS", 48, minimum=1)
+# A task still "running" after this long lost its worker (killed, machine restarted): the
+# periodic check puts it back in the queue. Longer than any email can take to send.
+TASK_STALE_AFTER_MINUTES = env.integer("TASK_STALE_AFTER_MINUTES", 10, minimum=2)
+
 # Safeguarding (P3): an urgent concern nobody acknowledges within this many school minutes
 # escalates (deputies, then the head teacher). School hours are when the clock runs.
 SAFEGUARDING_ESCALATE_AFTER_MINUTES = env.integer("SAFEGUARDING_ESCALATE_AFTER_MINUTES", 15)
@@ -250,7 +269,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str_("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if DEBUG:
     # whitenoise serves from the finders in development; the (empty) root keeps it quiet.
@@ -348,14 +367,25 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = (
     "confidentiality.error_reports.ConfidentialExceptionReporterFilter"
 )
 
+# One JSON object a line, naming no one (confidentiality.logs): what a school hands an auditor.
+# With DEBUG a developer may ask for readable lines instead (LOG_FORMAT=human).
+LOG_FORMAT = env.str_("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "human") or (LOG_FORMAT == "human" and not DEBUG):
+    raise ImproperlyConfigured("LOG_FORMAT must be json (or human, with DEBUG only)")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "formatters": {
+        "json": {"()": "confidentiality.logs.JsonFormatter"},
+        "human": {"()": "confidentiality.logs.HumanFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": env.str_("LOG_LEVEL", "INFO")},
     "loggers": {
         # Never let a request's POST data or a template's context reach the log.
         "django.request": {"level": "ERROR", "propagate": True},
         "django.template": {"level": "WARNING", "propagate": True},
+        # Never a query with its values (a search, a sign-in), whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO", "propagate": True},
     },
 }

@@ -16,6 +16,7 @@ SECRETS = {
     "FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     "BLIND_INDEX_KEY": "blind-index-key-for-tests-only-0123456789",
     "AUDIT_CHAIN_KEY": "audit-chain-key-for-tests-only-0123456789",
+    "BACKUP_KEY": "backup-key-for-tests-only-0123456789abcdef",
 }
 
 

@@ -6,6 +6,7 @@ from .audit import AuditSeal
 from .base import ConfidentialModel
 from .break_glass import BreakGlassAccess, BreakGlassReason
 from .calendar import Closure, Term
+from .heartbeat import Heartbeat
 from .users import User
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "BreakGlassAccess",
     "BreakGlassReason",
     "Closure",
+    "Heartbeat",
     "ConfidentialModel",
     "SealingKey",
     "SetAsideValue",

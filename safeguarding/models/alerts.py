@@ -108,8 +108,10 @@ class Alert(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def due_for_retry(self, now=None):
+        # A failed email the team was told of is still tried now and then (``LATE_RETRY``).
         return self.filter(
-            status=Notification.Status.RETRYING, next_attempt_at__lte=now or timezone.now()
+            status__in=[Notification.Status.RETRYING, Notification.Status.FAILED],
+            next_attempt_at__lte=now or timezone.now(),
         )
 
     def failed(self):
@@ -159,6 +161,10 @@ class Notification(models.Model):
     }
     MAX_ATTEMPTS = 4
     BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25))
+    # Once the team has been told, an email is still tried every half hour for a day: a mail
+    # server down for an afternoon delays an alert, it never loses it.
+    LATE_RETRY = timedelta(minutes=30)
+    KEEP_TRYING_FOR = timedelta(days=1)
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_emails"
@@ -196,7 +202,8 @@ class Notification(models.Model):
         self.last_error = f"{type(error).__name__}: {error}"[:300]
         if self.attempts >= self.MAX_ATTEMPTS:
             self.status = self.Status.FAILED
-            self.next_attempt_at = None
+            keep_trying = now - self.created_at < self.KEEP_TRYING_FOR
+            self.next_attempt_at = now + self.LATE_RETRY if keep_trying else None
         else:
             self.status = self.Status.RETRYING
             self.next_attempt_at = now + self.BACKOFF[min(self.attempts, len(self.BACKOFF)) - 1]

@@ -5,8 +5,10 @@ import logging
 
 from django.core.management.base import BaseCommand
 
+from confidentiality import pipeline_health
 from confidentiality.audit import checkpoint
 from confidentiality.management.periodic import add_every_argument, run_every
+from confidentiality.task_recovery import requeue_stale_tasks
 from safeguarding.routing import run_checks
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,8 @@ class Command(BaseCommand):
         verbose = options["verbosity"] > 1
 
         def check():
+            # A worker killed while sending an alert left its task "running": send it again.
+            requeue_stale_tasks()
             result = run_checks()
             if verbose or any(result.values()):
                 self.stdout.write(
@@ -35,6 +39,8 @@ class Command(BaseCommand):
             audit = self._audit_checkpoint()
             if verbose or audit == "failed":
                 self.stdout.write(f"Audit checkpoint: {audit}.")
+            # Only a pass that got this far counts: /healthz says when they stop.
+            pipeline_health.record_periodic_check()
 
         run_every(check, every)
 
