@@ -30,13 +30,15 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Exists, F, Q, Value
+from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.functional import empty
 from django_otp import user_has_device
 from guardian.shortcuts import get_objects_for_user
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
@@ -61,20 +63,96 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _itself(user):
+    """The user object behind the request's lazy wrappers (the sign-in's, the second factor's):
+    what is kept for the request is kept there, where the user's own methods (``has_role``)
+    see it too."""
+    while (inner := getattr(user, "_wrapped", None)) is not None and inner is not empty:
+        user = inner
+    return user
+
+
 def role_permissions(user) -> frozenset[str]:
     """Model permissions from the user's roles (groups) and own grants; not superuser-implied."""
     if not _active(user):
         return frozenset()
+    user = _itself(user)
     cached = user.__dict__.get("_role_permissions")
     if cached is None:
-        rows = (
-            Permission.objects.filter(Q(group__user=user) | Q(user=user))
-            .values_list("content_type__app_label", "codename")
-            .distinct()
-        )
-        cached = frozenset(f"{app}.{codename}" for app, codename in rows)
-        user.__dict__["_role_permissions"] = cached
+        know_roles_and_permissions(user)
+        cached = user.__dict__["_role_permissions"]
     return cached
+
+
+def know_roles_and_permissions(user) -> None:
+    """Who the person is, for the rest of the request: their roles (``user.roles``) and the
+    model permissions of those roles and of their own (``role_permissions``), in one query
+    instead of one each. Every page asks both, several times; the answer is kept on this
+    request's user object only, so a change of role counts from the next request."""
+    if not _active(user):
+        return
+    user = _itself(user)
+    if "_role_permissions" in user.__dict__:
+        return
+    from confidentiality.roles import role_from_group_name
+
+    # A role's row with its permissions (a role without any still gives one row, for its name),
+    # then the person's own permissions with no role name; the columns in the same order.
+    by_role = (
+        Group.objects.filter(user=user)
+        .order_by()
+        .values_list("permissions__content_type__app_label", "permissions__codename", "name")
+    )
+    own = (
+        Permission.objects.filter(user=user)
+        .order_by()
+        .annotate(role=Value("", output_field=CharField()))
+        .values_list("content_type__app_label", "codename", "role")
+    )
+    # And their running emergency accesses (kind of record, record), marked as such.
+    glass = (
+        BreakGlassAccess.objects.active()
+        .filter(user=user)
+        .order_by()
+        .annotate(
+            kind=Cast("content_type_id", CharField()),
+            record=F("object_pk"),
+            mark=Value(_BREAK_GLASS, output_field=CharField()),
+        )
+        .values_list("kind", "record", "mark")
+    )
+    names, perms, running = set(), set(), {}
+    for first, second, name in by_role.union(own, glass, all=True).order_by():
+        if name == _BREAK_GLASS:
+            running.setdefault(int(first), []).append(second)
+            continue
+        if name:
+            names.add(name)
+        if first and second:
+            perms.add(f"{first}.{second}")
+    if "roles" not in user.__dict__:
+        user.__dict__["roles"] = frozenset(filter(None, map(role_from_group_name, names)))
+    user.__dict__["_role_permissions"] = frozenset(perms)
+    user.__dict__["_break_glass"] = running
+
+
+# Marks the emergency accesses' rows in that query; no role is called this.
+_BREAK_GLASS = "#break-glass"
+
+
+def running_break_glass(user) -> dict:
+    """``{content type id: [object_pk, ...]}`` of this person's running emergency accesses, as
+    read with their roles for this request (``know_roles_and_permissions``); asked again after
+    one is opened in this request."""
+    user = _itself(user)
+    running = user.__dict__.get("_break_glass")
+    if running is None:
+        running = {}
+        rows = BreakGlassAccess.objects.active().filter(user=user)
+        for kind, record in rows.values_list("content_type_id", "object_pk"):
+            running.setdefault(kind, []).append(record)
+        user.__dict__["_break_glass"] = running
+    return running
 
 
 def require_second_factor(user, always: bool = False) -> None:
@@ -84,6 +162,20 @@ def require_second_factor(user, always: bool = False) -> None:
     verified = getattr(user, "is_verified", None)
     if (always or user.needs_second_factor) and not (verified and verified()):
         raise SecondFactorRequired
+
+
+def has_second_factor(user) -> bool:
+    """Whether the person has a second factor set up (kept for the request). One they confirmed
+    in this session is proof enough without asking the database again."""
+    if not _active(user):
+        return False
+    user = _itself(user)
+    cached = user.__dict__.get("_has_second_factor")
+    if cached is None:
+        device = getattr(user, "otp_device", None)
+        cached = bool(device is not None and device.confirmed) or user_has_device(user)
+        user.__dict__["_has_second_factor"] = cached
+    return cached
 
 
 def may_read_audit_trail(user) -> bool:
@@ -138,7 +230,7 @@ def requires(rule: Callable = signed_in, *, second_factor: bool | str = BY_ROLE)
                 raise Http404
             if second_factor:
                 always = second_factor is True or (
-                    second_factor == IF_SET_UP and user_has_device(user)
+                    second_factor == IF_SET_UP and has_second_factor(user)
                 )
                 require_second_factor(user, always=always)
             return view(request, *args, **kwargs)
@@ -192,6 +284,23 @@ def _relations(model, user) -> dict:
     return rule(user) if rule else {}
 
 
+def _relations_held(user, obj) -> list[str]:
+    """The codenames ``user`` holds on ``obj`` through a relation, all asked in one query (an
+    ``Exists`` for each, the same question as ``filter(relation, pk=obj.pk).exists()``): a file
+    with five relational rights would otherwise cost five queries on every page of it."""
+    relations = _relations(type(obj), user)
+    if not relations:
+        return []
+    manager = type(obj)._base_manager
+    asked = {
+        f"holds_{number}": Exists(manager.filter(related, pk=obj.pk))
+        for number, related in enumerate(relations.values())
+    }
+    answers = manager.filter(pk=obj.pk).annotate(**asked).values_list(*asked).order_by()
+    row = next(iter(answers), None) or [False] * len(relations)
+    return [codename for codename, held in zip(relations, row, strict=True) if held]
+
+
 def object_permissions(user, obj) -> frozenset[str]:
     """Every ``app.codename`` the user holds on ``obj``, from all three sources (cached)."""
     if not _active(user):
@@ -220,10 +329,7 @@ def object_permissions(user, obj) -> frozenset[str]:
     glass = _break_glass_codenames(type(obj))
     if glass and BreakGlassAccess.objects.active().for_object(obj).filter(user=user).exists():
         perms.update(f"{app}.{c}" for c in glass)
-    manager = type(obj)._base_manager
-    for codename, related in _relations(type(obj), user).items():
-        if manager.filter(related, pk=obj.pk).exists():
-            perms.add(f"{app}.{codename}")
+    perms.update(f"{app}.{c}" for c in _relations_held(user, obj))
     cache[key] = frozenset(perms)
     return cache[key]
 
@@ -296,10 +402,7 @@ def _restrict(queryset, user, perms):
         return granted
     # Usually none or one row: read the ids, then filter by real primary keys (UUIDs are stored
     # differently on each database, so comparing them as text would not be portable).
-    glass = BreakGlassAccess.objects.active().filter(
-        user=user, content_type=ContentType.objects.get_for_model(queryset.model)
-    )
-    pks = list(glass.values_list("object_pk", flat=True))
+    pks = running_break_glass(user).get(ContentType.objects.get_for_model(queryset.model).pk)
     if not pks:
         return granted
     return queryset.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=pks))
@@ -394,6 +497,7 @@ def break_glass(request, obj, reason: str) -> BreakGlassAccess:
     )
     grant.record_reason(reason)
     user.__dict__.pop("_object_permissions", None)
+    _itself(user).__dict__.pop("_break_glass", None)
     # The reason stays encrypted with the grant; the trail shows it from there to its readers.
     record_access(request, obj, how="break-glass", extra={"grant": grant.pk})
     _tell_of_break_glass(grant)

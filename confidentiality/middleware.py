@@ -173,10 +173,16 @@ class AgreementRequiredMiddleware:
         from django.urls import reverse
         from django.utils.http import urlencode
 
+        from confidentiality.access import know_roles_and_permissions
         from confidentiality.models.agreements import must_accept_agreement_now
 
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.must_sign_agreement:
+        if user is None or not user.is_authenticated:
+            return None
+        # The first check of the request to ask who the person is: their roles and permissions
+        # are read here, once, for every check after it (the door, the menu, the panels).
+        know_roles_and_permissions(user)
+        if not user.must_sign_agreement:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in settings.AGREEMENT_EXEMPT_URL_NAMES:

@@ -5,6 +5,8 @@ from django.urls import reverse
 from confidentiality import access
 from confidentiality.extensions import dashboard_panel
 
+ON_PANEL = 20  # people named; the signatures page names everyone
+
 
 @dashboard_panel(order=90)
 def account(request):
@@ -40,12 +42,16 @@ def agreement_signatures(request):
     if not may_manage_agreement(request.user):
         return None
     access.require_second_factor(request.user)
-    waiting = list(people_yet_to_sign()[:20])
+    yet_to_sign = people_yet_to_sign()
+    count = (yield {"yet to sign": yet_to_sign})["yet to sign"]
+    waiting = list(yet_to_sign[:ON_PANEL]) if count else []
+    more = count - len(waiting)
     return {
         "title": "Confidentiality agreement",
         "body": "Volunteers, student teachers, governors, the clerk and health professionals "
         "who have not accepted the current version cannot open anything until they do.",
-        "items": [f"{person} has not signed" for person in waiting],
+        "items": [f"{person} has not signed" for person in waiting]
+        + ([f"and {more} more: see who has signed"] if more > 0 else []),
         "empty_text": "Everyone who must sign has accepted the current version.",
         "links": [
             {"label": "Who has signed", "url": reverse("agreement_signatures")},

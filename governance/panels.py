@@ -18,23 +18,29 @@ def governing_body(request):
     if not may_read_governance(user):
         return None
     meetings = access.visible(request, Meeting.objects.all(), VIEW_MEETING)
+    past = meetings.filter(held_at__lt=timezone.now())
+    asked = {
+        "recorded": meetings,
+        "reports": access.visible(request, HeadReport.objects.all(), VIEW_REPORT),
+    }
+    if may_manage_meetings(user):
+        asked["to approve"] = past.filter(minutes_approved_at__isnull=True)
+        asked["to publish"] = past.filter(
+            minutes_approved_at__isnull=False, minutes_published_at__isnull=True
+        )
+    counts = yield asked
     items = []
-    recorded = meetings.exists()
-    upcoming = meetings.upcoming().first()
+    upcoming = meetings.upcoming().first() if counts["recorded"] else None
     if upcoming is not None:
         when = timezone.localtime(upcoming.held_at)
         items.append(
             f"Next meeting: {upcoming.get_committee_display()}, {when:%A %d %B %Y, %H:%M}, "
             f"{upcoming.place}"
         )
-    elif recorded:
+    elif counts["recorded"]:
         items.append("No meeting is planned yet.")
     if may_manage_meetings(user):
-        past = meetings.filter(held_at__lt=timezone.now())
-        waiting = past.filter(minutes_approved_at__isnull=True).count()
-        unpublished = past.filter(
-            minutes_approved_at__isnull=False, minutes_published_at__isnull=True
-        ).count()
+        waiting, unpublished = counts["to approve"], counts["to publish"]
         items.append(
             f"{waiting} meeting{'s' if waiting != 1 else ''} with minutes to approve"
             if waiting
@@ -45,7 +51,7 @@ def governing_body(request):
             if unpublished
             else "No approved minutes are waiting to be published"
         )
-    reports = access.visible(request, HeadReport.objects.all(), VIEW_REPORT).count()
+    reports = counts["reports"]
     links = [
         {"label": "Meetings and minutes", "url": reverse("governance:meetings")},
         {"label": "Head teacher's reports", "url": reverse("governance:reports")},

@@ -2,6 +2,7 @@
 and each member of staff's own file. Names, dates and links only: nothing of a file's content
 appears outside its page."""
 
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,9 @@ from confidentiality.roles import Role
 from . import policy
 from .models import PerformanceFile, ReviewCycle
 from .progress import cycle_progress
-from .waiting import waiting_for
+from .waiting import Waiting, waiting_querysets
+
+ON_PANEL = 10  # of each kind of thing waiting; the Performance page lists them all
 
 
 @dashboard_panel(order=39)
@@ -21,9 +24,17 @@ def waiting_for_you(request):
     no panel when nothing waits."""
     if not policy.may_use_performance(request.user):
         return None
-    waiting = waiting_for(request)
-    if not waiting:
+    observations, files, reviews = waiting_querysets(request)
+    counts = yield {"observations": observations, "files": files, "reviews": reviews}
+    count = sum(counts.values())
+    if not count:
         return None
+    # Only the lists that have anything are read, each to a bounded length.
+    waiting = Waiting(
+        observations=list(observations[:ON_PANEL]) if counts["observations"] else [],
+        files=list(files[:ON_PANEL]) if counts["files"] else [],
+        reviews=list(reviews[:ON_PANEL]) if counts["reviews"] else [],
+    )
     items = [
         {
             "label": f"Observe {_name(o.file.subject)}'s lesson on {o.planned_for:%-d %B %Y}",
@@ -45,11 +56,12 @@ def waiting_for_you(request):
         }
         for r in waiting.reviews
     ]
-    count = len(waiting)
+    more = count - len(waiting)
     return {
         "title": "Performance: waiting for you",
         "body": f"{count} thing{'s' if count != 1 else ''} in performance files "
-        f"{'are' if count != 1 else 'is'} yours to do.",
+        f"{'are' if count != 1 else 'is'} yours to do."
+        + (f" {more} more on the Performance page." if more > 0 else ""),
         "items": items,
     }
 
@@ -86,16 +98,21 @@ def my_file(request):
     user = request.user
     if not user.is_school_staff:
         return None
-    cycle = ReviewCycle.objects.current()
-    mine = access.visible(
-        request, PerformanceFile.objects.filter(subject=user, cycle_id=cycle.pk), policy.READ
-    ).first()
+    # This cycle's file in one query, its cycle with it (the cycle is asked only of the file).
+    this_cycle = ReviewCycle.objects.covering(timezone.localdate()).values("pk")[:1]
+    files = access.visible(
+        request,
+        PerformanceFile.objects.filter(subject=user, cycle=Subquery(this_cycle)),
+        policy.READ,
+    )
+    has_file = (yield {"this cycle": files})["this cycle"]
+    mine = files.select_related("cycle").first() if has_file else None
     links = [{"label": "My performance files", "url": reverse("performance:home")}]
     if mine is not None:
         links.insert(
             0,
             {
-                "label": f"My file for {cycle}",
+                "label": f"My file for {mine.cycle}",
                 "url": reverse("performance:file", kwargs={"pk": mine.pk}),
             },
         )

@@ -28,6 +28,13 @@ class Waiting:
 
 
 def waiting_for(request) -> Waiting:
+    observations, files, reviews = waiting_querysets(request)
+    return Waiting(observations=list(observations), files=list(files), reviews=list(reviews))
+
+
+def waiting_querysets(request) -> tuple:
+    """The three lists of ``waiting_for`` before they are read (the dashboard counts them first
+    and reads only those that have anything)."""
     user = request.user
     today = timezone.localdate()
     running = Delegation.objects.running_on(today).filter(reviewer=user)
@@ -35,22 +42,16 @@ def waiting_for(request) -> Waiting:
         until=Subquery(running.filter(file=OuterRef("pk")).values("ends_on")[:1])
     )
     own = access.visible(request, PerformanceFile.objects.filter(subject=user), policy.COMMENT)
-    return Waiting(
-        observations=list(
-            access.visible(
-                request,
-                Observation.objects.select_related("file__subject").filter(
-                    observer=user, submitted_at__isnull=True
-                ),
-                policy.OBSERVATION_RECORD,
-            ).order_by("planned_for", "created_at")
-        ),
-        files=list(
-            access.visible(request, files.select_related("subject", "cycle"), policy.REVIEW)
-        ),
-        reviews=list(
-            ReviewMeeting.objects.filter(
-                file__in=own.values("pk"), signed_off_at__isnull=True
-            ).select_related("file__cycle")
-        ),
+    return (
+        access.visible(
+            request,
+            Observation.objects.select_related("file__subject").filter(
+                observer=user, submitted_at__isnull=True
+            ),
+            policy.OBSERVATION_RECORD,
+        ).order_by("planned_for", "created_at"),
+        access.visible(request, files.select_related("subject", "cycle"), policy.REVIEW),
+        ReviewMeeting.objects.filter(
+            file__in=own.values("pk"), signed_off_at__isnull=True
+        ).select_related("file__cycle"),
     )

@@ -27,6 +27,19 @@ from .policy import (
 )
 from .waiting_for_parents import waiting_for_parent
 
+# Enough for anyone's own classes and children; the list of pupils has the rest.
+ON_PANEL = 12
+
+
+def classes_of(request) -> list:
+    """The classes this person teaches, each with its number of pupils, by name: asked once for
+    the pupils' panel and the families' panel."""
+    if not hasattr(request, "_classes_taught"):
+        request._classes_taught = list(
+            request.user.teaching_groups.annotate(pupils=Count("students")).order_by("name")
+        )
+    return request._classes_taught
+
 
 @dashboard_panel(order=20)
 def my_students(request):
@@ -37,7 +50,11 @@ def my_students(request):
     if not may_list_students(user):
         return None
     visible = access.visible(request, Student.objects.all(), ANY_STUDENT_VIEW)
-    may_open = visible.count()
+    # Only a child whose record the assignment does open (a grant left behind after a change of
+    # role opens nothing, so it names no one).
+    assignments = user.support_assignments.filter(student__in=visible)
+    counts = yield {"may open": visible, "assigned": assignments}
+    may_open = counts["may open"]
     # A volunteer placed in a class does not see this panel at all (P11); a class opens its
     # page (pupils, photograph consent) to the staff who teach it.
     classes = [
@@ -45,8 +62,7 @@ def my_students(request):
             "label": f"Class {group.name}: {group.pupils} pupil{'s' if group.pupils != 1 else ''}",
             "url": reverse("records:class_detail", args=[group.pk]),
         }
-        for group in user.teaching_groups.annotate(pupils=Count("students")).order_by("name")
-        if user.is_school_staff
+        for group in (classes_of(request) if user.is_school_staff else [])
     ]
     assigned = [
         {
@@ -54,18 +70,20 @@ def my_students(request):
             f"{assignment.get_kind_display().lower()}",
             "url": reverse("records:student_detail", args=[assignment.student_id]),
         }
-        # Only a child whose record the assignment does open (a grant left behind after a
-        # change of role opens nothing, so it names no one).
-        for assignment in user.support_assignments.filter(student__in=visible)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "kind")
+        for assignment in (
+            assignments.select_related("student").order_by(
+                "student__last_name", "student__first_name", "kind"
+            )[:ON_PANEL]
+            if counts["assigned"]
+            else []
+        )
     ]
     if CLASS_PUPILS in access.role_permissions(user):
         body = f"You may open the record of every pupil: {may_open} on the roll."
     elif may_open:
         body = (
             f"You may open the records of {may_open} pupil{'s' if may_open != 1 else ''}"
-            + _because(classes, assigned)
+            + _because(len(classes), counts["assigned"])
         )
     else:
         body = ""
@@ -81,12 +99,12 @@ def my_students(request):
     }
 
 
-def _because(classes, assigned) -> str:
+def _because(classes: int, assigned: int) -> str:
     reasons = []
     if classes:
-        reasons.append("your class" if len(classes) == 1 else f"your {len(classes)} classes")
+        reasons.append("your class" if classes == 1 else f"your {classes} classes")
     if assigned:
-        n = len(assigned)
+        n = assigned
         reasons.append(
             "the child assigned to you" if n == 1 else f"the {n} children assigned to you"
         )
@@ -121,16 +139,17 @@ def talk_requests(request):
     user = request.user
     if not user.is_school_staff:
         return None
-    waiting = list(
-        access.visible(
-            request, TalkRequest.objects.open().for_person(user), VIEW_TALK_REQUEST
-        ).select_related("student", "recorded_by")
+    requests = access.visible(
+        request, TalkRequest.objects.open().for_person(user), VIEW_TALK_REQUEST
     )
+    count = (yield {"waiting": requests})["waiting"]
+    waiting = list(requests.select_related("student", "recorded_by")[:ON_PANEL]) if count else []
+    more = count - len(waiting)
     return {
         "title": "Pupils who would like to talk to you",
-        "body": f"{len(waiting)} pupil{'s are' if len(waiting) != 1 else ' is'} waiting to "
-        "talk to you."
-        if waiting
+        "body": f"{count} pupil{'s are' if count != 1 else ' is'} waiting to talk to you."
+        + (f" {more} more on the list of requests to talk." if more > 0 else "")
+        if count
         else "",
         "items": [
             {
@@ -196,14 +215,15 @@ def families(request):
     user = request.user
     if not user.is_school_staff:
         return None
-    waiting = access.visible(request, MeetingRequest.objects.open(), FAMILY_CONTACT).count()
+    meetings = access.visible(request, MeetingRequest.objects.open(), FAMILY_CONTACT)
+    waiting = (yield {"waiting": meetings})["waiting"]
     links = [{"label": "Meeting requests", "url": reverse("records:meeting_list")}]
     links += [
         {
             "label": f"Photograph consent in {group.name}",
             "url": reverse("records:class_photo_consent", args=[group.pk]),
         }
-        for group in user.teaching_groups.all()
+        for group in classes_of(request)
     ]
     return {
         "title": "Families",
@@ -245,7 +265,7 @@ def emergency_access(request):
     """For the DSL and deputies: who is using emergency (break-glass) access now (P10)."""
     if not access.may_end_break_glass(request.user):
         return None
-    running = BreakGlassAccess.objects.active().count()
+    running = (yield {"running": BreakGlassAccess.objects.active()})["running"]
     return {
         "title": "Emergency access",
         "body": (

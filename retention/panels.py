@@ -1,38 +1,27 @@
 """The dashboard's retention panel, for the head teacher and the DSL (``policy``), with their
 second factor confirmed as on the retention pages (without it the panel is left out): how many
-records are past their period now, the legal holds in force, and when records were last
-deleted. Counts and dates only: which records they are is on the report, named only to whoever
-is entitled to the names."""
+records are past their period (as last worked out, and when: ``summary``), the legal holds
+in force, and when records were last deleted. Counts and dates only: which records they are is
+on the report, named only to whoever is entitled to the names."""
 
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import access
 from confidentiality.extensions import dashboard_panel
 
-from .models import DeletionCertificate
+from . import summary
 from .policy import may_manage_retention
-from .schedule import Schedule
 
 
 def _records(count: int) -> str:
     return f"{count} record{'s' if count != 1 else ''}"
 
 
-def due_counts(schedule) -> dict:
-    """What the report lists, in numbers: every record past its period, those the next run
-    deletes, those waiting for a review, those kept by a hold or a wait, and those another
-    record still needs (the run would not delete them)."""
-    due = schedule.due()
-    schedule.mark_still_needed(due)
-    return {
-        "total": len(due),
-        "delete": sum(1 for record in due if record.will_be_deleted and not record.needed_by),
-        "review": sum(1 for record in due if not record.held and not record.will_be_deleted),
-        "held": sum(1 for record in due if record.held),
-        "needed": sum(1 for record in due if record.needed_by),
-    }
+def _worked_out(moment) -> str:
+    local = timezone.localtime(moment)
+    day = "today" if local.date() == timezone.localdate() else f"on {local:%-d %B %Y}"
+    return f"Worked out at {local:%H:%M} {day}."
 
 
 @dashboard_panel(order=82)
@@ -40,8 +29,7 @@ def retention(request):
     if not may_manage_retention(request.user):
         return None
     access.require_second_factor(request.user)
-    schedule = Schedule()
-    counts = due_counts(schedule)
+    counts, last = summary.read()
     report = reverse("retention:report")
     if counts["total"]:
         parts = [
@@ -58,20 +46,20 @@ def retention(request):
         }
     else:
         due = {"label": "No record is due for deletion or review", "url": report}
-    holds = len(schedule.holds)
+    holds = counts["holds"]
     held = {
         "label": f"{holds} legal hold{'s' if holds != 1 else ''} in force"
         if holds
         else "No legal hold is in force",
         "url": reverse("retention:holds"),
     }
-    last = DeletionCertificate.objects.aggregate(last=Max("deleted_at"))["last"]
     if last is None:
         run = "No record has been deleted under the schedule yet"
     else:
         run = f"Records last deleted on {timezone.localdate(last):%-d %B %Y}"
     return {
         "title": "Retention of records",
-        "body": "How long the school keeps each kind of record, and what is due now.",
+        "body": "How long the school keeps each kind of record, and what is due. "
+        + _worked_out(counts["worked_out_at"]),
         "items": [due, held, {"label": run, "url": reverse("retention:certificates")}],
     }

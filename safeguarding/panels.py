@@ -37,14 +37,16 @@ def safeguarding_team(request):
     if not is_safeguarding_team(user):
         return None
     concerns = access.visible(request, Concern.objects.about_children().open(), CASEWORK)
-    urgent = concerns.urgent_unacknowledged().count()
-    new = concerns.awaiting_dsl().count()
-    overdue = (
-        Action.objects.overdue().filter(concern__in=concerns).count()
-        + Referral.objects.overdue().filter(concern__in=concerns).count()
-    )
-    failed = Notification.objects.visible_to(user).failed().count()  # L1: only their concerns
-    unread = Alert.objects.for_user(user).unread().count()
+    counts = yield {
+        "urgent": concerns.urgent_unacknowledged(),
+        "new": concerns.awaiting_dsl(),
+        "late actions": Action.objects.overdue().filter(concern__in=concerns),
+        "late referrals": Referral.objects.overdue().filter(concern__in=concerns),
+        "failed": Notification.objects.visible_to(user).failed(),  # L1: only their concerns
+        "unread": Alert.objects.for_user(user).unread(),
+    }
+    urgent, new, failed, unread = (counts[k] for k in ("urgent", "new", "failed", "unread"))
+    overdue = counts["late actions"] + counts["late referrals"]
     items = [
         f"{urgent} urgent concern{'s' if urgent != 1 else ''} not yet acknowledged",
         f"{new} new concern{'s' if new != 1 else ''} awaiting the team",
@@ -77,8 +79,11 @@ def concerns_about_adults(request):
     concerns = access.visible(
         request, Concern.objects.about_adults().not_about(user).open(), ADULT_CASEWORK
     )
-    new = concerns.filter(status=Concern.Status.NEW).count()
-    other = concerns.exclude(status=Concern.Status.NEW).count()
+    counts = yield {
+        "new": concerns.filter(status=Concern.Status.NEW),
+        "other": concerns.exclude(status=Concern.Status.NEW),
+    }
+    new, other = counts["new"], counts["other"]
     if not (new or other):
         return None
     items = []
@@ -107,7 +112,8 @@ def my_concerns(request):
     if not may_log_concern(user):
         return None
     mine = Concern.objects.raised_by(user)
-    total, open_ = mine.count(), mine.open().count()
+    counts = yield {"total": mine, "open": mine.open()}
+    total, open_ = counts["total"], counts["open"]
     links = [
         {"label": "Log a concern", "url": reverse("safeguarding:log_concern")},
         {"label": "My concerns", "url": reverse("safeguarding:my_concerns")},
@@ -131,10 +137,10 @@ def my_tasks(request):
     if not may_have_tasks(request.user):
         return None
     outstanding = access.visible(request, Action.objects.all(), TASK).outstanding()
-    tasks = list(outstanding.select_related("created_by").most_urgent_first()[:TASKS_ON_PANEL])
-    if not tasks:
+    total = (yield {"total": outstanding})["total"]
+    if not total:
         return None
-    total = outstanding.count() if len(tasks) == TASKS_ON_PANEL else len(tasks)
+    tasks = list(outstanding.select_related("created_by").most_urgent_first()[:TASKS_ON_PANEL])
     today = timezone.localdate()
     items = [
         {
@@ -176,7 +182,7 @@ def alerts(request):
     user = request.user
     if is_safeguarding_team(user):
         return None  # the team's panel already shows their alerts
-    unread = Alert.objects.for_user(user).unread().count()
+    unread = (yield {"unread": Alert.objects.for_user(user).unread()})["unread"]
     if not unread:
         return None
     return {

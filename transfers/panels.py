@@ -20,10 +20,11 @@ def transfers_panel(request):
     waiting = access.visible(request, Transfer.objects.filter(received_at=None), CHILD).order_by(
         "due_at"
     )
-    overdue = list(waiting.filter(due_at__lt=now)[:10])
-    count = waiting.count()
+    counts = yield {"waiting": waiting, "late": waiting.filter(due_at__lt=now)}
+    count, late = counts["waiting"], counts["late"]
     if not count:
         return None
+    overdue = list(waiting.filter(due_at__lt=now)[:10]) if late else []
     links = [
         {
             "label": f"Overdue: file for {t.school_name}, due {_day(t.due_at)}",
@@ -32,7 +33,6 @@ def transfers_panel(request):
         for t in overdue
     ]
     links.append({"label": "All transfers", "url": reverse("transfers:home")})
-    late = waiting.filter(due_at__lt=now).count()
     body = f"{count} child-protection file{'s' if count != 1 else ''} not yet received"
     body += f"; {late} overdue." if late else "; none overdue."
     return {"title": "Child-protection files to other schools", "body": body, "links": links}

@@ -12,7 +12,8 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 
 from confidentiality import extensions
 from confidentiality.audit import BLIND_SUBJECT
@@ -98,17 +99,34 @@ def parts_of(model) -> list[tuple]:
 
 
 def about_object(model, pk) -> Q:
-    """The entries of one record and of every audited record that belongs to it (one query per
-    kind of part, whatever the number of entries)."""
+    """The entries of one record and of every audited record that belongs to it, in one query
+    for all its parts, whatever their kinds and their number."""
     # Looks written blind (``record_access(blind=True)``) name the record by reference only.
     blind = "#" + blind_ref_of(model._meta.label_lower, pk, BLIND_SUBJECT)
     condition = Q(
         content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk), blind]
     )
-    for part, field in parts_of(model):
-        pks = [
-            str(p) for p in part._default_manager.filter(**{field: pk}).values_list("pk", flat=True)
-        ]
-        if pks:
-            condition |= Q(content_type=ContentType.objects.get_for_model(part), object_pk__in=pks)
+    for part, pks in _parts_by_kind(model, pk).items():
+        condition |= Q(content_type=ContentType.objects.get_for_model(part), object_pk__in=pks)
     return condition
+
+
+def _parts_by_kind(model, pk) -> dict:
+    """``{part model: [its rows' keys, as the log writes them]}`` for the rows that belong to
+    one record: one UNION of every kind of part. Keys are read as text and written again as the
+    log writes them (``str(pk)``): a UUID is stored differently on each database."""
+    parts = parts_of(model)
+    if not parts:
+        return {}
+    queries = [
+        part._default_manager.filter(**{field: pk})
+        .order_by()
+        .annotate(part=Value(index), key=Cast("pk", CharField()))
+        .values_list("part", "key")
+        for index, (part, field) in enumerate(parts)
+    ]
+    found: dict = {}
+    for index, key in queries[0].union(*queries[1:], all=True).order_by():
+        part = parts[index][0]
+        found.setdefault(part, []).append(str(part._meta.pk.to_python(key)))
+    return found

@@ -14,7 +14,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from confidentiality.audit import subject_keys
@@ -117,25 +117,41 @@ class TrailFilter(forms.Form):
         acted = Exists(LogEntry.objects.filter(actor=OuterRef("pk")))
         groups = {role: [] for role in (*STAFF_GROUPS, *OTHER_GROUPS)}
         names = {role.group_name: role for role in groups}
-        people = (
-            User.objects.filter(groups__name__in=names)
-            .annotate(acted=acted)
-            .filter(Q(is_active=True) | Q(acted=True))
+        # One query for the whole choice: a row per person and group, for those in the roles of
+        # the choice and (when the trail shows one record) whoever else looked at it.
+        in_role = Q(groups__name__in=names) & (Q(is_active=True) | Q(acted=True))
+        about = self._about()
+        looked = None
+        if about is not None:
+            looked = self.readable.filter(about).exclude(actor=None).filter(actor=OuterRef("pk"))
+        rows = (
+            User.objects.annotate(
+                acted=acted, looked=Exists(looked) if looked is not None else Value(False)
+            )
+            .filter(in_role | Q(looked=True) if looked is not None else in_role)
+            .annotate(role_name=F("groups__name"))
             .filter(_name_matches(find))
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-            .prefetch_related("groups")
+            .order_by("last_name", "first_name", "username", "pk")
         )
+        people, held_by = [], {}
+        for row in rows:
+            if row.pk not in held_by:
+                people.append(row)
+                held_by[row.pk] = set()
+            if row.role_name in names and (row.is_active or row.acted):
+                held_by[row.pk].add(names[row.role_name])
         placed = set()
         for person in people:
-            held = {names[g.name] for g in person.groups.all() if g.name in names}
-            role = next(r for r in groups if r in held)
-            if role in OTHER_GROUPS and not person.acted:
+            held = held_by[person.pk]
+            role = next((r for r in groups if r in held), None)
+            if role is None or (role in OTHER_GROUPS and not person.acted):
                 continue
             groups[role].append(person)
             placed.add(person.pk)
         offered = [(role.label, members) for role, members in groups.items() if members]
-        others = self._others_who_looked(placed, find)
+        # Only when the trail shows one record: whoever else looked at it (a parent at their own
+        # child's record), from the entries this reader may see.
+        others = [p for p in people if p.looked and p.pk not in placed]
         if others:
             offered.append(("Others who looked at this record", others))
         chosen = self._raw("person")
@@ -152,21 +168,6 @@ class TrailFilter(forms.Form):
             (group, [self._option(person, labels) for person in members])
             for group, members in offered
         ]
-
-    def _others_who_looked(self, placed: set, find: str) -> list:
-        """Only when the trail shows one record: whoever else looked at it (a parent at their
-        own child's record), from the entries this reader may see."""
-        about = self._about()
-        if about is None:
-            return []
-        actors = self.readable.filter(about).exclude(actor=None).values("actor")
-        return list(
-            get_user_model()
-            .objects.filter(pk__in=actors)
-            .exclude(pk__in=placed)
-            .filter(_name_matches(find))
-            .order_by("last_name", "first_name", "username")
-        )
 
     def _option(self, person, labels: Counter) -> tuple[int, str]:
         """One person, by name and job; with their username when another has the same."""

@@ -151,8 +151,11 @@ def has_accepted_current_agreement(user) -> bool:
     """
     cached = user.__dict__.get("_agreement_accepted")
     if cached is None:
-        current = ConfidentialityAgreement.objects.current()
-        cached = current is not None and current.accepted_by(user)
+        # One query: an acceptance of the newest version in force (none in force: no match).
+        current = ConfidentialityAgreement.objects.in_force().order_by("-version").values("pk")
+        cached = AgreementAcceptance.objects.filter(
+            user=user, agreement=models.Subquery(current[:1])
+        ).exists()
         user.__dict__["_agreement_accepted"] = cached
     return cached
 
@@ -174,10 +177,10 @@ def people_yet_to_sign():
     from confidentiality.roles import MUST_SIGN_AGREEMENT
 
     must_sign = get_user_model().objects.with_roles(*MUST_SIGN_AGREEMENT)
-    current = ConfidentialityAgreement.objects.current()
-    if current is None:
-        return must_sign
-    return must_sign.exclude(agreement_acceptances__agreement=current)
+    # The current version as a subquery (none in force: nobody has signed it).
+    current = ConfidentialityAgreement.objects.in_force().order_by("-version").values("pk")
+    signed = AgreementAcceptance.objects.filter(agreement=models.Subquery(current[:1]))
+    return must_sign.exclude(pk__in=signed.values("user"))
 
 
 # Publishing and accepting are part of the record: who published which text, who accepted it.

@@ -57,7 +57,7 @@ def _emergency_reasons(entries) -> dict:
     }
 
 
-def _names_behind_references(entries) -> dict:
+def _names_behind_references(entries, about=None) -> dict:
     """Entries about a child's safeguarding name the child by a keyed reference (a copy of the
     database cannot read it); a reader entitled to the entry sees the name again, worked out
     with the key for this page only and never stored."""
@@ -78,21 +78,31 @@ def _names_behind_references(entries) -> dict:
             model = apps.get_model(label)
         except (LookupError, ValueError):
             continue
-        # One HMAC per row of that model, on the keys alone; then one query for the names.
         found = {}
-        for pk in model._default_manager.values_list("pk", flat=True).iterator(chunk_size=5000):
-            key = subject_key(model(pk=pk), blind=True)
+        # The page about one person names them by reference: their own key first, and when it
+        # is the only one wanted, no need to work out anyone else's.
+        if about is not None and about[0] is model:
+            key = subject_key(model(pk=about[1]), blind=True)
             if key in wanted:
-                found[pk] = key
+                found[about[1]] = key
+        mine = {key for key in wanted if key.startswith(f"{label}:#")}
+        if set(found.values()) != mine:
+            # One HMAC per row of that model, on the keys alone; then one query for the names.
+            rows = model._default_manager.values_list("pk", flat=True).iterator(chunk_size=5000)
+            for pk in rows:
+                key = subject_key(model(pk=pk), blind=True)
+                if key in wanted:
+                    found[pk] = key
         for obj in model._default_manager.filter(pk__in=found):
             names[found[obj.pk]] = f"{obj} (named by reference)"
     return names
 
 
-def _rows(entries, reader) -> list[dict]:
-    """The entries as the trail and the export show them."""
+def _rows(entries, reader, about=None) -> list[dict]:
+    """The entries as the trail and the export show them; ``about``: (model, pk) of the record
+    the page is about, if any."""
     entries = list(entries)
-    names = _names_behind_references(entries)
+    names = _names_behind_references(entries, about)
     named = words.entry_names(entries, reader)  # a neutral label named for this reader
     reasons = _emergency_reasons(entries)
     rows = []
@@ -139,18 +149,24 @@ def _filtered(request):
     return form, readable, readable
 
 
-def _about(form, readable) -> dict:
+def _about(form, readable, shown: bool = False) -> dict:
     """The record the page is about, for its heading: named only when the reader sees at least
     one entry about it (whatever the other filters, whatever kind of record). Otherwise "this
     record": an address with any record's id (a performance file, a governors' meeting, a
     concern) must not tell a reader who sees nothing of it what it is called."""
     key = form.record_key() if form.is_valid() else ""
     found = resolve(key) if key else None
-    if found is None or not form.about_the_record(readable):
+    # The entries shown were selected by the record's own filter: each is about it, and read.
+    if found is None or not (shown or form.about_the_record(readable)):
         return {"key": key, "name": ""}
     model, pk = found
     obj = model._default_manager.filter(pk=pk).first()
     return {"key": key, "name": str(obj) if obj is not None else ""}
+
+
+def _record_of(form):
+    """(model, pk) of the record or person the filter is about, or None."""
+    return resolve(form.record_key()) if form.is_valid() and form.record_key() else None
 
 
 # The DSL, the deputies and the head teacher, with their second factor; 404 for anyone else.
@@ -166,9 +182,9 @@ def trail(request):
         {
             "form": form,
             "page": page,
-            "rows": _rows(page, request.user),
+            "rows": _rows(page, request.user, _record_of(form)),
             "query": query.urlencode(),
-            "about": _about(form, readable),
+            "about": _about(form, readable, shown=bool(page.object_list)),
             "back": form.cleaned_data.get("back", "") if form.is_valid() else "",
         },
     )

@@ -8,11 +8,13 @@ whole list, a form), never the things counted. A panel with ``first`` (a questio
 parent's answer) comes before every other.
 """
 
+import inspect
+
 from django.shortcuts import render
 from django.urls import reverse
-from django_otp import user_has_device
 
-from confidentiality import access, extensions, roles, team
+from confidentiality import access, counting, extensions, roles, team
+from confidentiality.context_processors import safeguarding_team_of
 
 
 def panel_shape(panel: dict) -> dict:
@@ -33,19 +35,43 @@ def panel_shape(panel: dict) -> dict:
 def panels_for(request) -> list[dict]:
     """Every registered panel this person sees. A panel that lists confidential objects goes
     through ``access.visible``; without a confirmed second factor it is left out, and the
-    dashboard says once, at the top, how to confirm it."""
-    panels = []
-    for _, build in extensions.dashboard_panels:
-        try:
-            panel = build(request)
-        except access.SecondFactorRequired:
-            continue
-        if panel:
-            panels.append(panel_shape(panel))
+    dashboard says once, at the top, how to confirm it.
+
+    A panel that counts ``yield``s its querysets (``{name: queryset}``) and is sent back the
+    numbers: the counts of every panel are asked together, in one query
+    (``extensions.dashboard_panel``), so the page costs the same whatever each panel counts."""
+    built: list[tuple[int, dict]] = []
+    asking: list[tuple[int, object, dict]] = []  # (place, the panel's generator, its querysets)
+    for place, (_, build) in enumerate(extensions.dashboard_panels):
+        _go_on(place, lambda build=build: build(request), built, asking)
+    while asking:
+        wanted = {(place, name): qs for place, _, qs in asking for name, qs in qs.items()}
+        counts = counting.count_all(wanted)
+        waiting, asking = asking, []
+        for place, panel, querysets in waiting:
+            answer = {name: counts[(place, name)] for name in querysets}
+            _go_on(place, lambda panel=panel, answer=answer: panel.send(answer), built, asking)
+    built.sort(key=lambda pair: pair[0])
+    panels = [panel_shape(panel) for _, panel in built if panel]
     # What waits for this person's answer comes first, whatever order the panel was registered
     # in (a stable sort keeps the others in theirs).
     panels.sort(key=lambda panel: not panel.get("first"))
     return panels
+
+
+def _go_on(place: int, step, built: list, asking: list) -> None:
+    """Run a panel to its answer, or to its next question (the querysets it wants counted)."""
+    try:
+        result = step()
+        if inspect.isgenerator(result):
+            panel, result = result, next(result)
+            asking.append((place, panel, result))
+            return
+    except StopIteration as finished:
+        result = finished.value
+    except access.SecondFactorRequired:
+        return
+    built.append((place, result))
 
 
 def alert(text: str, label: str = "", url: str = "") -> dict:
@@ -62,9 +88,10 @@ def alert(text: str, label: str = "", url: str = "") -> dict:
 ASKED_FOR_SECOND_FACTOR = roles.APPOINTED_ROLES
 
 
-def alerts_for(user) -> list[dict]:
+def alerts_for(request) -> list[dict]:
+    user = request.user
     alerts = []
-    if user.is_school_staff and roles.current_dsl() is None:
+    if user.is_school_staff and safeguarding_team_of(request)[0] is None:
         if team.may_manage_team(user):
             alerts.append(
                 alert(
@@ -81,7 +108,7 @@ def alerts_for(user) -> list[dict]:
                     "deputies; the head teacher should appoint a DSL now."
                 )
             )
-    if user.has_role(*ASKED_FOR_SECOND_FACTOR) and not user_has_device(user):
+    if user.has_role(*ASKED_FOR_SECOND_FACTOR) and not access.has_second_factor(user):
         alerts.append(
             alert(
                 "Confidential records need two-factor sign-in: a 6-digit code from an "
@@ -113,7 +140,7 @@ def dashboard(request):
         "dashboard.html",
         {
             "greeting": f"Hello, {user.first_name or user.username}",
-            "alerts": alerts_for(user),
+            "alerts": alerts_for(request),
             "panels": panels_for(request),
             "may_read_audit_trail": access.may_read_audit_trail(user),
         },

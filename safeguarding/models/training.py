@@ -167,12 +167,15 @@ def requirements(people) -> list[Requirement]:
         latest_course[(record.person_id, record.course)] = record
     for reading in PolicyReading.objects.filter(person_id__in=ids).order_by("read_on"):
         latest_reading[(reading.person_id, reading.policy)] = reading
-    on_team = set(
-        get_user_model()
-        .objects.with_roles(*SAFEGUARDING_TEAM)
-        .filter(pk__in=ids)
-        .values_list("pk", flat=True)
-    )
+    if len(people) == 1:  # one person (their own page, their dashboard): their roles are known
+        on_team = {people[0].pk} if people[0].is_safeguarding_team else set()
+    else:
+        on_team = set(
+            get_user_model()
+            .objects.with_roles(*SAFEGUARDING_TEAM)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
     rows = []
     for person in people:
         course = Course.DSL if person.pk in on_team else Course.CHILD_PROTECTION

@@ -2,9 +2,16 @@
 nobody else; its numbers are the report's; with nothing due, no hold and no deletion it says so,
 and nothing else."""
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from retention import summary
 from retention.models import LegalHold
 from retention.schedule import apply
 from tests.conftest import sign_in
@@ -82,3 +89,47 @@ def test_after_a_run_it_gives_the_date_and_what_is_left(client, dsl, due):
     assert due_item["label"] == "No record is due for deletion or review"
     assert run_item["label"].startswith("Records last deleted on ")
     assert run_item["url"] == reverse("retention:certificates")
+
+
+# --- the numbers are worked out once and kept (issue 15): the panel says when ----------------
+
+
+def test_it_says_when_its_numbers_were_worked_out(client, dsl):
+    sign_in(client, dsl, verified=True)
+    before = timezone.localtime()
+    body = _panel(client)["body"]
+    after = timezone.localtime()
+    assert any(f"Worked out at {moment:%H:%M} today." in body for moment in (before, after))
+
+
+def test_kept_numbers_are_shown_with_their_time_until_an_hour_has_passed(
+    client, dsl, old_pupil, teacher, concern_about
+):
+    sign_in(client, dsl, verified=True)
+    assert _panel(client)["items"][0]["label"] == "1 record past the retention period: " + (
+        "1 to delete at the next run, 0 to review"
+    )
+    concern_about(teacher, old_pupil)  # a file now due, found only when worked out again
+    kept = _panel(client)
+    assert kept["items"][0]["label"].startswith("1 record past")
+    assert "Worked out at" in kept["body"]
+    assert timedelta(hours=1) == summary.KEPT_FOR
+    cache.clear()  # what the cache does at the end of the hour the numbers are kept for
+    assert _panel(client)["items"][0]["label"].startswith("2 records past")
+
+
+def test_a_decision_of_the_school_is_seen_at_once(client, dsl, due):
+    sign_in(client, dsl, verified=True)
+    assert _panel(client)["items"][1]["label"] == "No legal hold is in force"
+    LegalHold.objects.create(scope="safeguarding", reason="An inquiry", placed_by=dsl)
+    due_item, holds_item, _ = _panel(client)["items"]
+    assert holds_item["label"] == "1 legal hold in force"
+    assert due_item["label"].endswith("2 kept")
+
+
+def test_the_dashboard_works_it_out_once(client, dsl, due):
+    sign_in(client, dsl, verified=True)
+    _panel(client)
+    with CaptureQueriesContext(connection) as asked:
+        _panel(client)
+    assert not any("safeguarding_concernsubject" in q["sql"] for q in asked.captured_queries)

@@ -1,0 +1,142 @@
+"""Several short lists about one thing (a child, a meeting), read in one round trip to the database.
+
+A child's page shows a dozen kinds of thing (grades, notes, work, parents, requests, messages);
+one query each would be a dozen queries on every look. Here each list's own query (with its
+filters, the door's restriction and its order, unchanged) becomes a subquery that returns its rows
+as a JSON array, and all of them are selected together; the rows are then made into model
+instances as the ORM would, encrypted values still sealed (opened on first read, as always).
+
+Only plain querysets are taken: concrete fields, deferred fields left out, and ``select_related``
+one step deep (the person who recorded a grade). Anything else is refused rather than guessed.
+"""
+
+import datetime
+import json
+import uuid
+
+from django.db import connections, models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from confidentiality.crypto.fields import EncryptedField
+
+# The databases whose JSON functions are used here.
+JSON_ARRAYS = frozenset({"postgresql", "sqlite"})
+
+
+def _columns(model, deferred) -> list:
+    return [f for f in model._meta.concrete_fields if f.attname not in deferred]
+
+
+def _plan(queryset):
+    """``(model, fields, [(relation, related_model, fields)])`` for one queryset."""
+    query = queryset.query
+    if queryset._prefetch_related_lookups or query.annotations or query.values_select:
+        raise ValueError("Only plain querysets are read together.")
+    names, defer = query.deferred_loading
+    if not defer and names:
+        raise ValueError("Only querysets that defer (never ``only``) are read together.")
+    model = queryset.model
+    related = []
+    selected = query.select_related
+    if selected is True:
+        raise ValueError("Name the relations to read with select_related.")
+    for name, deeper in (selected or {}).items():
+        if deeper:
+            raise ValueError("select_related is read one step deep only.")
+        field = model._meta.get_field(name)
+        related.append((field, field.related_model, _columns(field.related_model, set())))
+    deferred = {model._meta.get_field(n).attname for n in names} if defer else set()
+    return model, _columns(model, deferred), related
+
+
+def _as_json_rows(queryset, plan, connection):
+    """The queryset's rows as one JSON array of arrays: its SQL and parameters."""
+    model, fields, related = plan
+    columns = {f"c{i}": F(field.attname) for i, field in enumerate(fields)}
+    for field, _, rel_fields in related:
+        for rel_field in rel_fields:
+            columns[f"c{len(columns)}"] = F(f"{field.name}__{rel_field.attname}")
+    rows = queryset.values(**columns)
+    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    # Only the ORM's compiled SQL and column names made here go into the text; every value
+    # stays a parameter.
+    cells = ", ".join(f"t.c{i}" for i in range(len(columns)))
+    if connection.vendor == "postgresql":
+        outer = f"SELECT COALESCE(json_agg(json_build_array({cells})), '[]') FROM ({sql}) t"  # noqa: S608
+    else:
+        outer = f"SELECT json_group_array(json_array({cells})) FROM ({sql}) t"  # noqa: S608
+    return f"({outer})", params
+
+
+def _value(field, raw, connection):
+    """A JSON cell as the ORM would have read the column."""
+    if raw is None:
+        return None
+    if isinstance(field, EncryptedField):
+        return field.from_db_value(raw, None, connection)
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.DateTimeField):
+        value = parse_datetime(raw)
+        if timezone.is_naive(value):  # SQLite keeps UTC without its offset
+            value = timezone.make_aware(value, datetime.UTC)
+        return value
+    if isinstance(target, models.DateField):
+        return parse_date(raw)
+    if isinstance(target, models.UUIDField):
+        return uuid.UUID(raw)
+    if isinstance(target, models.BooleanField):
+        return bool(raw)
+    return raw
+
+
+def _instances(plan, rows, db, connection) -> list:
+    model, fields, related = plan
+    made = []
+    for row in rows:
+        cells = iter(row)
+        values = [_value(f, next(cells), connection) for f in fields]
+        instance = model.from_db(db, [f.attname for f in fields], values)
+        for field, rel_model, rel_fields in related:
+            rel_values = [_value(f, next(cells), connection) for f in rel_fields]
+            other = None
+            if rel_values[rel_fields.index(rel_model._meta.pk)] is not None:
+                other = rel_model.from_db(db, [f.attname for f in rel_fields], rel_values)
+            field.set_cached_value(instance, other)
+        made.append(instance)
+    return made
+
+
+def read_together(**querysets) -> dict[str, list]:
+    """Each named queryset's instances, in its own order, all read in one query."""
+    if not querysets:
+        return {}
+    db = next(iter(querysets.values())).db
+    connection = connections[db]
+    if connection.vendor not in JSON_ARRAYS:  # a database without them: a query per list
+        return {name: list(queryset) for name, queryset in querysets.items()}
+    lists, plans = {}, {}
+    for name, queryset in querysets.items():
+        if queryset.query.is_empty():
+            lists[name] = []
+            continue
+        try:
+            plans[name] = _plan(queryset)
+        except ValueError:  # a shape not read here: its own query, as before
+            lists[name] = list(queryset)
+    if not plans:
+        return lists
+    parts, params = [], []
+    for name in plans:
+        queryset = querysets[name]
+        sql, part_params = _as_json_rows(queryset, plans[name], connection)
+        parts.append(sql)
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    for (name, plan), raw in zip(plans.items(), found, strict=True):
+        rows = json.loads(raw) if isinstance(raw, str | bytes) else raw
+        lists[name] = _instances(plan, rows or [], db, connection)
+    return lists
