@@ -177,7 +177,16 @@ def may_open_class(user, group, shows: str = CLASS_PUPILS) -> bool:
         return False
     if shows in role_permissions(user):  # every child's, role-wide
         return True
-    return group.staff.filter(pk=user.pk).exists()
+    return is_in_class(user, group)
+
+
+def is_in_class(user, group) -> bool:
+    """Whether ``user`` is one of ``group``'s staff: asked once for this copy of the class (a
+    class page asks it for the pupils, the consents and the lessons alike)."""
+    known = group.__dict__.setdefault("_staff_member", {})
+    if user.pk not in known:
+        known[user.pk] = group.staff.filter(pk=user.pk).exists()
+    return known[user.pk]
 
 
 # --- a class's lessons and the school's sensitive topics (P19) ------------------------------
@@ -200,7 +209,7 @@ def may_record_lesson(user, group) -> bool:
     if not may_open_class(user, group):
         return False
     return LESSONS in role_permissions(user) or (
-        teaches_in_classes(user) and group.staff.filter(pk=user.pk).exists()
+        teaches_in_classes(user) and is_in_class(user, group)
     )
 
 

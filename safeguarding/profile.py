@@ -154,7 +154,10 @@ def student_flag(student, user) -> list[Flag]:
     events = SafeguardingStatus.objects.about(student).filter(
         kind=SafeguardingStatus.Kind.OPERATION_ENCOMPASS
     )
-    text = "Safeguarding: " + summary(statuses, awaiting_outcome(student))
+    # The flag says only when each referral was made: the concern and the referral's own
+    # (encrypted) words are left unread, which a child with a long history would make slow.
+    waiting = awaiting_outcome(student).select_related(None).only("made_at", "created_at")
+    text = "Safeguarding: " + summary(statuses, waiting)
     latest = events.order_by("-started_on").first()
     if latest is not None:
         text += f". Latest Operation Encompass notification {day(latest.started_on)}"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from confidentiality import access
 from confidentiality.audit import record_access
+from confidentiality.page_lists import read_together
 
 from ..forms.meetings import AgendaItemForm, AttendanceForm, MeetingForm
 from ..forms.minutes import ApprovalForm, MinuteItemForm
@@ -26,9 +27,14 @@ from ..policy import (
 )
 
 
-def open_meeting(request, pk, perm=VIEW_MEETING, how="view", second_factor=False):
+def open_meeting(request, pk, perm=VIEW_MEETING, how="view", second_factor=False, meetings=None):
     return access.open_object(
-        request, Meeting.objects.all(), perm, how=how, second_factor=second_factor, pk=pk
+        request,
+        Meeting.objects.all() if meetings is None else meetings,
+        perm,
+        how=how,
+        second_factor=second_factor,
+        pk=pk,
     )
 
 
@@ -81,7 +87,10 @@ def add_meeting(request):
 
 @access.requires(may_read_governance)
 def meeting_detail(request, pk):
-    meeting = open_meeting(request, pk)
+    # The meeting at which its minutes were approved is named on the page: fetched with it.
+    meeting = open_meeting(
+        request, pk, meetings=Meeting.objects.select_related("minutes_approved_at")
+    )
     user = request.user
     may_read_confidential = access.has_permission(user, CONFIDENTIAL_MINUTES, meeting)
     may_manage = access.has_permission(user, MANAGE_MEETING, meeting)
@@ -90,21 +99,25 @@ def meeting_detail(request, pk):
     # second factor is confirmed where it is needed (the link to the confidential minutes asks).
     if not (may_read_confidential and confirmed_for_confidential(user)):
         papers = papers.filter(confidential=False)
+    # Every list of the meeting in one query, whatever their lengths (``page_lists``).
+    lists = read_together(
+        agenda=meeting.agenda.all(),
+        attendances=meeting.attendances.select_related("person"),
+        papers=papers,
+        minutes=meeting.public_minutes.all(),
+        approved_here=meeting.minutes_approved_here.all(),
+        reports=meeting.head_reports.filter(sent_at__isnull=False),
+    )
     return render(
         request,
         "governance/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": meeting.agenda.all(),
-            "attendances": meeting.attendances.select_related("person"),
-            "papers": papers,
-            "minutes": meeting.public_minutes.all(),
+            **lists,
             "may_manage": may_manage,
             # The clerk's and the chair's links to change things, while the minutes are a draft.
             "may_edit": may_manage and not meeting.minutes_approved,
             "may_read_confidential": may_read_confidential,
-            "approved_here": meeting.minutes_approved_here.all(),
-            "reports": meeting.head_reports.filter(sent_at__isnull=False),
         },
     )
 

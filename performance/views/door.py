@@ -2,10 +2,13 @@
 helper per kind of object that goes through the door (404 for anyone without the relation,
 one audit entry marked as performance work)."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
 from confidentiality import access
 from confidentiality.audit import mark_area
+from confidentiality.roles import Role
 
 from ..models import Observation, PerformanceFile
 from ..policy import may_use_performance
@@ -28,7 +31,15 @@ def open_file(request, pk, perm, how="view") -> PerformanceFile:
     ``IF_SET_UP`` alone. Whether the file is the reader's own is asked first; the answer changes
     nothing for anyone without a right to it (the door still answers 404)."""
     mark_area(request, AREA)
-    files = PerformanceFile.objects.select_related("subject", "cycle")
+    files = PerformanceFile.objects.select_related("subject", "cycle").annotate(
+        # Whether the chair of governors holds it (``PerformanceFile.holder_is_chair``), in the
+        # same query as the file.
+        subject_is_head=Exists(
+            get_user_model().groups.through.objects.filter(
+                user_id=OuterRef("subject_id"), group__name=Role.HEAD_TEACHER.group_name
+            )
+        )
+    )
     own = PerformanceFile.objects.filter(pk=pk, subject=request.user).exists()
     return access.open_object(request, files, perm, how=how, second_factor=not own, pk=pk)
 

@@ -2,6 +2,7 @@
 one file."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from confidentiality.audit import record_list_look
 from .. import policy
 from ..forms.files import CycleDatesForm
 from ..models import PerformanceFile, ReviewCycle
+from ..models import ProgressNote as ObjectiveNote
 from ..progress import cycle_progress
 from ..trail import AREA
 from ..waiting import waiting_for
@@ -109,7 +111,9 @@ def open_new_file(request, pk):
 def file_page(request, pk):
     file = open_file(request, pk, policy.READ)
     perms = access.object_permissions(request.user, file)
-    objectives = file.objectives.prefetch_related("progress_notes__written_by")
+    objectives = file.objectives.prefetch_related(
+        Prefetch("progress_notes", ObjectiveNote.objects.select_related("written_by"))
+    )
     observations = access.visible(
         request,
         file.observations.select_related("observer").prefetch_related("sheets"),
@@ -125,7 +129,8 @@ def file_page(request, pk):
             "observations": observations,
             "data_entries": file.data_entries.select_related("added_by"),
             "delegation": file.current_delegation(),
-            "holder_is_chair": file.holder_is_chair(),
+            # The file was opened with whether its subject is the head teacher (``open_file``).
+            "holder_is_chair": file.subject_is_head,
             "is_subject": file.subject_id == request.user.pk,
             "may_review": policy.REVIEW in perms,
             "may_manage": policy.MANAGE in perms,

@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from confidentiality import roles
 from confidentiality.forms import PersonChoiceField, person_label
@@ -36,16 +37,24 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.by = by
         self._people = {}
-        # One list in two parts, a heading for each role, so a nurse is not mistaken for a TA.
-        groups = []
-        for role, heading in (
+        # One list in two parts, a heading for each role, so a nurse is not mistaken for a TA;
+        # both parts come from one query (the form is on every page of a child's record).
+        parts = (
             (Role.TEACHING_ASSISTANT, "Teaching assistants"),
             (Role.HEALTH_PROFESSIONAL, "Health professionals"),
-        ):
-            people = list(roles.holders(role))
-            self._people.update({str(p.pk): p for p in people})
-            if people:
-                groups.append((heading, [(str(p.pk), person_label(p)) for p in people]))
+        )
+        holding = {role: Exists(roles.holders(role).filter(pk=OuterRef("pk"))) for role, _ in parts}
+        people = list(
+            get_user_model()
+            .objects.with_roles(*(role for role, _ in parts))
+            .annotate(**{f"holds_{role.name}": held for role, held in holding.items()})
+        )
+        groups = []
+        for role, heading in parts:
+            holders = [p for p in people if getattr(p, f"holds_{role.name}")]
+            self._people.update({str(p.pk): p for p in holders})
+            if holders:
+                groups.append((heading, [(str(p.pk), person_label(p)) for p in holders]))
         self.fields["staff"].choices = [("", "Choose a person")] + groups
 
     def clean_staff(self):

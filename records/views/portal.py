@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from confidentiality import access
+from confidentiality.page_lists import read_together
 
 from .. import notices, notifications
 from ..forms.portal import DiscussionAnswerForm, MeetingRequestForm, PhotoDecisionForm
@@ -32,6 +33,7 @@ from ..models import (
 from ..policy import AS_PARENT, is_parent, with_parental_responsibility
 from ..waiting_for_parents import waiting_for_parent
 from .learning import serve_work
+from .student_page import consent_rows
 
 
 def _open_child(request, pk, responsibility: bool = False) -> Student:
@@ -67,27 +69,38 @@ def child(request, pk):
     """Everything the school shares with the family about one child: for those with parental
     responsibility. Any other contact sees the child's name and their own requests to meet."""
     student = _open_child(request, pk)
-    context = {
-        "student": student,
+    has_responsibility = ParentLink.has_responsibility(request.user, student)
+    wanted = {
         # Each adult reads only their own requests and the replies to them: what a parent
         # writes is for the child's teachers and the safeguarding team (P7).
         "meetings": student.meeting_requests.filter(requested_by=request.user).select_related(
             "answered_by"
         ),
-        "has_responsibility": ParentLink.has_responsibility(request.user, student),
     }
-    if context["has_responsibility"]:
-        context |= {
+    if has_responsibility:
+        wanted |= {
             "grades": student.grades.all(),
             "progress_notes": student.progress_notes.all(),
             "work_items": WorkItem.objects.without_content().filter(student=student),
-            "consents": PhotoConsent.for_student(student),
+            "consents": student.photo_consents.select_related("decided_by").order_by("purpose"),
             "discussions": student.discussion_permissions.select_related("teaching_group"),
-            "notices": notices.for_parent(
-                student,
-                request.user,
-                student.notices.for_parent(request.user, student).select_related("sent_by"),
-            ),
+            "notices": student.notices.for_parent(request.user, student).select_related("sent_by"),
+        }
+    # Every list in one query, whatever their lengths (``page_lists``).
+    lists = read_together(**wanted)
+    context = {
+        "student": student,
+        "meetings": lists["meetings"],
+        "has_responsibility": has_responsibility,
+    }
+    if has_responsibility:
+        context |= {
+            "grades": lists["grades"],
+            "progress_notes": lists["progress_notes"],
+            "work_items": lists["work_items"],
+            "consents": consent_rows(lists["consents"]),
+            "discussions": lists["discussions"],
+            "notices": notices.for_parent(student, request.user, lists["notices"]),
         }
     return render(request, "portal/child.html", context)
 

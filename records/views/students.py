@@ -13,7 +13,7 @@ from .. import student_flags
 from ..forms.students import NHSNumberForm
 from ..models import Student
 from ..policy import ANY_STUDENT_VIEW, may_list_students
-from .student_page import learning_and_family, support
+from .student_page import page_parts
 
 
 def search_words(request) -> str:
@@ -105,7 +105,6 @@ def student_detail(request, pk):
             "may_read_audit_trail": access.may_read_audit_trail(request.user),
             # Other apps' flags, each shown only to whom its app decides (``student_flags``).
             "flags": student_flags.for_viewer(student, request.user),
-            **learning_and_family(student, request.user),
-            **support(student, request.user),
+            **page_parts(student, request.user),
         },
     )

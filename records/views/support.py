@@ -4,7 +4,7 @@ section with (P6), and a pupil's requests to talk (P7).
 Each page declares its audience at the door (``policy.may_assign_support``,
 ``may_share_family_section``, ``is_school_staff``); inside, the student is opened with the
 permission the act needs and a talk request with its own grants (404 otherwise). The student
-page shows these forms only to those the door would let in (``views.student_page.support``).
+page shows these forms only to those the door would let in (``views.student_page.page_parts``).
 """
 
 from django.contrib import messages
