@@ -558,24 +558,37 @@ def _in_force(status) -> str:
     return words
 
 
-def _from_record(student, user, kind, key) -> str | None:
-    """One entry of a section of the child's record, for someone who may read that section in
-    full (the records policy says who); None for anyone else, "" when it is not recorded."""
-    if not sections_read_by(user, student).get(kind):
-        return None
-    section = student.sections.filter(kind=kind).first()
-    return str((section.details or {}).get(key, "")) if section else ""
+def _from_record(student, user, wanted: dict) -> dict:
+    """Entries of sections of the child's record (``{kind: key}``), each for someone who may
+    read that section in full (the records policy says who): None for anyone else, "" when it
+    is not recorded. The sections are read in one query, the reader's rights worked out once."""
+    readable = sections_read_by(user, student)
+    kinds = [kind for kind in wanted if readable.get(kind)]
+    sections = {s.kind: s for s in student.sections.filter(kind__in=kinds)} if kinds else {}
+    found = {}
+    for kind, key in wanted.items():
+        if kind not in kinds:
+            found[kind] = None
+        else:
+            section = sections.get(kind)
+            found[kind] = str((section.details or {}).get(key, "")) if section else ""
+    return found
 
 
 def cover_for(student, user, kinds=(), since=None, until=None, category="") -> Cover:
     """The cover of ``student``'s case-conference PDF as ``user`` may read it, and what was
     chosen for the export (the same choices as ``apply_filters``)."""
     may_see_contacts = access.has_permission(user, "records.view_parentlink", student)
+    record = _from_record(
+        student,
+        user,
+        {RecordSection.Kind.PROTECTED: "gender", RecordSection.Kind.FAMILY: "address"},
+    )
     return Cover(
         student=student,
         from_profile=profile.profile_of(student),
-        gender=_from_record(student, user, RecordSection.Kind.PROTECTED, "gender") or "",
-        address=_from_record(student, user, RecordSection.Kind.FAMILY, "address"),
+        gender=record[RecordSection.Kind.PROTECTED] or "",
+        address=record[RecordSection.Kind.FAMILY],
         parents=profile.parents_and_carers(student) if may_see_contacts else None,
         kinds=list(kinds or []),
         since=since,

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from confidentiality.forms import PersonChoiceField
@@ -93,6 +93,41 @@ def staff_and(*extra_people, roles=MAY_LOG_CONCERN):
     return people.filter(wanted).order_by("last_name", "first_name", "username")
 
 
+class _PeopleOffered:
+    """The people of both lists of the form, fetched once, when the form is first shown, each
+    marked with the lists they belong in."""
+
+    def __init__(self, raisers, handlers):
+        self.raisers, self.handlers = raisers, handlers
+        self._people = None
+
+    def _fetch(self):
+        if self._people is None:
+            may_raise = Q(pk__in=self.raisers.values("pk"))
+            may_handle = Q(pk__in=self.handlers.values("pk"))
+            self._people = list(
+                get_user_model()
+                .objects.filter(may_raise | may_handle)
+                .annotate(
+                    may_raise=ExpressionWrapper(may_raise, output_field=BooleanField()),
+                    may_handle=ExpressionWrapper(may_handle, output_field=BooleanField()),
+                )
+                .order_by("last_name", "first_name", "username")
+                .prefetch_related("groups")
+            )
+        return self._people
+
+    def choices(self, field, flag):
+        def listed():
+            return [("", field.empty_label)] + [
+                (person.pk, field.label_from_instance(person))
+                for person in self._fetch()
+                if getattr(person, flag)
+            ]
+
+        return listed
+
+
 class ConcernListFilter(forms.Form):
     child = forms.CharField(
         required=False,
@@ -155,12 +190,20 @@ class ConcernListFilter(forms.Form):
                 field.error_messages["invalid_choice"] = NOT_A_CHOICE
         concerns = concerns if concerns is not None else Concern.objects.none()
         actions = Action.objects.filter(concern__in=concerns.values("pk"))
-        self.fields["raised_by"].queryset = staff_and(concerns.values("raised_by"))
-        self.fields["assigned"].queryset = staff_and(
+        raisers = staff_and(concerns.values("raised_by"))
+        handlers = staff_and(
             concerns.exclude(assigned_to=None).values("assigned_to"),
             actions.values("owner"),
             roles=SCHOOL_STAFF,
         )
+        self.fields["raised_by"].queryset = raisers
+        self.fields["assigned"].queryset = handlers
+        # Both lists on the page come from one query (and one for the people's roles): the
+        # querysets above stay to check what is sent.
+        people = _PeopleOffered(raisers, handlers)
+        for name, flag in (("raised_by", "may_raise"), ("assigned", "may_handle")):
+            field = self.fields[name]
+            field.choices = people.choices(field, flag)
 
     def clean_child(self):
         text = " ".join(self.cleaned_data["child"].split())

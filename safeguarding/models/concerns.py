@@ -116,6 +116,28 @@ def load_people_named(concerns) -> None:
     ConcernAboutAdult.person.load(adults)
 
 
+def urgent_first():
+    """The concern list's "urgent first" order: one expression for the list and its index."""
+    return models.Case(
+        models.When(urgency="urgent", then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
+STATUS_ORDER = ["new", "acknowledged", "in_progress", "closed"]
+
+
+def by_status():
+    """The concern list's "by status" order (new first): one expression for the list and its
+    index."""
+    return models.Case(
+        *(models.When(status=s, then=models.Value(n)) for n, s in enumerate(STATUS_ORDER)),
+        default=models.Value(len(STATUS_ORDER)),
+        output_field=models.IntegerField(),
+    )
+
+
 class ConcernQuerySet(AfterFetchQuerySet):
     def open(self):
         return self.exclude(status=Concern.Status.CLOSED)
@@ -320,6 +342,28 @@ class Concern(ConfidentialModel):
             # The concern list's keyset pages: newest first, the key breaking ties
             # (``views.concern_list.ordered``); read backwards for "oldest first".
             models.Index(fields=["-created_at", "-id"], name="concern_newest_first"),
+            # Each filter of the concern list, led by its column and then in the list's order,
+            # so a school with hundreds of thousands of concerns reads a page, not the table.
+            models.Index(fields=["status", "-created_at"], name="concern_status_newest"),
+            models.Index(fields=["urgency", "-created_at"], name="concern_urgency_newest"),
+            models.Index(fields=["category", "-created_at"], name="concern_category_newest"),
+            models.Index(fields=["level", "-created_at"], name="concern_level_newest"),
+            models.Index(fields=["subject_kind", "-created_at"], name="concern_kind_newest"),
+            models.Index(fields=["raised_by", "-created_at"], name="concern_raised_by_newest"),
+            models.Index(fields=["assigned_to", "-created_at"], name="concern_assigned_newest"),
+            # The list's other orders, as the list sorts (``views.concern_list.ordered``).
+            models.Index(
+                urgent_first(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="concern_urgent_first",
+            ),
+            models.Index(
+                by_status(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="concern_by_status",
+            ),
         ]
 
     def __str__(self):

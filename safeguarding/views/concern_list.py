@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -26,19 +26,15 @@ from confidentiality.spreadsheets import csv_download
 
 from ..forms.concern_list import ConcernListFilter, Sort
 from ..models import Concern
+from ..models.concerns import by_status, urgent_first
 from ..policy import ADULT_CASEWORK, CASEWORK, is_safeguarding_team
 from ..trail import AREA
 
 PAGE_SIZE = 50
+# The list says how many concerns match up to this many, then "more than": counting every row
+# of ten years of a large school's concerns on each look would cost more than the page itself.
+COUNTED_UP_TO = 1000
 CURSOR_SALT = "safeguarding.concern_list.cursor"
-# The first characters that make a spreadsheet read a cell as a formula (or a command, on
-# some): such a cell is written with a leading apostrophe, so it shows as the text it is.
-STATUS_ORDER = [
-    Concern.Status.NEW,
-    Concern.Status.ACKNOWLEDGED,
-    Concern.Status.IN_PROGRESS,
-    Concern.Status.CLOSED,
-]
 
 
 def concerns_for(request):
@@ -60,22 +56,10 @@ def ordered(concerns, sort: str):
     if sort == Sort.OLDEST:
         keys = [("created_at", False), ("pk", False)]
     elif sort == Sort.URGENCY:
-        concerns = concerns.annotate(
-            sort_key=Case(
-                When(urgency=Concern.Urgency.URGENT, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        concerns = concerns.annotate(sort_key=urgent_first())
         keys = [("sort_key", False), ("created_at", True), ("pk", True)]
     elif sort == Sort.STATUS:
-        concerns = concerns.annotate(
-            sort_key=Case(
-                *(When(status=s, then=Value(n)) for n, s in enumerate(STATUS_ORDER)),
-                default=Value(len(STATUS_ORDER)),
-                output_field=IntegerField(),
-            )
-        )
+        concerns = concerns.annotate(sort_key=by_status())
         keys = [("sort_key", False), ("created_at", True), ("pk", True)]
     else:
         keys = [("created_at", True), ("pk", True)]
@@ -182,9 +166,9 @@ def concern_list(request):
     if request.GET.get("format") == "csv":
         return _export(request, form, concerns)
     record_list_look(request, "concern list", form.describe(for_the_log=True), area=AREA)
-    page, total = None, 0
+    page, total, more = None, 0, False
     if not form.errors:
-        total = concerns.count()
+        total, more = how_many(concerns)
         rows, keys = ordered(_for_rows(concerns), form.order)
         page = Page(
             rows,
@@ -200,15 +184,42 @@ def concern_list(request):
             "form": form,
             "page": page,
             "total": total,
+            "more_than_counted": more,
             "filters": form.describe(),
             "query": _query_without(request, "after", "before", "format"),
         },
     )
 
 
+def how_many(concerns) -> tuple[int, bool]:
+    """How many concerns match, counted no further than ``COUNTED_UP_TO`` (the count stops
+    there in the database), and whether there are more."""
+    counted = concerns.order_by()[: COUNTED_UP_TO + 1].count()
+    return min(counted, COUNTED_UP_TO), counted > COUNTED_UP_TO
+
+
+# What a row of a list never shows: the sealed accounts, left in the database rather than
+# carried to the page for every row (a row needs its children and categories, not the story).
+NOT_IN_LISTS = (
+    "account",
+    "location",
+    "private_follow_up",
+    "body_map",
+    "actions_taken",
+    "level_reason",
+    "rationale",
+    "categories_as_raised",
+)
+
+
 def _for_rows(concerns):
     """What each row shows, fetched with the rows: no query per row."""
-    return concerns.select_related("raised_by", "assigned_to").with_children().with_people_named()
+    return (
+        concerns.select_related("raised_by", "assigned_to")
+        .defer(*NOT_IN_LISTS)
+        .with_children()
+        .with_people_named()
+    )
 
 
 def _query_without(request, *names) -> str:

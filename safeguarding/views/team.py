@@ -10,8 +10,8 @@ per request.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, CharField, Count, DateTimeField, F, Value, When, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from confidentiality.audit import record_list_look
 from .. import body_map
 from ..forms.concern_list import About, StatusChoice, start_of
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
+from ..models.concerns import load_children
 from ..policy import (
     ADULT_CASEWORK,
     ADVICE_ANSWER,
@@ -30,6 +31,7 @@ from ..policy import (
     may_handle_concerns,
 )
 from ..trail import AREA
+from .concern_list import NOT_IN_LISTS
 
 TEAM_VIEW = ("safeguarding.view_concern",)
 
@@ -57,10 +59,6 @@ def team_concern(request, pk, how="view"):
     )
 
 
-def _with_children(queryset):
-    return queryset.select_related("raised_by", "assigned_to").with_children()
-
-
 def filtered_list(**filters) -> str:
     """The address of the concern list narrowed to what a count on the dashboard counts."""
     return reverse("safeguarding:concern_list") + "?" + urlencode(filters)
@@ -79,42 +77,48 @@ def dashboard(request):
     # Whole days, as the concern list filters by: a count and the list it links to agree.
     since = timezone.localdate() - timezone.timedelta(days=365)
     last_year = concerns.filter(created_at__gte=start_of(since))
-    by_category = dict(
-        last_year.values_list("category").annotate(n=Count("pk")).values_list("category", "n")
-    )
-    by_month = (
+    # Both tables from one count, by category and month (a dozen categories, thirteen months).
+    by_category, months = {}, {}
+    for category, month, n in (
         last_year.annotate(month=TruncMonth("created_at"))
-        .values("month")
+        .values("category", "month")
         .annotate(n=Count("pk"))
-        .order_by("-month")
-    )
+        .order_by()
+        .values_list("category", "month", "n")
+    ):
+        by_category[category] = by_category.get(category, 0) + n
+        months[month] = months.get(month, 0) + n
+    by_month = [{"month": month, "n": months[month]} for month in sorted(months, reverse=True)]
     open_concerns = concerns.open()
     # L1: a failed email names a concern; only those who may open that concern see it.
     emails = Notification.objects.visible_to(request.user)
+    queues, counts = open_queues(open_concerns)
+    recently_closed = list(
+        concerns.filter(status=Concern.Status.CLOSED)
+        .select_related("raised_by", "assigned_to")
+        .defer(*NOT_IN_LISTS)
+        .order_by("-closed_at")[:10]
+    )
+    # The children of every concern shown above, opened in one query for all the lists.
+    load_children([row for rows in queues.values() for row in rows] + recently_closed)
     return render(
         request,
         "safeguarding/dashboard.html",
         {
-            "urgent": _with_children(open_concerns.urgent_unacknowledged()),
-            "new": _with_children(
-                open_concerns.awaiting_dsl().exclude(urgency=Concern.Urgency.URGENT)
-            ),
+            **queues,
+            "counts": counts,
+            "most_shown": MOST_SHOWN,
             "overdue_actions": Action.objects.overdue()
             .filter(concern__in=open_concerns)
-            .select_related("concern", "owner"),
+            .select_related("concern", "owner")[:MOST_SHOWN],
             "overdue_referrals": Referral.objects.overdue(now)
             .filter(concern__in=open_concerns)
-            .select_related("concern"),
+            .select_related("concern")[:MOST_SHOWN],
             # P3: raised by someone yet to sign the agreement, the child named only in words.
             "naming_no_child": concerns.naming_no_child()
             .select_related("raised_by")
-            .order_by("created_at"),
-            "in_progress": _with_children(
-                open_concerns.exclude(status=Concern.Status.NEW).order_by("-updated_at")
-            ),
-            "recently_closed": _with_children(
-                concerns.filter(status=Concern.Status.CLOSED).order_by("-closed_at")[:10]
-            ),
+            .order_by("created_at")[:MOST_SHOWN],
+            "recently_closed": recently_closed,
             "lists": {
                 "urgent": filtered_list(
                     status=Concern.Status.NEW, urgency=Concern.Urgency.URGENT, **CHILDREN_ONLY
@@ -127,8 +131,7 @@ def dashboard(request):
                 "closed": filtered_list(status=Concern.Status.CLOSED, **CHILDREN_ONLY),
                 "last_year": filtered_list(since=since.isoformat(), **CHILDREN_ONLY),
             },
-            "failed_emails": emails.failed().select_related("recipient", "concern")[:20],
-            "retrying_emails": emails.filter(status=Notification.Status.RETRYING).count(),
+            **emails_to_follow(emails),
             "by_category": [
                 (
                     label,
@@ -148,12 +151,80 @@ def dashboard(request):
                 ADULT_CASEWORK,
             )
             .with_people_named()
-            .select_related("raised_by"),
+            .select_related("raised_by")[:MOST_SHOWN],
             "advice_waiting": access.visible(
                 request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
-            ).select_related("asked_by"),
+            ).select_related("asked_by")[:MOST_SHOWN],
         },
     )
+
+
+# Each list on the dashboard shows at most this many rows (the oldest waiting first for the
+# queues the team must empty); its count and its link to the concern list cover every one.
+MOST_SHOWN = 50
+
+_QUEUE = Case(
+    When(status=Concern.Status.NEW, urgency=Concern.Urgency.URGENT, then=Value("urgent")),
+    When(status=Concern.Status.NEW, then=Value("new")),
+    default=Value("in_progress"),
+    output_field=CharField(),
+)
+# New concerns newest first, as they arrive; open cases by their latest change.
+_QUEUE_ORDER = Case(
+    When(status=Concern.Status.NEW, then=F("created_at")),
+    default=F("updated_at"),
+    output_field=DateTimeField(),
+)
+
+
+def open_queues(open_concerns):
+    """The three queues of open concerns (urgent and new, not yet acknowledged; under way), each
+    cut to ``MOST_SHOWN`` rows, and how many each holds: one query for the three, whatever the
+    number of open concerns."""
+    rows = (
+        open_concerns.select_related("raised_by", "assigned_to")
+        .defer(*NOT_IN_LISTS)
+        .annotate(
+            queue=_QUEUE,
+            place=Window(
+                RowNumber(), partition_by=[_QUEUE], order_by=[_QUEUE_ORDER.desc(), F("pk").desc()]
+            ),
+            in_queue=Window(Count("pk"), partition_by=[_QUEUE]),
+        )
+        .filter(place__lte=MOST_SHOWN)
+        .order_by("queue", "place")
+    )
+    queues = {"urgent": [], "new": [], "in_progress": []}
+    counts = dict.fromkeys(queues, 0)
+    for row in rows:
+        queues[row.queue].append(row)
+        counts[row.queue] = row.in_queue
+    return queues, counts
+
+
+def emails_to_follow(emails) -> dict:
+    """The latest emails that could not be delivered (twenty at most) and how many are waiting
+    to be tried again, from one query."""
+    failed, retrying = Notification.Status.FAILED, Notification.Status.RETRYING
+    rows = (
+        emails.filter(status__in=[failed, retrying])
+        .select_related("recipient", "concern")
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("status")], order_by=[F("created_at").desc()]
+            ),
+            of_status=Window(Count("pk"), partition_by=[F("status")]),
+        )
+        .filter(place__lte=20)
+        .order_by("place")
+    )
+    found = {"failed_emails": [], "retrying_emails": 0}
+    for row in rows:
+        if row.status == failed:
+            found["failed_emails"].append(row)
+        else:
+            found["retrying_emails"] = row.of_status
+    return found
 
 
 def _month_list(month, since) -> str:
@@ -213,6 +284,14 @@ def render_concern(request, concern):
     """The concern page: the record, read-only, and what to do next (each step its own page,
     ``render_step``)."""
     subjects = [] if concern.is_about_adult else concern.named_children
+    shares = list(concern.shares.select_related("shared_by").with_students())
+    referrals = list(concern.referrals.select_related("made_by"))
+    # Each referral's shares are among the concern's own: handed over, not asked for again.
+    for referral in referrals:
+        its_shares = referral.shares.all()
+        its_shares._result_cache = [share for share in shares if share.referral_id == referral.pk]
+        its_shares._prefetch_done = True
+        referral._prefetched_objects_cache = {"shares": its_shares}
     context = {
         "concern": concern,
         "subjects": subjects,
@@ -222,14 +301,14 @@ def render_concern(request, concern):
         ),
         "notes": concern.notes.select_related("author"),
         "actions": concern.actions.select_related("owner", "done_by"),
-        "referrals": concern.referrals.select_related("made_by").prefetch_related("shares"),
+        "referrals": referrals,
         "linked": concern.linked_concerns.all(),
         "related": concern.related_concerns().exclude(pk__in=concern.linked_concerns.values("pk"))[
             :20
         ],
         "next_steps": next_steps(concern, subjects),
         "may_read_audit_trail": access.may_read_audit_trail(request.user),
-        "shares": concern.shares.select_related("shared_by").with_students(),
+        "shares": shares,
         "advice_request": AdviceRequest.objects.filter(concern=concern).first(),
     }
     return render(request, "safeguarding/concern_detail.html", context)
