@@ -2,13 +2,18 @@
 
 The file is written as ``<name>.partial`` and renamed when its check has passed, so a file named
 ``school-backup-*.backup`` is always one that was verified. Plaintext (the dump before sealing,
-and again while checking) only ever lies in a private temporary folder, removed afterwards.
+and again while checking) only ever lies in a work folder inside DEST that only the server's
+account may open (0700, its files 0600), removed afterwards; a backup killed part-way leaves it
+behind, and the next backup removes it (and the killed run's ``.partial`` file) first. A lock on
+DEST keeps two backups from removing each other's work.
 """
 
 import contextlib
 import datetime
+import fcntl
 import logging
 import os
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 
 PREFIX = "school-backup-"
 SUFFIX = ".backup"
+WORK_PREFIX = f"{PREFIX}work-"
+LOCK = ".school-backup.lock"
 
 
 class BackupFailed(Exception):
@@ -58,21 +65,27 @@ def make(folder: Path, keep: int = 0, alias: str = "default") -> Made:
     folder = Path(folder)
     final = folder / file_name(now.astimezone(datetime.UTC))
     partial = final.with_name(final.name + ".partial")
+    old_umask = os.umask(0o077)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            raise BackupRefused(f"{final} already exists: one backup a second at most.")
-        with tempfile.TemporaryDirectory(prefix="school-backup-") as work:
-            described, dump = snapshot.take(alias, Path(work))
-            archive.write(partial, described, dump, settings.BACKUP_KEY)
-        check(partial, described, alias)
-        os.replace(partial, final)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with _only_backup_in(folder):
+            remove_leftovers(folder)
+            if final.exists():
+                raise BackupRefused(f"{final} already exists: one backup a second at most.")
+            with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=folder) as work:
+                described, dump = snapshot.take(alias, Path(work))
+                archive.write(partial, described, dump, settings.BACKUP_KEY)
+                os.unlink(dump)
+                check(partial, described, alias, Path(work))
+            os.replace(partial, final)
     except (BackupRefused, OSError, DatabaseError, sqlite3.Error, subprocess.SubprocessError) as e:
         _remove(partial)
         problem = f"Backup FAILED: {e}"
         log.error("%s", problem)
         _record(now, "", None, time.monotonic() - started, problem)
         raise BackupFailed(problem) from None
+    finally:
+        os.umask(old_umask)
     seconds = time.monotonic() - started
     size = final.stat().st_size
     _record(now, final.name, size, seconds, "")
@@ -80,12 +93,35 @@ def make(folder: Path, keep: int = 0, alias: str = "default") -> Made:
     return Made(final, size, seconds, described, removed)
 
 
-def check(path: Path, described: dict, alias: str) -> None:
+@contextlib.contextmanager
+def _only_backup_in(folder: Path):
+    with open(folder / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupRefused(f"Another backup is being written into {folder}.") from None
+        yield
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """What a backup killed part-way left in ``folder``: its work folder (which may hold the
+    database unencrypted) and its unverified ``.partial`` file. Only called under the lock."""
+    left = [p for p in folder.glob(f"{PREFIX}*") if p.is_dir() or p.name.endswith(".partial")]
+    for path in left:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        log.warning("Removed %s, left behind by a backup that was stopped part-way.", path.name)
+    return left
+
+
+def check(path: Path, described: dict, alias: str, work_folder: Path | None = None) -> None:
     """Open the sealed file as a restore would and check what is inside against ``described``:
     every chunk authenticates, the manifest is the one written, the dump's digest matches, and
     the dump itself reads whole (pg_restore) or passes SQLite's integrity check with the
     manifest's row counts."""
-    with tempfile.TemporaryDirectory(prefix="school-backup-check-") as work:
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=work_folder or path.parent) as work:
         dump = Path(work) / "dump"
         found = archive.open_into(path, settings.BACKUP_KEY, dump)
         if found != described:

@@ -109,19 +109,52 @@ def check_dump(settings_dict: dict, dump_path: Path, tables_with_rows: list[str]
     )
 
 
-def restore(settings_dict: dict, dump_path: Path) -> None:
-    """Into the configured (empty) database, all or nothing. Objects become the restoring role's
-    and the original grants are left out: the new server's role may have another name."""
-    run(
+def restore(settings_dict: dict, dump_path: Path, wipe_first: str = "") -> None:
+    """Into the configured database, all or nothing. ``wipe_first`` (SQL that empties the
+    database) runs in the SAME transaction as the restore, so a restore that fails at any point
+    (a conflicting object, a full disk, a tool that cannot read the archive) rolls the wipe back
+    too and the live data stays as it was. pg_restore writes the restore's SQL and psql runs it
+    after the wipe, in one transaction: nothing is committed unless the whole of it ran.
+    Objects become the restoring role's and the original grants are left out: the new server's
+    role may have another name."""
+    env = tool_environment(settings_dict)
+    psql = subprocess.Popen(  # noqa: S603 (the installed tool, no shell)
+        [
+            tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--set=ON_ERROR_STOP=1",
+            f"--dbname={settings_dict['NAME']}",
+        ],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    # pg_restore's own BEGIN (with --single-transaction) only warns inside ours; its COMMIT at
+    # the very end is the only commit, so a script cut short by any failure commits nothing.
+    psql.stdin.write(f"BEGIN;\n{wipe_first}\n".encode())
+    psql.stdin.flush()
+    restoring = subprocess.Popen(  # noqa: S603 (the installed tool, no shell)
         [
             tool("pg_restore"),
             "--single-transaction",
             "--exit-on-error",
             "--no-owner",
             "--no-privileges",
-            f"--dbname={settings_dict['NAME']}",
+            "--file=-",
             str(dump_path),
         ],
-        settings_dict,
-        "pg_restore",
+        env=env,
+        stdout=psql.stdin,
+        stderr=subprocess.PIPE,
     )
+    _, restore_errors = restoring.communicate()
+    if restoring.returncode != 0:
+        # Stop psql before it reaches the end of its input: the transaction is rolled back.
+        psql.kill()
+        psql.communicate()
+        raise BackupRefused(f"pg_restore failed: {restore_errors.decode().strip()}")
+    _, psql_errors = psql.communicate()
+    if psql.returncode != 0:
+        raise BackupRefused(f"pg_restore failed: {psql_errors.decode().strip()}")

@@ -86,12 +86,29 @@ def current_contents(alias: str) -> dict[str, int]:
         return manifest.row_counts(cursor, connection.vendor)
 
 
-def holds_school_data(counts: dict[str, int]) -> bool:
-    """A database ``migrate`` has just made holds a few rows of its own (the roles, the
-    agreement's first text) but no person and no audit entry."""
-    people = get_user_model()._meta.db_table
+# What ``migrate`` itself writes into a new database: its bookkeeping, the content types and
+# permissions, and the application's own seed rows (the roles, the agreement's first text).
+MADE_BY_MIGRATE = frozenset(
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "auth_group",
+        "auth_group_permissions",
+    }
+)
+SEED_ROWS = {"confidentiality_confidentialityagreement": 1, "records_sensitivetopic": 10}
+
+
+def holds_school_data(counts: dict[str, int], fresh: dict[str, int] | None = None) -> bool:
+    """Any row a new database would not hold, in any of the application's tables: a table
+    ``migrate`` seeds counts only beyond its seed rows (``fresh``, the counts of a database
+    just migrated, where known), every other table counts from its first row."""
+    fresh = SEED_ROWS if fresh is None else fresh
     return any(
-        counts.get(table) for table in (people, "auditlog_logentry", "confidentiality_auditseal")
+        rows > fresh.get(table, 0)
+        for table, rows in counts.items()
+        if rows and table not in MADE_BY_MIGRATE
     )
 
 
@@ -109,35 +126,41 @@ def describe_contents(counts: dict[str, int]) -> str:
 def replace_contents(dump: Path, alias: str) -> None:
     connection = connections[alias]
     if connection.vendor == "postgresql":
-        _wipe_postgresql(alias)
+        wipe = _wipe_postgresql_sql(alias)
         connection.close()
-        postgres.restore(connection.settings_dict, dump)
+        postgres.restore(connection.settings_dict, dump, wipe_first=wipe)
     else:
         connection.ensure_connection()
         copy = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
         try:
             # The online backup API, backwards: the whole file replaces the database at once,
-            # with its write-ahead log handled by SQLite rather than by copying files around.
+            # in one write transaction on the destination, so a copy that fails leaves it as it
+            # was; its write-ahead log is handled by SQLite rather than by copying files around.
             copy.backup(connection.connection)
         finally:
             copy.close()
     forget_cached_key()
 
 
-def _wipe_postgresql(alias: str) -> None:
-    """Drop the schema the application's tables live in, with everything in it (tables, the
-    audit trail's triggers and their function), and make it again, empty."""
+def _wipe_postgresql_sql(alias: str) -> str:
+    """SQL that drops the schema the application's tables live in, with everything in it
+    (tables, the audit trail's triggers and their function), makes it again, empty, and removes
+    the large objects (which live outside any schema and would make the restore fail). It runs
+    in the restore's own transaction (``postgres.restore``), never on its own."""
     connection = connections[alias]
     with connection.cursor() as cursor:
         if not manifest.tables(cursor, "postgresql"):
-            return  # a new database: nothing to wipe
+            return ""  # a new database: nothing to wipe
         cursor.execute("SELECT current_schema()")
         schema = cursor.fetchone()[0]
         if not schema:
             raise BackupRefused("The database has no current schema to restore into.")
-        name = manifest.quote(schema)
-        cursor.execute(f"DROP SCHEMA {name} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {name}")
+    name = manifest.quote(schema)
+    return (
+        f"DROP SCHEMA {name} CASCADE;\n"
+        f"CREATE SCHEMA {name};\n"
+        "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata;\n"
+    )
 
 
 def verify(described: dict, alias: str) -> Verified:

@@ -196,12 +196,13 @@ def last_good_backup():
     return "unknown"
 
 
-def read(now=None, *, with_backup=True) -> PipelineState:
+def read(now=None, *, for_a_page=False) -> PipelineState:
     """The pipeline as it is now. Never raises: a part that cannot be read is a problem.
-    ``with_backup=False`` leaves the last good backup unread ("unknown"): the dashboard's
-    backups have a panel of their own."""
+    ``for_a_page``: a page the database has already answered for need not ask it again, and
+    leaves the last good backup unread ("unknown"): the dashboard's backups have a panel of
+    their own."""
     now = now or timezone.now()
-    if not database_answers():
+    if not for_a_page and not database_answers():
         return PipelineState(now=now, database=False, problems=[DATABASE])
     state = PipelineState(now=now, database=True)
     try:
@@ -212,7 +213,7 @@ def read(now=None, *, with_backup=True) -> PipelineState:
         state.database = False
         state.problems.append(DATABASE)
         return state
-    if with_backup:
+    if not for_a_page:
         state.last_good_backup = last_good_backup()
     if state.oldest_task_wait is not None and state.oldest_task_wait > task_wait_limit():
         state.problems.append(TASKS)
@@ -238,9 +239,14 @@ def _seconds(delta: timedelta | None) -> int | None:
     return None if delta is None else int(delta.total_seconds())
 
 
-def public_report(state: PipelineState) -> dict:
-    """What ``/healthz`` says: states and ages in seconds, nothing about anyone."""
+def public_report(state: PipelineState, detailed: bool = False) -> dict:
+    """What ``/healthz`` says: to anyone, only whether alerts flow; to the school's monitoring
+    (``detailed``, it holds HEALTH_TOKEN) the states and ages in seconds too, which would tell
+    an outsider how stale the backups are or how long an alert has been stuck. Nothing about
+    anyone either way."""
     status = "ok" if state.flowing else "unavailable"
+    if not detailed:
+        return {"status": status}
     if not state.database:
         return {"status": status, "database": "unreachable"}
     if state.last_good_backup == "unknown":

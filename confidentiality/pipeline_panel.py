@@ -59,7 +59,7 @@ def what_is_wrong(state: health.PipelineState) -> list[str]:
 def alerts_flowing(request):
     if not request.user.has_role(*SAFEGUARDING_TEAM_OR_HEAD):
         return None
-    state = health.read(with_backup=False)
+    state = health.read(for_a_page=True)
     return {
         "title": "Safeguarding alerts",
         "body": "Alerts are flowing."

@@ -11,6 +11,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from .secret_paths import masked
+
 HEADER = "X-Request-ID"
 SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
 
@@ -58,10 +60,11 @@ def user_id_of(request):
 
 def describe(request=None) -> dict:
     """What a log line says of a request (the current one by default): its id, the person's
-    id and the path without its query string (a search for a child's name is in the query)."""
+    id and the path without its query string (a search for a child's name is in the query)
+    nor any secret in the path itself (a reset token)."""
     request = request if request is not None else _current.get()
     return {
         "request_id": getattr(request, "request_id", None),
         "user_id": user_id_of(request),
-        "path": getattr(request, "path", None),
+        "path": masked(getattr(request, "path", None)),
     }

@@ -38,6 +38,10 @@ BEHIND_TLS_PROXY = env.flag("BEHIND_TLS_PROXY", False)
 TRUSTED_PROXY_HOPS = env.integer("TRUSTED_PROXY_HOPS", 1, minimum=1)
 CSRF_TRUSTED_ORIGINS = env.csv("CSRF_TRUSTED_ORIGINS")
 
+# The school's monitoring sends it (Authorization: Bearer ...) to read /healthz's details (the
+# age of the last backup, of a stuck alert); without it /healthz says only ok or unavailable.
+HEALTH_TOKEN = env.str_("HEALTH_TOKEN", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -34,6 +34,8 @@ forwarded_allow_ips = "127.0.0.1,::1"
 # token or a filter would otherwise be written to the log. No client address either: the audit
 # trail records who looked at what.
 accesslog = "-"
+# A password reset's or an email change's token in the path is hidden too.
+logger_class = "deploy.gunicorn_logging.MaskedPathLogger"
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

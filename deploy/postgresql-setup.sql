@@ -52,6 +52,12 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app";
 
+-- Large objects live outside every schema: one made by the application's role would survive a
+-- restore's DROP SCHEMA, go into every backup and could make a later restore fail. The
+-- application never uses them, so nobody but the superuser may make one.
+REVOKE EXECUTE ON FUNCTION lo_creat(integer), lo_create(oid), lo_import(text),
+    lo_import(text, oid), lo_from_bytea(oid, bytea) FROM PUBLIC;
+
 -- The audit trail: the application adds entries and may only make the two changes the
 -- triggers allow (an entry's actor set to NULL when an account is deleted; a label made
 -- neutral under the retention schedule). It may never DELETE or TRUNCATE. Before the first

@@ -118,5 +118,5 @@ def test_a_backup_that_does_not_read_back_is_not_kept(school, tmp_path, monkeypa
     folder = tmp_path / "backups"
     with pytest.raises(CommandError, match="Backup FAILED: .*altered or damaged"):
         call_command("backup", str(folder), "--keep", "1")
-    assert list(folder.iterdir()) == []
+    assert [p.name for p in folder.iterdir()] == [making.LOCK]
     assert not status.last_attempt().verified

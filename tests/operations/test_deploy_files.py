@@ -182,6 +182,19 @@ def test_the_application_role_owns_nothing_and_may_not_empty_the_audit_trail():
             assert not re.search(r"GRANT ALL\b|ALL PRIVILEGES", statement)
 
 
+def test_no_role_but_the_superuser_may_make_a_large_object():
+    revoked = next(s for s in _sql_statements() if s.startswith("REVOKE EXECUTE ON FUNCTION lo_"))
+    for function in (
+        "lo_creat(integer)",
+        "lo_create(oid)",
+        "lo_import(text)",
+        "lo_import(text, oid)",
+        "lo_from_bytea(oid, bytea)",
+    ):
+        assert function in revoked
+    assert revoked.endswith("FROM PUBLIC")
+
+
 def test_the_audit_tables_named_are_those_the_triggers_protect():
     from confidentiality.audit.triggers import TABLES
 

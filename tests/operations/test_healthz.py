@@ -23,8 +23,18 @@ from .conftest import at
 PANEL = "Safeguarding alerts"
 
 
+MONITORING_TOKEN = "monitoring-0b7e4d9c2a51f8e3-token"
+MONITORING = {"Authorization": f"Bearer {MONITORING_TOKEN}"}
+
+
+@pytest.fixture(autouse=True)
+def monitoring_token(settings):
+    settings.HEALTH_TOKEN = MONITORING_TOKEN
+
+
 def healthz(client):
-    response = client.get("/healthz")
+    """What the school's monitoring reads, with its token."""
+    response = client.get("/healthz", headers=MONITORING)
     return response.status_code, response.json()
 
 
@@ -178,7 +188,7 @@ def test_the_public_answer_names_nobody_and_counts_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         concern = raise_concern(teacher, [pupil])
     Notification.objects.update(created_at=timezone.now() - timedelta(hours=2))
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers=MONITORING)
     assert response.status_code == 503 and response.json()["emails"]["state"] == "failing"
     text = response.content.decode()
     for secret in (pupil.first_name, pupil.last_name, teacher.first_name, dsl.first_name):
@@ -276,3 +286,32 @@ def test_how_long_in_words():
     assert in_words(timedelta(minutes=61)) == "1 hour"
     assert in_words(timedelta(hours=47)) == "47 hours"
     assert in_words(timedelta(days=3, hours=2)) == "3 days"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-the-token"},
+        {"Authorization": f"Basic {MONITORING_TOKEN}"},
+        {"Authorization": f"Bearer {MONITORING_TOKEN}x"},
+    ],
+)
+def test_without_the_monitoring_token_healthz_says_only_whether_alerts_flow(
+    client, checked, headers
+):
+    response = client.get("/healthz", headers=headers)
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert healthz(client)[1]["tasks"]["state"] == "ok"  # the monitoring sees the details
+
+
+def test_with_no_token_set_nobody_sees_the_details(client, checked, settings):
+    settings.HEALTH_TOKEN = ""
+    for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer"}):
+        assert client.get("/healthz", headers=headers).json() == {"status": "ok"}
+
+
+def test_a_stuck_pipeline_is_503_to_anyone_without_saying_why(client, db):
+    # The periodic check never ran.
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json() == {"status": "unavailable"}

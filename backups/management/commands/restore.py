@@ -2,6 +2,9 @@
 came back whole (see ``backups.restoring``)."""
 
 import argparse
+import contextlib
+import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -12,6 +15,22 @@ from django.db import DatabaseError, connections
 
 from backups import restoring
 from backups.sealed_file import BackupRefused
+
+WORK_PREFIX = "school-restore-"
+
+
+def remove_leftovers() -> list[Path]:
+    """The work folders (each may hold a decrypted dump) of restores killed part-way: restores
+    are run one at a time, with the services stopped, so any left is stale."""
+    left = [
+        path
+        for path in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*")
+        if path.is_dir() and not path.is_symlink() and path.stat().st_uid == os.getuid()
+    ]
+    for path in left:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path)
+    return left
 
 
 class Command(BaseCommand):
@@ -40,8 +59,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, replace=False, interactive=True, database="default", **options):
         started = time.monotonic()
+        remove_leftovers()
+        old_umask = os.umask(0o077)
         try:
-            with tempfile.TemporaryDirectory(prefix="school-restore-") as work:
+            with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
                 dump = Path(work) / "dump"
                 described = restoring.open_backup(Path(source), settings.BACKUP_KEY, dump)
                 self.stdout.write(
@@ -55,6 +76,8 @@ class Command(BaseCommand):
             verified = restoring.verify(described, database)
         except (BackupRefused, DatabaseError, OSError) as error:
             raise CommandError(f"Restore FAILED: {error}") from None
+        finally:
+            os.umask(old_umask)
         seal = described["audit_seal"]
         # The seal's first characters are those of the DSL's daily receipt, to compare.
         trail = (

@@ -1,0 +1,27 @@
+"""Paths that carry a secret (a password reset's token, an email change's confirmation token)
+written to a log with the secret replaced: anyone who reads the log could otherwise use it.
+
+Which pages carry one is said once, by their URL names; the parts of the path the pattern takes
+as arguments are the secret ones, so a new secret page needs only its name added here.
+"""
+
+from django.urls import Resolver404, resolve, reverse
+
+SECRET_ROUTES = frozenset({"password_reset_confirm", "change_email_confirm"})
+HIDDEN = "hidden"
+
+
+def masked(path: str | None) -> str | None:
+    """``path`` with the arguments of a secret page replaced by ``HIDDEN``; any other path as
+    it is."""
+    if not path:
+        return path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return path
+    if match.url_name not in SECRET_ROUTES:
+        return path
+    return reverse(
+        match.view_name, args=[HIDDEN] * len(match.args), kwargs=dict.fromkeys(match.kwargs, HIDDEN)
+    )
