@@ -43,8 +43,8 @@ def what_is_wrong(state: health.PipelineState) -> list[str]:
         else:
             when = f"has not run for {in_words(state.periodic_check_age)}"
         said.append(
-            f"The regular safeguarding check {when}, so urgent concerns nobody has acknowledged "
-            f"are not passed on and failed emails are not tried again: {TELL}"
+            f"The regular safeguarding check {when}, so nobody further up is told when an urgent "
+            f"alert goes unanswered, and failed emails are not tried again: {TELL}"
         )
     if health.EMAILS in state.problems:
         said.append(

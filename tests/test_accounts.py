@@ -109,22 +109,24 @@ def test_parents_do_not_get_the_staff_safeguarding_panel(client, parent, dsl):
     assert "Safeguarding team" not in page
 
 
-def test_healthz_answers_200_when_the_database_answers(client, db):
+def test_healthz_answers_200_when_the_database_answers(client, db, settings):
     from confidentiality.pipeline_health import record_periodic_check
 
     record_periodic_check()  # the rest of what it reports: tests/operations/test_healthz.py
-    response = client.get("/healthz")
+    settings.HEALTH_TOKEN = "monitoring"
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring"})
     assert response.status_code == 200
     assert response.json()["status"] == "ok" and response.json()["database"] == "ok"
 
 
-def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch):
+def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch, settings):
     class Unreachable:
         def cursor(self):
             raise DatabaseError("down")
 
     monkeypatch.setattr("confidentiality.pipeline_health.connection", Unreachable())
-    response = client.get("/healthz")
+    settings.HEALTH_TOKEN = "monitoring"
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring"})
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
 

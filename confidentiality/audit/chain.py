@@ -312,8 +312,20 @@ def _runs(workers: int, parallel_from: int) -> list[tuple[int | None, int | None
 
 def _in_processes(runs, batch: int) -> list[_Part]:
     connections.close_all()  # each process opens its own
-    with multiprocessing.get_context("fork").Pool(len(runs)) as pool:
+    with multiprocessing.get_context("fork").Pool(len(runs), _own_connections) as pool:
         return pool.starmap(_verify_run, [(run, batch) for run in runs])
+
+
+def _own_connections():
+    """In a forked process: forget any database connection inherited from the parent without
+    closing it (it is the parent's), so this process opens its own session. Two processes on one
+    inherited session would interleave their cursors."""
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+        conn.in_atomic_block = False
+        conn.savepoint_ids = []
+        conn.needs_rollback = False
+        conn.closed_in_transaction = False
 
 
 def _sql(after: int | None, up_to: int | None) -> tuple[str, list]:

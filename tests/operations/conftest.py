@@ -80,3 +80,13 @@ def raise_concern(db):
         return concern
 
     return make
+
+
+MONITORING_TOKEN = "monitoring-0b7e4d9c2a51f8e3-token"
+MONITORING = {"Authorization": f"Bearer {MONITORING_TOKEN}"}
+
+
+@pytest.fixture(autouse=True)
+def monitoring_token(settings):
+    """/healthz gives its details only to the school's monitoring, which sends this token."""
+    settings.HEALTH_TOKEN = MONITORING_TOKEN

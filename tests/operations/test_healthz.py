@@ -18,18 +18,9 @@ from confidentiality.pipeline_panel import in_words
 from safeguarding.models import Notification
 from tests.conftest import sign_in
 
-from .conftest import at
+from .conftest import MONITORING, MONITORING_TOKEN, at
 
 PANEL = "Safeguarding alerts"
-
-
-MONITORING_TOKEN = "monitoring-0b7e4d9c2a51f8e3-token"
-MONITORING = {"Authorization": f"Bearer {MONITORING_TOKEN}"}
-
-
-@pytest.fixture(autouse=True)
-def monitoring_token(settings):
-    settings.HEALTH_TOKEN = MONITORING_TOKEN
 
 
 def healthz(client):

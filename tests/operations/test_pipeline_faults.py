@@ -28,7 +28,7 @@ from safeguarding.tasks import deliver_notification
 from tests.conftest import sign_in
 from tests.safeguarding.conftest import form_data
 
-from .conftest import at
+from .conftest import MONITORING, at
 
 
 def run_worker():
@@ -88,7 +88,7 @@ def test_a_worker_killed_while_delivering_is_recovered_and_sends_exactly_once(
     email.refresh_from_db()
     assert email.status == Notification.Status.QUEUED
     # Meanwhile the health check says an alert is stuck, and why it matters.
-    status = client.get("/healthz").json()
+    status = client.get("/healthz", headers=MONITORING).json()
     assert status["tasks"]["state"] == "late" and status["tasks"]["oldest_waiting_seconds"] >= 600
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +107,7 @@ def test_a_worker_killed_while_delivering_is_recovered_and_sends_exactly_once(
     run_worker()
     assert deliver_notification.call(email.pk) is True
     assert delivered_to(dsl.email) == 1 and delivered_to(deputy.email) == 1
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz", headers=MONITORING).status_code == 200
 
 
 def test_a_task_running_for_a_short_while_is_left_to_its_worker(alert_queued, dsl, mail_server):
@@ -163,7 +163,7 @@ def test_the_mail_server_down_for_an_hour(
         with at(start + timedelta(minutes=minutes)):
             with django_capture_on_commit_callbacks(execute=True):
                 call_command("escalate_concerns", verbosity=0)
-            return client.get("/healthz")
+            return client.get("/healthz", headers=MONITORING)
 
     with at(start), django_capture_on_commit_callbacks(execute=True):
         raise_concern(teacher, [pupil])
@@ -244,7 +244,7 @@ def test_the_database_down_gives_a_page_that_says_so(db, teacher, monkeypatch):
 
 def test_the_database_down_healthz_503(client, db, monkeypatch):
     monkeypatch.setattr(pipeline_health, "database_answers", lambda: False)
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers=MONITORING)
     assert response.status_code == 503 and response.json()["database"] == "unreachable"
 
 
