@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "confidentiality.database_unavailable.DatabaseUnavailableMiddleware",
     "confidentiality.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle sign-out's clock: the session's expiry moves on at most once a minute.
+    "confidentiality.idle_clock.IdleClockMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # PostgreSQL cannot store a NUL character: such a request gets our 400 page, not a 500.
     "confidentiality.middleware.RefuseNulBytesMiddleware",
@@ -195,9 +197,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle sessions expire: every request pushes the expiry on, so only inactivity ends a session.
+# Idle sessions expire: a request pushes the expiry on (at most once a minute,
+# confidentiality.idle_clock), so only inactivity ends a session.
 SESSION_COOKIE_AGE = env.integer("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

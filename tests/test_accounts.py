@@ -46,8 +46,49 @@ def test_it_locks_the_account_after_repeated_failures(client, teacher):
 
 
 def test_idle_sessions_expire():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert "confidentiality.idle_clock.IdleClockMiddleware" in settings.MIDDLEWARE
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_request_moves_the_idle_expiry_on_at_most_once_a_minute(client, teacher, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from confidentiality import idle_clock
+
+    clock = [1_900_000_000]
+    monkeypatch.setattr(idle_clock.time, "time", lambda: clock[0])
+    client.post("/accounts/login/", {"username": "teacher", "password": PASSWORD})
+    client.get("/")
+    first = _expiry(client)
+
+    # Within the minute: the session row is not written at all.
+    clock[0] += 30
+    with CaptureQueriesContext(connection) as within:
+        assert client.get("/").status_code == 200
+    assert not [q for q in within if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert _expiry(client) == first
+
+    # A minute on: the expiry moves on, so only inactivity ends the session.
+    clock[0] += 31
+    with CaptureQueriesContext(connection) as after:
+        assert client.get("/").status_code == 200
+    assert [q for q in after if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert _expiry(client) > first
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session_row(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.get("/accounts/login/")
+    client.get("/")
+    assert not Session.objects.exists()
 
 
 def test_passwords_are_hashed_with_argon2():

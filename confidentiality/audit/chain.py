@@ -4,10 +4,12 @@ import hmac
 import ipaddress
 import json
 import multiprocessing
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC
 
+import orjson
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -479,10 +481,36 @@ def _json_column(text) -> str:
     if canonical is None:
         if len(_json_seen) > JSON_REMEMBERED:
             _json_seen.clear()
-        canonical = _json_seen[text] = json.dumps(
-            json.loads(text), sort_keys=True, default=str, separators=(",", ":")
-        )
+        canonical = _json_seen[text] = _reencoded(text)
     return canonical
+
+
+# A number token the quick encoder might write differently from ``json.dumps``: a fraction or
+# an exponent (1e-05 against 1e-5), or an integer too long for 64 bits (orjson reads it as a
+# float). The database writes ``: `` and ``, `` between values and nothing after ``[``, so a
+# number outside a string always follows a space or ``[`` (or starts the text); a match inside
+# a string only costs the slow path.
+_UNSAFE_NUMBER = re.compile(r"[\[ ]-?(?:\d+[.eE]|\d{19})")
+
+
+def _reencoded(text: str) -> str:
+    """``json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))``, by orjson where
+    its bytes are provably the same: plain ASCII with no escaped character (``json.dumps``
+    escapes the rest, orjson writes UTF-8 and a raw DEL) and no unsafe number. The JSON
+    columns are half of a link's cost: 5 million links took 62 s with the standard library
+    alone, 55 s so."""
+    if (
+        text.isascii()
+        and text[:1] in ("{", "[", '"')
+        and "\x7f" not in text
+        and "\\u" not in text  # an escaped character, which orjson may write back unescaped
+        and _UNSAFE_NUMBER.search(text) is None
+    ):
+        try:
+            return orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS).decode()
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+            pass  # nested beyond orjson's depth: the standard library's answer
+    return json.dumps(json.loads(text), sort_keys=True, default=str, separators=(",", ":"))
 
 
 class _ReplacedLabels:

@@ -290,3 +290,27 @@ def test_looks_sealed_at_the_same_moment_never_fork_the_chain(teacher, pupil):
     previous = list(AuditSeal.objects.values_list("previous", flat=True))
     assert len(previous) == len(set(previous)) == LogEntry.objects.count()
     assert verify_chain()[1] is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"id": ["None", "6d9a0d1c-97f0-437e-b1cd-b4de6320288f"], "at": ["None", "00:33:59.041"]},
+        {"b": '\x1f\x7f"\\/\n\t\b\f\r', "a": [1, None, True, False, "x"], "Z": {}},
+        {"name": ["None", "Zoë Łukasiewicz"], "n": [-3, 0, 9223372036854775807]},
+        {"big": 123456789012345678901234567890, "neg": -18446744073709551617},
+        {"f": [0.5, 1e-05, 1e16, 1.5e300, -0.0001, 100.0], "s": "x 1.5 [2.5e3"},
+        {"nested": [[[{"k": [1, "2", 3.25]}]]]},
+        ["top", "level", 1],
+        "a lone string",
+        42,
+        2.5,
+        {"deep": json.loads("[" * 2000 + "]" * 2000)},
+    ],
+)
+def test_json_columns_are_re_encoded_as_the_standard_library_would(value):
+    """The quick re-encoding of a JSON column gives json.dumps's bytes for what the database
+    writes, both PostgreSQL's jsonb text and Django's own JSON text on SQLite."""
+    expected = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    for stored in (json.dumps(value), json.dumps(value, ensure_ascii=False)):
+        assert chain._reencoded(stored) == expected
