@@ -12,7 +12,7 @@ class ConfidentialityConfig(AppConfig):
         from auditlog.models import LogEntry
 
         # The menu and panels register; the start-up checks too.
-        from . import checks, navigation, panels, pipeline_panel, roles  # noqa: F401
+        from . import checks, idle_clock, navigation, panels, pipeline_panel, roles  # noqa: F401
         from .audit.chain import seal_entry
 
         User = self.get_model("User")

@@ -12,8 +12,8 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, CharField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Cast, Coalesce
 
 from confidentiality import extensions
 from confidentiality.audit import BLIND_SUBJECT
@@ -32,8 +32,12 @@ def without(entries, condition: Q):
     """``entries`` minus those matching ``condition``, NULL-safe. ``exclude`` on a JSON key
     lookup (``additional_data__path__startswith``) also drops every entry without that key,
     because NOT NULL is not true: that hid every change and import entry from the head teacher.
-    Matching first, then excluding by id, drops exactly the matches."""
-    return entries.exclude(pk__in=LogEntry.objects.filter(condition).values("pk"))
+    Here a condition that is NULL for an entry counts as false, so exactly the matches go.
+    The test is on each entry's own columns: excluding by id (``pk NOT IN (the matches)``) made
+    the database gather every match in the whole log first, half a second of every trail page
+    in a log of five million entries."""
+    hidden = Coalesce(ExpressionWrapper(condition, output_field=BooleanField()), Value(False))
+    return entries.alias(hidden_here=hidden).filter(hidden_here=False)
 
 
 def readable_entries(reader, entries=None):

@@ -13,7 +13,8 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.core.cache import cache
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 
 from confidentiality.forms import PersonChoiceField
@@ -91,6 +92,54 @@ def staff_and(*extra_people, roles=MAY_LOG_CONCERN):
     for more in extra_people:
         wanted |= Q(pk__in=more)
     return people.filter(wanted).order_by("last_name", "first_name", "username")
+
+
+# The people on file change when someone raises their first concern or leaves, so a reader's
+# lists are kept for a while: staff in post are offered whatever the list holds (staff_and), so
+# a stale list can only miss, for a few minutes, someone who has left since.
+PEOPLE_ON_FILE_SECONDS = 600
+
+
+def people_on_file(concerns, reader=None) -> tuple[list, list]:
+    """``_people_on_file``, kept per reader (whose concerns differ: never one's own case)."""
+    if reader is None:
+        return _people_on_file(concerns)
+    key = f"safeguarding.concern_list.people_on_file.{reader.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _people_on_file(concerns)
+        cache.set(key, found, PEOPLE_ON_FILE_SECONDS)
+    return found
+
+
+def _people_on_file(concerns) -> tuple[list, list]:
+    """The people who raised one of ``concerns``, and those it is assigned to or who own one
+    of its actions: their ids, distinct, read in one query. A school's concerns run to
+    hundreds of thousands while its staff are a few hundred, so the ids are read first; asking
+    for "every person who raised one of these" inside the query of people made the database
+    look through the concerns once per person (minutes for the largest school)."""
+    actions = Action.objects.filter(concern__in=concerns.values("pk"))
+
+    def ids(rows, column, is_raiser):
+        return (
+            rows.order_by()
+            .annotate(raiser=Value(is_raiser), person=F(column))
+            .values_list("raiser", "person")
+        )
+
+    rows = (
+        ids(concerns, "raised_by", True)
+        .union(
+            ids(concerns.exclude(assigned_to=None), "assigned_to", False),
+            ids(actions, "owner", False),
+        )
+        .order_by()
+    )  # not the concerns' own order, which names a column the union lacks
+    raised, handling = [], []
+    for is_raiser, person in rows:
+        if person is not None:
+            (raised if is_raiser else handling).append(person)
+    return raised, handling
 
 
 class _PeopleOffered:
@@ -181,7 +230,7 @@ class ConcernListFilter(forms.Form):
     )
     sort = forms.ChoiceField(choices=Sort.CHOICES, required=False, label="Order")
 
-    def __init__(self, data=None, *, concerns=None, **kwargs):
+    def __init__(self, data=None, *, concerns=None, reader=None, **kwargs):
         """``concerns``: the concerns this reader may see; the people who raised one or act on
         one are offered even if they have since left or changed role."""
         super().__init__(data, **kwargs)
@@ -189,13 +238,9 @@ class ConcernListFilter(forms.Form):
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = NOT_A_CHOICE
         concerns = concerns if concerns is not None else Concern.objects.none()
-        actions = Action.objects.filter(concern__in=concerns.values("pk"))
-        raisers = staff_and(concerns.values("raised_by"))
-        handlers = staff_and(
-            concerns.exclude(assigned_to=None).values("assigned_to"),
-            actions.values("owner"),
-            roles=SCHOOL_STAFF,
-        )
+        raised, handling = people_on_file(concerns, reader)
+        raisers = staff_and(raised)
+        handlers = staff_and(handling, roles=SCHOOL_STAFF)
         self.fields["raised_by"].queryset = raisers
         self.fields["assigned"].queryset = handlers
         # Both lists on the page come from one query (and one for the people's roles): the

@@ -154,7 +154,7 @@ class Page:
 
 def _filtered(request):
     concerns = concerns_for(request)
-    form = ConcernListFilter(request.GET or None, concerns=concerns)
+    form = ConcernListFilter(request.GET or None, concerns=concerns, reader=request.user)
     chosen = form.apply(concerns)
     return form, chosen
 
