@@ -8,7 +8,9 @@ The core knows no school feature. Each app adds what it contributes from its
 - ``audit_trail_filters``: what a reader of the audit trail may not know of (e.g. a concern
   about an adult not routed to them);
 - ``team_change_guards``: reasons a person may not reshape the safeguarding team or the
-  appointments at the moment (e.g. being named in an open concern about an adult).
+  appointments at the moment (e.g. being named in an open concern about an adult);
+- ``periodic_steps``: work the periodic check does for an app once a minute, so no visitor
+  waits for it (e.g. the retention schedule's numbers on the dashboard).
 
 Registering twice is harmless (``ready`` may run more than once in tests).
 """
@@ -29,6 +31,7 @@ menu: list[MenuEntry] = []
 dashboard_panels: list[tuple[int, Callable]] = []
 audit_trail_filters: list[Callable] = []
 team_change_guards: list[Callable] = []
+periodic_steps: list[Callable] = []
 
 
 def add_menu_entry(order: int, label: str, url_name: str, visible_to: Callable) -> None:
@@ -68,4 +71,13 @@ def team_change_guard(fn: Callable) -> Callable:
     The refusal never says which guard refused (the person may not know of a concern)."""
     if fn not in team_change_guards:
         team_change_guards.append(fn)
+    return fn
+
+
+def periodic_step(fn: Callable) -> Callable:
+    """``fn()``, run by the periodic check every minute; it decides itself whether there is work
+    (e.g. numbers older than most of their hour). A step that fails is logged and never stops
+    the safeguarding checks."""
+    if fn not in periodic_steps:
+        periodic_steps.append(fn)
     return fn

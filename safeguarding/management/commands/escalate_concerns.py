@@ -5,7 +5,7 @@ import logging
 
 from django.core.management.base import BaseCommand
 
-from confidentiality import pipeline_health
+from confidentiality import extensions, pipeline_health
 from confidentiality.audit import checkpoint
 from confidentiality.management.periodic import add_every_argument, run_every
 from confidentiality.task_recovery import requeue_stale_tasks
@@ -39,10 +39,21 @@ class Command(BaseCommand):
             audit = self._audit_checkpoint()
             if verbose or audit == "failed":
                 self.stdout.write(f"Audit checkpoint: {audit}.")
+            self._apps_steps()
             # Only a pass that got this far counts: /healthz says when they stop.
             pipeline_health.record_periodic_check()
 
         run_every(check, every)
+
+    @staticmethod
+    def _apps_steps() -> None:
+        """The apps' own periodic work (``extensions.periodic_step``), after the safeguarding
+        checks and each on its own: one that fails is logged, never stops the others."""
+        for step in extensions.periodic_steps:
+            try:
+                step()
+            except Exception as error:
+                log.error("Periodic step %s failed: %s", step.__qualname__, type(error).__name__)
 
     @staticmethod
     def _audit_checkpoint() -> str:
