@@ -5,7 +5,8 @@ Operation Encompass notification), and parents' requests to meet, merged in date
 Each entry links to its source: the concern page at the part it comes from, the meeting's page,
 the decisions not to refer of its concern, the child's profile, the parent's request.
 
-Built from one query per kind, whatever the number of entries; filters (kind, date range,
+Built from one query for all the kinds kept here (``read_together``) and one for the history
+received from earlier schools, whatever the number of entries; filters (kind, date range,
 category) are applied to the merged list, so every kind is filtered the same way.
 
 The PDF for a case conference opens with a cover (``cover_for``): who the child is, their
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import access
+from confidentiality.page_lists import read_together
 from records.models import MeetingRequest, RecordSection, Student
 from records.policy import sections_read_by
 
@@ -385,34 +387,51 @@ def _received_moment(value) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def entries_for(student) -> list[Entry]:
-    """Every entry about ``student``, oldest first (a fixed number of queries)."""
-    concerns = list(
+def _kinds_of(student) -> dict[str, list]:
+    """The rows of every kind of entry about ``student``, each list in its own order, all read
+    in one query (``read_together``): the concerns about the child, and each kind's rows found
+    through those concerns (a subquery), or through the child's own blind link."""
+    concerns = (
         Concern.objects.about_children()
         .about(student)
         .select_related("raised_by", "closed_by")
         .order_by("happened_at")
     )
+    # The same concerns, as a subquery: the kinds below follow the concerns about this child.
+    ids = Concern.objects.about_children().about(student).values("pk")
+    return read_together(
+        concerns=concerns,
+        actions=Action.objects.filter(concern__in=ids).select_related(
+            "owner", "created_by", "done_by"
+        ),
+        referrals=Referral.objects.filter(concern__in=ids).select_related("made_by"),
+        shares=InformationShare.objects.about(student)
+        .filter(concern__in=ids)
+        .select_related("shared_by"),
+        advice=AdviceRequest.objects.filter(concern__in=ids).select_related("asked_by"),
+        notes=CaseNote.objects.filter(concern__in=ids).select_related("author"),
+        decisions=DecisionNotToRefer.objects.filter(concern__in=ids).select_related("decided_by"),
+        case_meetings=CaseMeeting.objects.about(student).select_related("recorded_by"),
+        statuses=SafeguardingStatus.objects.about(student).select_related("recorded_by"),
+        meetings=MeetingRequest.objects.filter(student=student).select_related(
+            "requested_by", "answered_by"
+        ),
+    )
+
+
+def entries_for(student) -> list[Entry]:
+    """Every entry about ``student``, oldest first (a fixed number of queries: one for all the
+    kind kept here, one for the history received from earlier schools)."""
+    found = _kinds_of(student)
+    concerns = found["concerns"]
     by_pk = {c.pk: c for c in concerns}
-    ids = list(by_pk)
-    actions = Action.objects.filter(concern__in=ids).select_related(
-        "owner", "created_by", "done_by"
-    )
-    referrals = Referral.objects.filter(concern__in=ids).select_related("made_by")
-    shares = InformationShare.objects.about(student).filter(concern__in=ids)
-    shares = shares.select_related("shared_by")
-    advice = AdviceRequest.objects.filter(concern__in=ids).select_related("asked_by")
-    notes = CaseNote.objects.filter(concern__in=ids).select_related("author")
-    decisions = DecisionNotToRefer.objects.filter(concern__in=ids).select_related("decided_by")
-    case_meetings = CaseMeeting.objects.about(student).select_related("recorded_by")
-    statuses = SafeguardingStatus.objects.about(student).select_related("recorded_by")
-    meetings = MeetingRequest.objects.filter(student=student).select_related(
-        "requested_by", "answered_by"
-    )
+    actions, referrals, shares = found["actions"], found["referrals"], found["shares"]
+    advice, notes, decisions = found["advice"], found["notes"], found["decisions"]
+    case_meetings, statuses = found["case_meetings"], found["statuses"]
+    meetings = found["meetings"]
     for rows in (actions, referrals, shares, advice, notes, decisions):
         for row in rows:
             row.concern = by_pk[row.concern_id]  # reuse the concerns already loaded
-    case_meetings = list(case_meetings)
     for m in case_meetings:
         # A meeting may follow a concern that no longer names this child: no link to it then.
         m.concern = by_pk.get(m.concern_id)
@@ -558,13 +577,18 @@ def _in_force(status) -> str:
     return words
 
 
-def _from_record(student, user, wanted: dict) -> dict:
-    """Entries of sections of the child's record (``{kind: key}``), each for someone who may
-    read that section in full (the records policy says who): None for anyone else, "" when it
-    is not recorded. The sections are read in one query, the reader's rights worked out once."""
+def _record_sections(student, user, wanted: dict):
+    """The sections of the child's record (``{kind: key}``) this person may read in full (the
+    records policy says who, worked out once): ``(kinds, queryset of those sections)``."""
     readable = sections_read_by(user, student)
     kinds = [kind for kind in wanted if readable.get(kind)]
-    sections = {s.kind: s for s in student.sections.filter(kind__in=kinds)} if kinds else {}
+    return kinds, student.sections.filter(kind__in=kinds)
+
+
+def _from_record(wanted: dict, kinds, sections) -> dict:
+    """Entries of the sections read (``{kind: key}``): None for a section this person may not
+    read in full, "" when it is not recorded."""
+    sections = {s.kind: s for s in sections}
     found = {}
     for kind, key in wanted.items():
         if kind not in kinds:
@@ -577,19 +601,19 @@ def _from_record(student, user, wanted: dict) -> dict:
 
 def cover_for(student, user, kinds=(), since=None, until=None, category="") -> Cover:
     """The cover of ``student``'s case-conference PDF as ``user`` may read it, and what was
-    chosen for the export (the same choices as ``apply_filters``)."""
+    chosen for the export (the same choices as ``apply_filters``). The profile, the parents and
+    carers and the record's sections are read in one query."""
     may_see_contacts = access.has_permission(user, "records.view_parentlink", student)
-    record = _from_record(
-        student,
-        user,
-        {RecordSection.Kind.PROTECTED: "gender", RecordSection.Kind.FAMILY: "address"},
-    )
+    wanted = {RecordSection.Kind.PROTECTED: "gender", RecordSection.Kind.FAMILY: "address"}
+    readable, sections = _record_sections(student, user, wanted)
+    from_profile, found = profile.read_profile(student, parents=may_see_contacts, sections=sections)
+    record = _from_record(wanted, readable, found["sections"])
     return Cover(
         student=student,
-        from_profile=profile.profile_of(student),
+        from_profile=from_profile,
         gender=record[RecordSection.Kind.PROTECTED] or "",
         address=record[RecordSection.Kind.FAMILY],
-        parents=profile.parents_and_carers(student) if may_see_contacts else None,
+        parents=found["parents"] if may_see_contacts else None,
         kinds=list(kinds or []),
         since=since,
         until=until,

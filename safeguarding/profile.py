@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import access
+from confidentiality.page_lists import read_together
 from records.models import ParentLink, Student
 from records.student_flags import Flag
 
@@ -28,16 +29,18 @@ class HouseholdMember:
     through: list = field(default_factory=list)  # "Jo Bloggs (mother)", ...
 
 
-def household(student) -> list[HouseholdMember]:
-    """The brothers, sisters and other children at the school living with the same adults: every
-    child linked to one of this child's parents or carers (two queries)."""
+def _household_links(student):
+    """The links of every other child at the school to one of this child's parents or carers."""
     adults = ParentLink.objects.filter(student=student).values("parent")
-    links = (
+    return (
         ParentLink.objects.filter(parent__in=adults)
         .exclude(student=student)
         .select_related("student", "parent")
         .order_by("student__last_name", "student__first_name", "parent__last_name")
     )
+
+
+def _members(links) -> list[HouseholdMember]:
     members: dict = {}
     for link in links:
         member = members.setdefault(link.student_id, HouseholdMember(link.student))
@@ -45,14 +48,24 @@ def household(student) -> list[HouseholdMember]:
     return list(members.values())
 
 
-def parents_and_carers(student) -> list:
-    """The child's parents and carers as the school holds them, in the order they are called in
-    an emergency (one query)."""
-    return list(
+def household(student) -> list[HouseholdMember]:
+    """The brothers, sisters and other children at the school living with the same adults: every
+    child linked to one of this child's parents or carers (one query)."""
+    return _members(_household_links(student))
+
+
+def _parents_and_carers(student):
+    return (
         ParentLink.objects.filter(student=student)
         .select_related("parent")
         .order_by("contact_priority", "parent__last_name", "parent__first_name")
     )
+
+
+def parents_and_carers(student) -> list:
+    """The child's parents and carers as the school holds them, in the order they are called in
+    an emergency (one query)."""
+    return list(_parents_and_carers(student))
 
 
 def _by_seriousness(statuses) -> list:
@@ -81,28 +94,43 @@ def awaiting_outcome(student):
 
 
 def profile_of(student) -> dict:
-    """Everything the profile page shows (a fixed number of queries)."""
-    statuses = list(SafeguardingStatus.objects.about(student).select_related("recorded_by"))
-    running = {s.pk for s in SafeguardingStatus.objects.about(student).current()}
-    contacts = list(KeyContact.objects.about(student))
-    return {
+    """Everything the profile page shows (one query, ``read_profile``)."""
+    return read_profile(student)[0]
+
+
+def read_profile(student, *, parents=False, **also) -> tuple[dict, dict]:
+    """What the profile page shows (``profile_of``) and, read in the same query, the child's
+    parents and carers (``parents``: as ``parents_and_carers``) and any other lists about the
+    child (``also``: querysets by name): ``(profile, {name: list})``."""
+    lists = {"parents": _parents_and_carers(student)} if parents else {}
+    found = read_together(
+        statuses=SafeguardingStatus.objects.about(student).select_related("recorded_by"),
+        running=SafeguardingStatus.objects.about(student).current(),
+        contacts=KeyContact.objects.about(student),
+        household=_household_links(student),
+        meetings=CaseMeeting.objects.about(student).select_related("recorded_by", "concern"),
+        concerns=Concern.objects.about_children()
+        .about(student)
+        .select_related("assigned_to")
+        .order_by("-created_at"),
+        awaiting_outcome=awaiting_outcome(student),
+        **lists,
+        **also,
+    )
+    statuses, contacts = found["statuses"], found["contacts"]
+    running = {s.pk for s in found["running"]}
+    profile = {
         "current": _by_seriousness([s for s in statuses if s.pk in running and not s.is_event]),
         "encompass": [s for s in statuses if s.is_event],
         "past": [s for s in statuses if s.pk not in running and not s.is_event],
         "contacts": [c for c in contacts if c.ended_on is None],
         "former_contacts": [c for c in contacts if c.ended_on is not None],
-        "household": household(student),
-        "meetings": list(
-            CaseMeeting.objects.about(student).select_related("recorded_by", "concern")
-        ),
-        "concerns": list(
-            Concern.objects.about_children()
-            .about(student)
-            .select_related("assigned_to")
-            .order_by("-created_at")
-        ),
-        "awaiting_outcome": list(awaiting_outcome(student)),
+        "household": _members(found["household"]),
+        "meetings": found["meetings"],
+        "concerns": found["concerns"],
+        "awaiting_outcome": found["awaiting_outcome"],
     }
+    return profile, {name: found[name] for name in (*lists, *also)}
 
 
 # How the flag on the record says each status ("Safeguarding: on a child protection plan ...").

@@ -9,8 +9,11 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from confidentiality.crypto import is_unreadable
@@ -18,9 +21,8 @@ from confidentiality.crypto.set_aside import set_aside
 from confidentiality.notifications import send_templated, team_addresses
 from confidentiality.roles import safeguarding_team_contacts
 
-from . import routing
-from .grants import grant_author
-from .models import Concern, ConcernAttachment, ConcernDraft
+from . import policy, routing
+from .models import Concern, ConcernAttachment, ConcernDraft, ConcernUserObjectPermission
 from .models.concerns import category_codes
 
 MAX_DRAFT_BYTES = 200_000
@@ -38,9 +40,8 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
     Returns ``(concern, created)``. Submitting the same form twice (same idempotency key)
     returns the first concern and creates nothing.
     """
-    existing = Concern.objects.filter(idempotency_key=data["idempotency_key"]).first()
-    if existing is not None:
-        return _same_author(existing, author), False
+    # The same form sent again is found by its key when the concern is written (the key is
+    # unique): nothing is asked first, and nothing is written twice.
     try:
         with transaction.atomic():
             concern = Concern(
@@ -63,10 +64,11 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
             )
             # Sealed in the concern and indexed blind (``Concern.name_children``).
             concern.name_children(subjects)
+            _nothing_points_to_it_yet(concern)
             concern.save()
             for upload in files:
                 attach(concern, upload, author)
-            grant_author(concern)
+            _grant_author(concern)
             # The form is sent: a form put aside to write this one comes back, else none is left.
             draft = ConcernDraft.objects.filter(author=author).first()
             if draft is not None:
@@ -76,12 +78,39 @@ def raise_concern(author, data: dict, subjects, marks, files=()) -> tuple[Concer
                     _bring_back_put_aside(draft)
             routing.route_new_concern(concern)
     except IntegrityError:
-        # Two submits raced; the other one won. Hand back its concern.
+        # Sent before (or two submits raced and the other one won): hand back that concern.
         existing = Concern.objects.filter(idempotency_key=data["idempotency_key"]).first()
         if existing is None:
             raise
         return _same_author(existing, author), False
     return concern, True
+
+
+def _nothing_points_to_it_yet(concern) -> None:
+    """A concern being raised has no details of an adult and no request for advice pointing to
+    it: said before it is saved, so its change-log entry (which lists every relation) does not
+    ask the database about rows that cannot exist yet."""
+    for relation in Concern._meta.related_objects:
+        if relation.one_to_one:
+            relation.set_cached_value(concern, None)
+
+
+def _grant_author(concern) -> None:
+    """``grants.grant_author`` for a concern just written, in one statement: nobody can hold a
+    grant on it yet, so none is looked for, and the permission is named inside the insert."""
+    permission = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Concern),
+        codename=policy.AUTHOR_PERMISSION,
+    ).values("pk")
+    ConcernUserObjectPermission.objects.bulk_create(
+        [
+            ConcernUserObjectPermission(
+                permission_id=Subquery(permission),
+                user_id=concern.raised_by_id,
+                content_object=concern,
+            )
+        ]
+    )
 
 
 def childrens_services_front_door() -> str:

@@ -19,7 +19,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -38,14 +38,17 @@ log = logging.getLogger(__name__)
 
 
 def team_members() -> list:
-    """The DSL first, then the deputies: who receives every concern (P8)."""
-    people = [roles.current_dsl(), *roles.deputies()]
-    seen, team = set(), []
-    for person in people:
-        if person is not None and person.pk not in seen:
-            seen.add(person.pk)
-            team.append(person)
-    return team
+    """The DSL first, then the deputies: who receives every concern (P8). Read in one query
+    (the same answer as the card on every staff page), whatever the size of the team: should
+    the school's roles ever name more than one DSL, each of them is told."""
+    people = get_user_model().objects
+    team = list(
+        people.with_roles(*roles.SAFEGUARDING_TEAM).annotate(
+            is_dsl=Exists(people.with_roles(Role.DSL).filter(pk=OuterRef("pk")))
+        )
+    )
+    # Each once, by name within each role (``with_roles``): the DSL before the deputies.
+    return sorted(team, key=lambda person: not person.is_dsl)
 
 
 def people_to_tell(concern) -> list:
@@ -105,8 +108,8 @@ def alert(recipients, kind, message, concern=None, email_template=None, context=
             )
             for person in recipients
         )
-        for notification in emails:
-            transaction.on_commit(lambda n=notification: _enqueue(n))
+        # Each email its own task, queued once the concern and its alerts are committed.
+        transaction.on_commit(lambda: _enqueue(*emails))
 
 
 def queue_email(recipient, template: str, context: dict, concern=None) -> Notification:
@@ -121,10 +124,12 @@ def queue_email(recipient, template: str, context: dict, concern=None) -> Notifi
     return notification
 
 
-def _enqueue(notification) -> None:
+def _enqueue(*notifications) -> None:
+    """One delivery task for each email: a worker that dies sending one holds up no other."""
     from .tasks import deliver_notification
 
-    deliver_notification.enqueue(notification.pk)
+    for notification in notifications:
+        deliver_notification.enqueue(notification.pk)
 
 
 def route_new_concern(concern) -> None:
@@ -300,7 +305,7 @@ def retry_due(now=None) -> int:
     for notification in due:
         notification.status = Notification.Status.QUEUED
         notification.save(update_fields=["status"])
-        transaction.on_commit(lambda n=notification: _enqueue(n))
+    transaction.on_commit(lambda: _enqueue(*due))
     return len(due)
 
 

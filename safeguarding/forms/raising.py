@@ -8,6 +8,7 @@ from django.conf import settings
 from django.forms import formset_factory
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from confidentiality.forms.messages import NOT_SENT_IN_FULL, says_what_is_missing
 from confidentiality.uploads import check_upload, too_large_message
@@ -158,9 +159,15 @@ class ChosenChildForm(forms.Form):
         super().__init__(*args, **kwargs)
         if findable is not None:
             self.fields["student"].queryset = findable
-        # Each row's label names its child, for screen-reader users.
-        child = self.chosen_child()
-        self.fields["part"].label = f"{child_label(child)}: their part" if child else "Their part"
+        # Each row's label names its child, for screen-reader users: looked up only when the
+        # row is shown (a form sent as it should be is never shown again).
+        self.fields["part"].label = lazy(self._part_label, str)()
+
+    def _part_label(self) -> str:
+        if "_part_label_text" not in self.__dict__:  # read once, however often it is shown
+            child = self.chosen_child()
+            self._part_label_text = f"{child_label(child)}: their part" if child else "Their part"
+        return self._part_label_text
 
     def chosen_child(self):
         """The child this row holds, if it is one this person may choose."""

@@ -9,14 +9,15 @@ buttons on the concern page."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
+from confidentiality.page_lists import read_together
 from confidentiality.uploads import download
 
-from .. import information_sharing, routing
+from .. import body_map, information_sharing, routing
 from ..forms.casework import (
     ActionForm,
     CloseForm,
@@ -27,10 +28,85 @@ from ..forms.casework import (
     TriageForm,
     link_children_formset,
 )
-from ..models import Action, CaseNote, Concern, ConcernAttachment, ConcernSubject, Referral
+from ..models import (
+    Action,
+    AdviceRequest,
+    CaseNote,
+    Concern,
+    ConcernAttachment,
+    ConcernSubject,
+    InformationShare,
+    Referral,
+)
 from ..policy import CASEWORK, is_safeguarding_team, may_handle_concerns
 from .profile import offer_status_update
-from .team import render_step, team_concern
+from .team import next_steps, render_step, team_concern
+
+
+def render_concern(request, concern):
+    """The concern page: the record, read-only, and what to do next (each step its own page,
+    ``render_step``). Its casework (notes, actions, referrals, shares, attachments, linked and
+    related concerns, the request for advice it came from) is read in one query
+    (``read_together``), whatever its size; the children it names in one more, and the
+    brothers and sisters its related concerns look for in one more."""
+    subjects = [] if concern.is_about_adult else concern.named_children
+    linked = concern.linked_concerns.all()
+    # A concern naming no child (about an adult, or named only in words) has no related
+    # concerns: no children, no brothers or sisters (and ``IN ()`` is no query to send).
+    related = Concern.objects.none()
+    if concern.student_pks():
+        related = concern.related_concerns().exclude(pk__in=linked.values("pk"))[:20]
+    found = read_together(
+        shares=concern.shares.select_related("shared_by"),
+        referrals=concern.referrals.select_related("made_by"),
+        # The attachments' details, never their (encrypted) content.
+        attachments=concern.attachments.defer("content", "uploaded_by"),
+        notes=concern.notes.select_related("author"),
+        actions=concern.actions.select_related("owner", "done_by"),
+        linked=linked,
+        related=related,
+        advice_request=AdviceRequest.objects.filter(concern=concern).order_by("pk")[:1],
+    )
+    shares, referrals = found["shares"], found["referrals"]
+    # Each row's concern is this one, as the related managers would have said: not read again.
+    for kind in ("shares", "referrals", "attachments", "notes", "actions"):
+        for row in found[kind]:
+            row.concern = concern
+    _name_the_children(shares, subjects)
+    # Each referral's shares are among the concern's own: handed over, not asked for again.
+    for referral in referrals:
+        its_shares = referral.shares.all()
+        its_shares._result_cache = [share for share in shares if share.referral_id == referral.pk]
+        its_shares._prefetch_done = True
+        referral._prefetched_objects_cache = {"shares": its_shares}
+    context = {
+        "concern": concern,
+        "subjects": subjects,
+        "marks": body_map.describe(concern.body_map or []),
+        "attachments": found["attachments"],
+        "notes": found["notes"],
+        "actions": found["actions"],
+        "referrals": referrals,
+        "linked": found["linked"],
+        "related": found["related"],
+        "next_steps": next_steps(concern, subjects),
+        "may_read_audit_trail": access.may_read_audit_trail(request.user),
+        "shares": shares,
+        "advice_request": next(iter(found["advice_request"]), None),
+    }
+    return render(request, "safeguarding/concern_detail.html", context)
+
+
+def _name_the_children(shares, subjects) -> None:
+    """Each share's child (a blind link), as ``with_students`` would: the children the concern
+    names are already open; any other is read in one query for all."""
+    cache = InformationShare.student.cache_name
+    named = {str(s.student.pk): s.student for s in subjects}
+    for share in shares:
+        child = named.get(str(InformationShare.student.pk_of(share)))
+        if child is not None:
+            share.__dict__[cache] = child
+    InformationShare.student.load(shares)
 
 
 def _back(concern, anchor=""):

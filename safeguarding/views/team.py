@@ -19,7 +19,6 @@ from django.utils import timezone
 from confidentiality import access
 from confidentiality.audit import record_list_look
 
-from .. import body_map
 from ..forms.concern_list import About, StatusChoice, start_of
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
 from ..models.concerns import load_children
@@ -280,40 +279,6 @@ def next_steps(concern, subjects) -> list[Step]:
     return steps
 
 
-def render_concern(request, concern):
-    """The concern page: the record, read-only, and what to do next (each step its own page,
-    ``render_step``)."""
-    subjects = [] if concern.is_about_adult else concern.named_children
-    shares = list(concern.shares.select_related("shared_by").with_students())
-    referrals = list(concern.referrals.select_related("made_by"))
-    # Each referral's shares are among the concern's own: handed over, not asked for again.
-    for referral in referrals:
-        its_shares = referral.shares.all()
-        its_shares._result_cache = [share for share in shares if share.referral_id == referral.pk]
-        its_shares._prefetch_done = True
-        referral._prefetched_objects_cache = {"shares": its_shares}
-    context = {
-        "concern": concern,
-        "subjects": subjects,
-        "marks": body_map.describe(concern.body_map or []),
-        "attachments": concern.attachments.only(
-            "id", "content_type", "size", "created_at", "concern_id", "filename"
-        ),
-        "notes": concern.notes.select_related("author"),
-        "actions": concern.actions.select_related("owner", "done_by"),
-        "referrals": referrals,
-        "linked": concern.linked_concerns.all(),
-        "related": concern.related_concerns().exclude(pk__in=concern.linked_concerns.values("pk"))[
-            :20
-        ],
-        "next_steps": next_steps(concern, subjects),
-        "may_read_audit_trail": access.may_read_audit_trail(request.user),
-        "shares": shares,
-        "advice_request": AdviceRequest.objects.filter(concern=concern).first(),
-    }
-    return render(request, "safeguarding/concern_detail.html", context)
-
-
 def render_step(request, concern, step, form, *, title, status=200, **extra):
     """One step on a concern, on its own page: a short summary of the concern, the step's form
     (``templates/safeguarding/steps/<step>.html``), a way back. Sent with errors (status 400),
@@ -330,4 +295,6 @@ def render_step(request, concern, step, form, *, title, status=200, **extra):
 
 @access.requires(may_handle_concerns)
 def concern_detail(request, pk):
+    from .casework import render_concern  # casework imports this module
+
     return render_concern(request, team_concern(request, pk))
