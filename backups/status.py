@@ -22,10 +22,18 @@ def last_attempt() -> Backup | None:
 
 
 @dataclass
+class Attempt:
+    """What the dashboard needs of the last attempt: when, and whether it was verified."""
+
+    made_at: datetime
+    verified: bool
+
+
+@dataclass
 class Standing:
     """The last attempt and when the last good backup was made, read together."""
 
-    attempt: Backup | None
+    attempt: Backup | Attempt | None
     good_made_at: datetime | None
 
 
@@ -37,6 +45,25 @@ def read() -> Standing:
         Backup.objects.order_by("-made_at", "-id").annotate(good_made_at=Subquery(good)).first()
     )
     return Standing(attempt, attempt.good_made_at if attempt is not None else None)
+
+
+def questions() -> dict:
+    """The last attempt (when, verified) and the time of the last good backup, as values a page
+    asks with its own counts (``counting.count_all``): the dashboard asks them on every visit."""
+    from confidentiality.counting import First
+
+    newest = Backup.objects.order_by("-made_at", "-id")
+    return {
+        "attempt made at": First(newest, "made_at"),
+        "attempt verified": First(newest, "verified"),
+        "good made at": First(newest.filter(verified=True), "made_at"),
+    }
+
+
+def from_answers(answers: dict) -> Standing:
+    made_at = answers["attempt made at"]
+    attempt = None if made_at is None else Attempt(made_at, bool(answers["attempt verified"]))
+    return Standing(attempt, answers["good made at"])
 
 
 def warning(now=None, standing: Standing | None = None) -> str:

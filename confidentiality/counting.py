@@ -2,13 +2,47 @@
 alerts" asks the database once for all of them, whatever their tables, instead of once each.
 
 Each queryset is counted exactly as ``queryset.count()`` would count it (its own filters, its
-own ``distinct``), as a scalar subquery of one ``SELECT``."""
+own ``distinct``), as a scalar subquery of one ``SELECT``. A ``First`` rides along in the same
+query: one value of a queryset's first row (when the last backup was made, when the periodic
+check last ran), as ``queryset.values_list(column, flat=True).first()`` would give it."""
 
-from django.db import connections
+from datetime import UTC, date, datetime
+
+from django.db import connections, models
+from django.utils import timezone
+
+
+class First:
+    """The value of ``column`` in the first row of ``queryset`` (in its own order), or None."""
+
+    def __init__(self, queryset, column: str):
+        self.queryset, self.column = queryset, column
+        self.db = queryset.db
+
+    def part(self) -> tuple[str, tuple]:
+        sql, params = self.queryset.values(self.column)[:1].query.sql_with_params()
+        return f"({sql})", params
+
+    def value(self, raw):
+        """The raw cursor's value as the field's own type: SQLite gives times as text in UTC
+        and true/false as 1/0 in a bare subquery."""
+        if raw is None:
+            return None
+        field = self.queryset.model._meta.get_field(self.column)
+        if isinstance(field, models.DateTimeField):
+            if isinstance(raw, str):
+                raw = datetime.fromisoformat(raw)
+            return timezone.make_aware(raw, UTC) if timezone.is_naive(raw) else raw
+        if isinstance(field, models.DateField) and isinstance(raw, str):
+            return date.fromisoformat(raw[:10])
+        if isinstance(field, models.BooleanField):
+            return bool(raw)
+        return raw
 
 
 def count_all(querysets: dict) -> dict:
-    """``{name: queryset}`` → ``{name: number of rows}``, in one query per database."""
+    """``{name: queryset or First}`` → ``{name: number of rows, or the First's value}``, in one
+    query per database."""
     counts = {}
     by_database: dict = {}
     for name, queryset in querysets.items():
@@ -16,6 +50,11 @@ def count_all(querysets: dict) -> dict:
     for alias, named in by_database.items():
         parts, params = [], []
         for _, queryset in named:
+            if isinstance(queryset, First):
+                part, part_params = queryset.part()
+                parts.append(part)
+                params.extend(part_params)
+                continue
             if queryset.query.is_empty():
                 parts.append("0")
                 continue
@@ -26,5 +65,6 @@ def count_all(querysets: dict) -> dict:
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
             row = cursor.fetchone()
-        counts.update((name, int(n)) for (name, _), n in zip(named, row, strict=True))
+        for (name, queryset), n in zip(named, row, strict=True):
+            counts[name] = queryset.value(n) if isinstance(queryset, First) else int(n)
     return counts

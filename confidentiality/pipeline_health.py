@@ -133,27 +133,35 @@ def _moment(value) -> datetime | None:
     return value
 
 
-def _tasks_and_check(now) -> tuple[timedelta | None, datetime | None]:
-    """The oldest task's wait and the periodic check's last pass, in one query (the dashboard
-    asks on every visit): each part is Django's own compiled SQL, every value a parameter."""
+def questions(now) -> dict:
+    """The oldest task's wait and the periodic check's last pass, as values a page can ask for
+    with its counts (``counting.count_all``): the dashboard asks them on every visit."""
+    from confidentiality.counting import First
     from confidentiality.models import Heartbeat
 
     ready, stale = _waiting_queries(now)
     beat = Heartbeat.objects.filter(name=PERIODIC_CHECK).order_by("pk")
-    parts, params = [], []
-    for queryset, column in (
-        (ready, "enqueued_at"),
-        (ready, "run_after"),
-        (stale, "enqueued_at"),
-        (beat, "last_beat_at"),
-    ):
-        sql, part_params = queryset.values(column)[:1].query.sql_with_params()
-        parts.append(f"({sql})")
-        params.extend(part_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        enqueued_at, run_after, stale_at, beat_at = (_moment(v) for v in cursor.fetchone())
+    return {
+        "enqueued_at": First(ready, "enqueued_at"),
+        "run_after": First(ready, "run_after"),
+        "stale_at": First(stale, "enqueued_at"),
+        "beat_at": First(beat, "last_beat_at"),
+    }
+
+
+def _from_answers(now, answers: dict) -> tuple[timedelta | None, datetime | None]:
+    enqueued_at, run_after, stale_at, beat_at = (
+        _moment(answers[name]) for name in ("enqueued_at", "run_after", "stale_at", "beat_at")
+    )
     return _wait(now, enqueued_at, run_after, stale_at), beat_at
+
+
+def _tasks_and_check(now) -> tuple[timedelta | None, datetime | None]:
+    """The oldest task's wait and the periodic check's last pass, in one query: each part is
+    Django's own compiled SQL, every value a parameter."""
+    from confidentiality.counting import count_all
+
+    return _from_answers(now, count_all(questions(now)))
 
 
 # The apps that send alerts by email say how long their oldest failing one has been failing:
@@ -196,17 +204,20 @@ def last_good_backup():
     return "unknown"
 
 
-def read(now=None, *, for_a_page=False) -> PipelineState:
+def read(now=None, *, for_a_page=False, answers: dict | None = None) -> PipelineState:
     """The pipeline as it is now. Never raises: a part that cannot be read is a problem.
     ``for_a_page``: a page the database has already answered for need not ask it again, and
     leaves the last good backup unread ("unknown"): the dashboard's backups have a panel of
-    their own."""
+    their own. ``answers``: those to ``questions(now)``, when the page asked them with its own
+    counts (the dashboard), so they are not asked again."""
     now = now or timezone.now()
     if not for_a_page and not database_answers():
         return PipelineState(now=now, database=False, problems=[DATABASE])
     state = PipelineState(now=now, database=True)
     try:
-        state.oldest_task_wait, state.periodic_check_at = _tasks_and_check(now)
+        state.oldest_task_wait, state.periodic_check_at = (
+            _tasks_and_check(now) if answers is None else _from_answers(now, answers)
+        )
         state.oldest_failing_email = oldest_failing_email(now)
     except DatabaseError as error:
         log.error("Reading the alert pipeline failed: %s", type(error).__name__)

@@ -31,9 +31,12 @@ from .waiting_for_parents import waiting_for_parent
 ON_PANEL = 12
 
 
-def classes_of(request) -> list:
+def classes_of(request, taught: int | None = None) -> list:
     """The classes this person teaches, each with its number of pupils, by name: asked once for
-    the pupils' panel and the families' panel."""
+    the pupils' panel and the families' panel. ``taught``: how many there are, when the panel
+    counted them with its other counts; most staff teach none, and then nothing is asked."""
+    if taught == 0:
+        return []
     if not hasattr(request, "_classes_taught"):
         request._classes_taught = list(
             request.user.teaching_groups.annotate(pupils=Count("students")).order_by("name")
@@ -53,7 +56,11 @@ def my_students(request):
     # Only a child whose record the assignment does open (a grant left behind after a change of
     # role opens nothing, so it names no one).
     assignments = user.support_assignments.filter(student__in=visible)
-    counts = yield {"may open": visible, "assigned": assignments}
+    counts = yield {
+        "may open": visible,
+        "assigned": assignments,
+        "classes taught": user.teaching_groups.all(),
+    }
     may_open = counts["may open"]
     # A volunteer placed in a class does not see this panel at all (P11); a class opens its
     # page (pupils, photograph consent) to the staff who teach it.
@@ -62,7 +69,7 @@ def my_students(request):
             "label": f"Class {group.name}: {group.pupils} pupil{'s' if group.pupils != 1 else ''}",
             "url": reverse("records:class_detail", args=[group.pk]),
         }
-        for group in (classes_of(request) if user.is_school_staff else [])
+        for group in (classes_of(request, counts["classes taught"]) if user.is_school_staff else [])
     ]
     assigned = [
         {
@@ -216,14 +223,15 @@ def families(request):
     if not user.is_school_staff:
         return None
     meetings = access.visible(request, MeetingRequest.objects.open(), FAMILY_CONTACT)
-    waiting = (yield {"waiting": meetings})["waiting"]
+    counts = yield {"waiting": meetings, "classes taught": user.teaching_groups.all()}
+    waiting = counts["waiting"]
     links = [{"label": "Meeting requests", "url": reverse("records:meeting_list")}]
     links += [
         {
             "label": f"Photograph consent in {group.name}",
             "url": reverse("records:class_photo_consent", args=[group.pk]),
         }
-        for group in classes_of(request)
+        for group in classes_of(request, counts["classes taught"])
     ]
     return {
         "title": "Families",
@@ -244,7 +252,9 @@ def ended_family_links(request):
     user = request.user
     if not (user.is_authenticated and user.is_safeguarding_team):
         return None
-    ended = list(access.visible(request, recently_ended(), END_PARENT_LINK)[:20])
+    visible = access.visible(request, recently_ended(), END_PARENT_LINK)
+    # Counted with the page's other counts: the list is asked only when a link was ended.
+    ended = list(visible[:20]) if (yield {"ended": visible})["ended"] else []
     return {
         "title": "Family links ended",
         "body": f"Parent and carer links ended in the last {RECENT_DAYS} days.",

@@ -25,6 +25,7 @@ from ..policy import (
     VIEW_TALK_REQUEST,
     learning_visible_to,
     may_restore_parent_links,
+    sections_read_by,
 )
 
 
@@ -44,6 +45,9 @@ def page_parts(student, user) -> dict:
     may_share = access.has_permission(user, SHARE_FAMILY, student)
     may_end_links = access.has_permission(user, END_PARENT_LINK, student)
     wanted = {
+        # The record's sections, when the person reads any: put on the student below, so that
+        # ``record_sections_visible_to`` called after this reads them without a query of its own.
+        "sections": student.sections.all() if sections_read_by(user, student) else None,
         "grades": student.grades.all() if "grades" in shows else None,
         "progress_notes": student.progress_notes.all() if "progress_notes" in shows else None,
         "work_items": (
@@ -81,6 +85,10 @@ def page_parts(student, user) -> dict:
         ).select_related("wants_to_talk_to", "recorded_by"),
     }
     lists = read_together(**{name: qs for name, qs in wanted.items() if qs is not None})
+    if "sections" in lists:
+        if not hasattr(student, "_prefetched_objects_cache"):
+            student._prefetched_objects_cache = {}
+        student._prefetched_objects_cache["sections"] = lists["sections"]
     return {
         **_learning(student, shows, perms, lists),
         **_support(student, user, may_assign, may_share, may_end_links, lists),

@@ -95,6 +95,8 @@ def student_detail(request, pk):
         request, Student.objects.prefetch_related("teaching_groups"), ANY_STUDENT_VIEW, pk=pk
     )
     perms = access.object_permissions(request.user, student)
+    # First: it reads the record's sections with the page's other lists, in one query.
+    parts = page_parts(student, request.user)
     return render(
         request,
         "records/student_detail.html",
@@ -105,6 +107,6 @@ def student_detail(request, pk):
             "may_read_audit_trail": access.may_read_audit_trail(request.user),
             # Other apps' flags, each shown only to whom its app decides (``student_flags``).
             "flags": student_flags.for_viewer(student, request.user),
-            **page_parts(student, request.user),
+            **parts,
         },
     )

@@ -210,3 +210,29 @@ def test_the_command_queues_the_reminders_through_the_task_framework(
     subjects = sorted(m.subject for m in mailoutbox)
     assert len(subjects) == 3 and all(teacher.email in m.to for m in mailoutbox)
     assert any("Child-protection (basic) training" in s for s in subjects)
+
+
+def test_the_dashboard_reads_ones_training_as_the_register_does(teacher, deputy):
+    """The dashboard's panel asks a person's latest course and readings in its shared query;
+    it must say what ``requirements`` says, for every case the register knows."""
+    from confidentiality.counting import count_all
+    from safeguarding.panels import _training_questions, _training_requirements
+
+    def both(person):
+        answers = count_all(_training_questions(person))
+        quick = _training_requirements(person, answers)
+        register = [r for r in requirements([person]) if r.person.pk == person.pk]
+        key = lambda r: (r.item, r.label, r.due_on, r.last_done)  # noqa: E731
+        return sorted(map(key, quick)), sorted(map(key, register))
+
+    quick, register = both(teacher)  # never done anything: due from the day they joined
+    assert quick == register
+    complete(teacher, Course.CHILD_PROTECTION, TODAY - timedelta(days=400))
+    complete(teacher, Course.CHILD_PROTECTION, TODAY - timedelta(days=30))
+    complete(teacher, Course.DSL, TODAY - timedelta(days=10))  # not the course a teacher needs
+    read_all(teacher, TODAY - timedelta(days=200))
+    quick, register = both(teacher)
+    assert quick == register
+    complete(deputy, Course.DSL, TODAY - timedelta(days=800))  # run out
+    quick, register = both(deputy)
+    assert quick == register
