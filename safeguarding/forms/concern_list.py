@@ -149,6 +149,9 @@ class _PeopleOffered:
     def __init__(self, raisers, handlers):
         self.raisers, self.handlers = raisers, handlers
         self._people = None
+        # Each person's label, worked out once for both lists however often they are listed
+        # (both fields name people alike: ``PersonChoiceField.label_from_instance``).
+        self._labels = {}
 
     def _fetch(self):
         if self._people is None:
@@ -167,11 +170,14 @@ class _PeopleOffered:
         return self._people
 
     def choices(self, field, flag):
+        def label(person):
+            if person.pk not in self._labels:
+                self._labels[person.pk] = field.label_from_instance(person)
+            return self._labels[person.pk]
+
         def listed():
             return [("", field.empty_label)] + [
-                (person.pk, field.label_from_instance(person))
-                for person in self._fetch()
-                if getattr(person, flag)
+                (person.pk, label(person)) for person in self._fetch() if getattr(person, flag)
             ]
 
         return listed
