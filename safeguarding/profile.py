@@ -178,15 +178,20 @@ def student_flag(student, user) -> list[Flag]:
         access.require_second_factor(user)
     except access.SecondFactorRequired:
         return []
-    statuses = current_statuses(student)
     events = SafeguardingStatus.objects.about(student).filter(
         kind=SafeguardingStatus.Kind.OPERATION_ENCOMPASS
     )
-    # The flag says only when each referral was made: the concern and the referral's own
-    # (encrypted) words are left unread, which a child with a long history would make slow.
-    waiting = awaiting_outcome(student).select_related(None).only("made_at", "created_at")
-    text = "Safeguarding: " + summary(statuses, waiting)
-    latest = events.order_by("-started_on").first()
+    # The statuses, the referrals waiting and the latest notification in one query. The flag
+    # says only when each referral was made: the concern and the referral's own (encrypted)
+    # words are never opened, which a child with a long history would make slow.
+    found = read_together(
+        statuses=SafeguardingStatus.objects.about(student).current(),
+        waiting=awaiting_outcome(student).select_related(None),
+        latest=events.order_by("-started_on")[:1],
+    )
+    statuses = _by_seriousness(found["statuses"])
+    text = "Safeguarding: " + summary(statuses, found["waiting"])
+    latest = found["latest"][0] if found["latest"] else None
     if latest is not None:
         text += f". Latest Operation Encompass notification {day(latest.started_on)}"
     return [
