@@ -198,10 +198,10 @@ def _training_questions(user) -> dict:
     ``training.requirements`` reads (the course that runs out last, the last reading)."""
     from confidentiality.counting import First
 
-    from .models.training import Course, Policy, PolicyReading, TrainingRecord
+    from .models.training import Policy, PolicyReading, TrainingRecord, course_for
 
-    course = Course.DSL if user.is_safeguarding_team else Course.CHILD_PROTECTION
-    done = TrainingRecord.objects.filter(person=user, course=course).order_by("-expires_on", "-pk")
+    done = TrainingRecord.objects.filter(person=user, course=course_for(user))
+    done = done.order_by("-expires_on", "-pk")
     asked = {
         "course expires": First(done, "expires_on"),
         "course completed": First(done, "completed_on"),
@@ -213,34 +213,18 @@ def _training_questions(user) -> dict:
 
 
 def _training_requirements(user, answers: dict) -> list:
-    """``user``'s requirements from the answers, as ``training.requirements([user])`` gives
-    them: what was never done is due from the day they joined."""
-    from .models.training import Course, Policy, PolicyReading, Requirement
+    """``user``'s requirements from the answers, built as the register builds them."""
+    from .models.training import Policy, course_for, requirements_of
 
-    joined = user.date_joined.date()
-    course = Course.DSL if user.is_safeguarding_team else Course.CHILD_PROTECTION
-    completed = answers["course completed"]
-    rows = [
-        Requirement(
-            user,
-            f"course:{course}",
-            course.label,
-            answers["course expires"] if completed else joined,
-            completed,
-        )
-    ]
-    for policy in Policy:
-        read_on = answers[f"policy:{policy}"]
-        rows.append(
-            Requirement(
-                user,
-                f"policy:{policy}",
-                f"Reading the {policy.label.lower()}",
-                PolicyReading(read_on=read_on).expires_on if read_on else joined,
-                read_on,
-            )
-        )
-    return rows
+    read_on = {policy: answers[f"policy:{policy}"] for policy in Policy}
+    read_on = {policy: day for policy, day in read_on.items() if day is not None}
+    return requirements_of(
+        user,
+        course_for(user),
+        answers["course completed"],
+        answers["course expires"],
+        read_on,
+    )
 
 
 @dashboard_panel(order=8)

@@ -166,7 +166,7 @@ def requirements(people) -> list[Requirement]:
     for record in TrainingRecord.objects.filter(person_id__in=ids).order_by("expires_on"):
         latest_course[(record.person_id, record.course)] = record
     for reading in PolicyReading.objects.filter(person_id__in=ids).order_by("read_on"):
-        latest_reading[(reading.person_id, reading.policy)] = reading
+        latest_reading.setdefault(reading.person_id, {})[reading.policy] = reading.read_on
     if len(people) == 1:  # one person (their own page, their dashboard): their roles are known
         on_team = {people[0].pk} if people[0].is_safeguarding_team else set()
     else:
@@ -180,24 +180,45 @@ def requirements(people) -> list[Requirement]:
     for person in people:
         course = Course.DSL if person.pk in on_team else Course.CHILD_PROTECTION
         done = latest_course.get((person.pk, course))
+        rows += requirements_of(
+            person,
+            course,
+            done.completed_on if done else None,
+            done.expires_on if done else None,
+            latest_reading.get(person.pk, {}),
+        )
+    return rows
+
+
+def course_for(person) -> str:
+    """The course a person must keep up to date: the DSL course for the team, else basic."""
+    return Course.DSL if person.is_safeguarding_team else Course.CHILD_PROTECTION
+
+
+def requirements_of(person, course, completed_on, expires_on, read_on: dict) -> list[Requirement]:
+    """One person's rows, from their latest ``course`` (when completed, when it runs out) and
+    the day they last read each policy (``read_on``): what was never done is due from the day
+    they joined. The register (``requirements``) and the dashboard's panel, which asks the same
+    latest values in its one counting query, both build their rows here."""
+    joined = person.date_joined.date()
+    rows = [
+        Requirement(
+            person,
+            f"course:{course}",
+            Course(course).label,
+            expires_on if completed_on else joined,
+            completed_on,
+        )
+    ]
+    for policy in Policy:
+        read = read_on.get(policy)
         rows.append(
             Requirement(
                 person,
-                f"course:{course}",
-                course.label,
-                done.expires_on if done else person.date_joined.date(),
-                done.completed_on if done else None,
+                f"policy:{policy}",
+                f"Reading the {policy.label.lower()}",
+                PolicyReading(read_on=read).expires_on if read else joined,
+                read,
             )
         )
-        for policy in Policy:
-            read = latest_reading.get((person.pk, policy))
-            rows.append(
-                Requirement(
-                    person,
-                    f"policy:{policy}",
-                    f"Reading the {policy.label.lower()}",
-                    read.expires_on if read else person.date_joined.date(),
-                    read.read_on if read else None,
-                )
-            )
     return rows
