@@ -11,7 +11,7 @@ backup does not stop alerts, so it never makes the answer 503.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -124,15 +124,6 @@ def oldest_task_wait(now) -> timedelta | None:
     return _wait(now, enqueued_at, run_after, stale.values_list("enqueued_at", flat=True).first())
 
 
-def _moment(value) -> datetime | None:
-    """A time as a raw cursor gives it (SQLite: text in UTC; PostgreSQL: a time)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
-
-
 def questions(now) -> dict:
     """The oldest task's wait and the periodic check's last pass, as values a page can ask for
     with its counts (``counting.count_all``): the dashboard asks them on every visit."""
@@ -150,8 +141,9 @@ def questions(now) -> dict:
 
 
 def _from_answers(now, answers: dict) -> tuple[timedelta | None, datetime | None]:
+    # ``counting.First`` has already made each raw value an aware time, on either database.
     enqueued_at, run_after, stale_at, beat_at = (
-        _moment(answers[name]) for name in ("enqueued_at", "run_after", "stale_at", "beat_at")
+        answers[name] for name in ("enqueued_at", "run_after", "stale_at", "beat_at")
     )
     return _wait(now, enqueued_at, run_after, stale_at), beat_at
 
