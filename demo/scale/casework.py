@@ -43,6 +43,23 @@ NOTES = [
 RATIONALE = "Family engaged with early help; no further concerns raised over six weeks."
 
 
+# A school's open caseload: what came in this week, a quarter of the last six weeks' (still
+# being worked), and one older concern in a hundred (a child on a plan, a case that stays open).
+# A DSL closes the rest once the child is safe and the decision recorded; an open caseload of
+# one concern in ten of three years' worth is ten times what a school this size carries.
+STILL_COMING_IN = timedelta(days=7)
+BEING_WORKED = timedelta(days=42)
+ACTIONS_DONE_AFTER = timedelta(days=14)
+
+
+def _closed(n: int, age: timedelta) -> bool:
+    if age <= STILL_COMING_IN:
+        return False
+    if age <= BEING_WORKED:
+        return n % 4 != 0
+    return n % 100 != 0
+
+
 def _permission(codename: str) -> int:
     return Permission.objects.get(content_type__app_label="safeguarding", codename=codename).pk
 
@@ -85,11 +102,13 @@ def seed_casework(scale, people, timeline, history: History, log) -> dict:
                 teaching = people.teachers_of.get(child.pk)
                 raiser = teaching[0] if teaching else raisers[n % len(raisers)]
             dsl = team[n % len(team)]
-            recent = when > timeline.end - timedelta(days=30)
+            age = timeline.end - when
             category = Category.values[n % len(Category.values)]
             others = [Category.values[(n + 3) % len(Category.values)]] if n % 4 == 0 else []
             others = [c for c in others if c != category]
-            closed = not recent and n % 10 != 0
+            closed = _closed(n, age)
+            # Actions of a long-running case are done as it goes; only a fresh one is waiting.
+            done = closed or age > ACTIONS_DONE_AFTER
             concern = Concern(
                 pk=uuid.uuid4(),
                 subject_kind=Concern.SubjectKind.STUDENT,
@@ -149,9 +168,9 @@ def seed_casework(scale, people, timeline, history: History, log) -> dict:
                     description="Check in with the child at the start of each day this week.",
                     brief="A child in your class needs a friendly check-in each morning.",
                     due_on=(when + timedelta(days=7)).date(),
-                    done_at=later(when, 0.2) if closed else None,
-                    done_by=raiser if closed else None,
-                    done_note="Checked in every morning; settled." if closed else None,
+                    done_at=later(when, 0.2) if done else None,
+                    done_by=raiser if done else None,
+                    done_note="Checked in every morning; settled." if done else None,
                     created_by=dsl,
                     created_at=later(when, 0.15),
                     updated_at=later(when, 0.15),
