@@ -19,7 +19,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import connection, transaction
 
-from .chain import CHAIN_LOCK, GENESIS, SEALED_FIELDS, seal_digest, stored_form
+from .chain import CHAIN_LOCK, GENESIS, SEALED_FIELDS, remember_head, seal_digest, stored_form
 
 CHUNK = 10_000
 
@@ -57,6 +57,8 @@ def write_sealed_entries(entries: Iterable[dict]) -> int:
         for chunk in _chunks(entries, CHUNK):
             previous = write([_as_read_back(entry) for entry in chunk], key, previous)
             written += len(chunk)
+        if previous is not None:  # the next entry this transaction seals chains to the last
+            remember_head(previous)
     return written
 
 

@@ -201,6 +201,43 @@ def _lock_and_read_head() -> str:
     return AuditSeal.objects.order_by("-id").values_list("digest", flat=True).first() or GENESIS
 
 
+class _SealedHere:
+    """The newest digest this transaction sealed. The chain's lock is held until the transaction
+    ends, so while that seal stands nobody else can have sealed after it: the next entry of the
+    same request chains to it without reading the head again.
+
+    Whether the seal still stands is Django's own bookkeeping: the marker is registered with
+    ``on_commit``, and Django drops it when the transaction ends either way, or when a savepoint
+    it was registered in is rolled back (taking the seal with it). One marker per savepoint
+    scope, so a seal made inside a savepoint never outlives that savepoint's rollback."""
+
+    def __init__(self, digest: str, scope: list):
+        self.digest = digest
+        self.scope = scope
+
+    def __call__(self):  # on commit: nothing to do, the marker only had to be there
+        pass
+
+
+def _sealed_here() -> "_SealedHere | None":
+    if not connection.in_atomic_block:
+        return None
+    # The marker is the newest callback of its scope: look from the end.
+    for _scope, func, _robust in reversed(connection.run_on_commit):
+        if isinstance(func, _SealedHere):
+            return func
+    return None
+
+
+def remember_head(digest: str) -> None:
+    marker = _sealed_here()
+    scope = list(connection.savepoint_ids)
+    if marker is not None and marker.scope == scope:
+        marker.digest = digest
+    else:
+        transaction.on_commit(_SealedHere(digest, scope))
+
+
 def seal_entry(sender, instance, created, **kwargs):
     """post_save receiver: chain each new entry to the one before, inside the same transaction,
     from the values in hand (read back only when the database may store one differently)."""
@@ -210,15 +247,15 @@ def seal_entry(sender, instance, created, **kwargs):
 
     row = stored_form({name: getattr(instance, name) for name in (*SEALED_FIELDS, "actor_id")})
     with transaction.atomic(savepoint=False):
-        previous = _lock_and_read_head()
+        marker = _sealed_here()
+        previous = marker.digest if marker is not None else _lock_and_read_head()
         if row is None:
             row = _row(instance.pk)
+        digest = seal_digest(settings.AUDIT_CHAIN_KEY.encode(), previous, row)
         AuditSeal.objects.create(
-            entry_id=instance.pk,
-            actor_id=row["actor_id"],
-            previous=previous,
-            digest=seal_digest(settings.AUDIT_CHAIN_KEY.encode(), previous, row),
+            entry_id=instance.pk, actor_id=row["actor_id"], previous=previous, digest=digest
         )
+        remember_head(digest)
 
 
 @dataclass

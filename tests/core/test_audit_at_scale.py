@@ -8,7 +8,7 @@ import json
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 
 from confidentiality.audit import chain, triggers
 from confidentiality.audit.bulk import write_sealed_entries
@@ -220,6 +220,9 @@ def test_a_seal_removed_where_the_runs_meet_is_named(teacher, pupil):
 # --- an access entry, sealed ---------------------------------------------------------------------
 
 
+TRANSACTION_EDGES = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
+
+
 def _look(user, obj, path="/records/"):
     from django.test import RequestFactory
 
@@ -230,14 +233,50 @@ def _look(user, obj, path="/records/"):
     return record_access(request, obj)
 
 
-def test_a_look_costs_three_statements(teacher, pupil, oak):
+@pytest.mark.django_db(transaction=True)
+def test_a_look_costs_three_statements_and_the_next_in_its_transaction_two(teacher, pupil, oak):
     from django.test.utils import CaptureQueriesContext
+
+    def statements(captured) -> list[str]:  # what the look asks, not the transaction's edges
+        return [q["sql"][:80] for q in captured if q["sql"].split()[0] not in TRANSACTION_EDGES]
 
     _look(teacher, oak)  # warm what a process looks up once
     with CaptureQueriesContext(connection) as captured:
         entry = _look(teacher, pupil)
     assert entry is not None
-    assert len(captured) == 3, [q["sql"][:80] for q in captured]
+    # The entry, the chain's head (read with its lock) and the seal.
+    assert len(statements(captured)) == 3, statements(captured)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        _look(teacher, pupil)
+        first = len(statements(captured))
+        _look(teacher, oak)  # the lock is still held: the head is the seal just made
+    both = statements(captured)
+    assert (first, len(both) - first) == (3, 2), both
+    assert verify_chain()[1] is None
+
+
+def test_a_seal_rolled_back_with_its_savepoint_is_never_chained_to(teacher, pupil, oak):
+    _look(teacher, oak)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _look(teacher, pupil)
+        raise RuntimeError("the inner step fails: its entry and seal go")
+    with transaction.atomic():
+        _look(teacher, pupil)
+        with transaction.atomic():  # a savepoint that keeps its seal
+            _look(teacher, oak)
+        _look(teacher, pupil)
+    _look(teacher, oak)
+    assert AuditSeal.objects.count() == LogEntry.objects.count()
+    assert verify_chain()[1] is None
+
+
+def test_entries_written_in_bulk_after_a_look_of_the_same_transaction_chain_on(
+    teacher, pupil, oak
+):
+    content_type = ContentType.objects.get_for_model(LogEntry)
+    _look(teacher, oak)
+    write_sealed_entries(_entries(20, teacher, content_type))
+    _look(teacher, pupil)  # chains to the last entry written in bulk, not to the look before
     assert verify_chain()[1] is None
 
 

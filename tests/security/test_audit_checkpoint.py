@@ -90,6 +90,9 @@ def test_cutting_the_newest_entries_fails_naming_what_is_missing(trail, ckpt):
         call_command("verify_audit", checkpoint=str(ckpt))
 
 
+# Each request its own transaction, as in production: the cut is made between them, as by someone
+# with the database's password (within one transaction the chain's head is the seal it just made).
+@pytest.mark.django_db(transaction=True)
 def test_cutting_and_adding_as_many_new_entries_fails(client, trail, ckpt, pupil):
     call_command("verify_audit", checkpoint=str(ckpt))
     newest = cut_newest(1)
