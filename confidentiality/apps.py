@@ -34,14 +34,24 @@ class ConfidentialityConfig(AppConfig):
             post_save.connect(forget, sender=model, dispatch_uid=f"calendar-{model.__name__}")
             post_delete.connect(forget, sender=model, dispatch_uid=f"calendar-{model.__name__}")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="core-after-migrate")
+        # Each role's group id is kept per process: a group made or removed (a test's database
+        # flushed and its groups made again) is asked afresh.
+        from django.contrib.auth.models import Group
+
+        from .models.users import forget_group_ids
+
+        post_save.connect(forget_group_ids, sender=Group, dispatch_uid="role-group-ids")
+        post_delete.connect(forget_group_ids, sender=Group, dispatch_uid="role-group-ids")
 
 
 def _after_migrate(using="default", **kwargs):
     from django.db import connections
 
     from .audit import triggers
+    from .models.users import forget_group_ids
     from .roles import ensure_groups
 
+    forget_group_ids()
     ensure_groups()
     triggers.install(connections[using])
     # P11, P16, P25: there is always an agreement to accept (also after a test flush).
