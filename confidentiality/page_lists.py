@@ -14,6 +14,7 @@ import datetime
 import json
 import uuid
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +33,14 @@ def _columns(model, deferred) -> list:
 def _plan(queryset):
     """``(model, fields, [(relation, related_model, fields)])`` for one queryset."""
     query = queryset.query
-    if queryset._prefetch_related_lookups or query.annotations or query.values_select:
+    # A queryset that loads more after its rows (``loading``: a child's name opened from its
+    # blind reference) would lose that step here: it keeps its own query.
+    if (
+        queryset._prefetch_related_lookups
+        or getattr(queryset, "_after_fetch", ())
+        or query.annotations
+        or query.values_select
+    ):
         raise ValueError("Only plain querysets are read together.")
     names, defer = query.deferred_loading
     if not defer and names:
@@ -128,11 +136,17 @@ def read_together(**querysets) -> dict[str, list]:
     if not plans:
         return lists
     parts, params = [], []
-    for name in plans:
-        queryset = querysets[name]
-        sql, part_params = _as_json_rows(queryset, plans[name], connection)
+    for name in list(plans):
+        try:
+            sql, part_params = _as_json_rows(querysets[name], plans[name], connection)
+        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
+            del plans[name]
+            lists[name] = []
+            continue
         parts.append(sql)
         params.extend(part_params)
+    if not plans:
+        return lists
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         found = cursor.fetchone()

@@ -65,6 +65,9 @@ def rebuild_references() -> dict:
                 continue
             before = set(concern.subjects.values_list("student_ref", flat=True))
             concern._index_children()
+            names_no_child = not concern.student_pks()
+            if concern.names_no_child != names_no_child:
+                Concern.objects.filter(pk=concern.pk).update(names_no_child=names_no_child)
             if set(concern.subjects.values_list("student_ref", flat=True)) != before:
                 counts["children"] += 1
         for name, model, link in (

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from confidentiality import access
 from confidentiality.audit import record_list_look
+from confidentiality.page_lists import read_together
 
 from ..forms.concern_list import About, StatusChoice, start_of
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
@@ -81,7 +82,7 @@ def dashboard(request):
     for category, month, n in (
         last_year.annotate(month=TruncMonth("created_at"))
         .values("category", "month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # rows, not ids: read from the index alone
         .order_by()
         .values_list("category", "month", "n")
     ):
@@ -91,15 +92,38 @@ def dashboard(request):
     open_concerns = concerns.open()
     # L1: a failed email names a concern; only those who may open that concern see it.
     emails = Notification.objects.visible_to(request.user)
-    queues, counts = open_queues(open_concerns)
-    recently_closed = list(
-        concerns.filter(status=Concern.Status.CLOSED)
+    places, counts = open_queues(open_concerns)
+    # The queues' rows and the short lists below them, each cut to what is shown, in one query.
+    lists = read_together(
+        queued=concerns.filter(pk__in=list(places))
+        .select_related("raised_by", "assigned_to")
+        .defer(*NOT_IN_LISTS),
+        recently_closed=concerns.filter(status=Concern.Status.CLOSED)
         .select_related("raised_by", "assigned_to")
         .defer(*NOT_IN_LISTS)
-        .order_by("-closed_at")[:10]
+        .order_by("-closed_at")[:10],
+        overdue_actions=Action.objects.overdue()
+        .filter(concern__in=open_concerns)
+        .select_related("concern", "owner")[:MOST_SHOWN],
+        overdue_referrals=Referral.objects.overdue(now)
+        .filter(concern__in=open_concerns)
+        .select_related("concern")[:MOST_SHOWN],
+        # P3: raised by someone yet to sign the agreement, the child named only in words.
+        naming_no_child=concerns.naming_no_child()
+        .select_related("raised_by", "assigned_to")
+        .defer(*NOT_IN_LISTS)
+        .order_by("created_at")[:MOST_SHOWN],
+        advice_waiting=access.visible(
+            request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
+        ).select_related("asked_by")[:MOST_SHOWN],
     )
+    queues = in_queues(places, lists.pop("queued"))
     # The children of every concern shown above, opened in one query for all the lists.
-    load_children([row for rows in queues.values() for row in rows] + recently_closed)
+    load_children(
+        [row for rows in queues.values() for row in rows]
+        + lists["recently_closed"]
+        + lists["naming_no_child"]
+    )
     return render(
         request,
         "safeguarding/dashboard.html",
@@ -107,17 +131,7 @@ def dashboard(request):
             **queues,
             "counts": counts,
             "most_shown": MOST_SHOWN,
-            "overdue_actions": Action.objects.overdue()
-            .filter(concern__in=open_concerns)
-            .select_related("concern", "owner")[:MOST_SHOWN],
-            "overdue_referrals": Referral.objects.overdue(now)
-            .filter(concern__in=open_concerns)
-            .select_related("concern")[:MOST_SHOWN],
-            # P3: raised by someone yet to sign the agreement, the child named only in words.
-            "naming_no_child": concerns.naming_no_child()
-            .select_related("raised_by")
-            .order_by("created_at")[:MOST_SHOWN],
-            "recently_closed": recently_closed,
+            **lists,
             "lists": {
                 "urgent": filtered_list(
                     status=Concern.Status.NEW, urgency=Concern.Urgency.URGENT, **CHILDREN_ONLY
@@ -151,9 +165,6 @@ def dashboard(request):
             )
             .with_people_named()
             .select_related("raised_by")[:MOST_SHOWN],
-            "advice_waiting": access.visible(
-                request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
-            ).select_related("asked_by")[:MOST_SHOWN],
         },
     )
 
@@ -177,13 +188,14 @@ _QUEUE_ORDER = Case(
 
 
 def open_queues(open_concerns):
-    """The three queues of open concerns (urgent and new, not yet acknowledged; under way), each
-    cut to ``MOST_SHOWN`` rows, and how many each holds: one query for the three, whatever the
-    number of open concerns."""
+    """Where the first ``MOST_SHOWN`` concerns of each queue of open concerns stand (urgent and
+    new, not yet acknowledged; under way), and how many each queue holds, from one query
+    whatever the number of open concerns: ``({pk: (queue, place)}, counts)``.
+
+    Only the columns the queues are worked out from are sorted (a school's open caseload runs to
+    thousands: sorting whole rows went to disk); the rows shown are read afterwards by key."""
     rows = (
-        open_concerns.select_related("raised_by", "assigned_to")
-        .defer(*NOT_IN_LISTS)
-        .annotate(
+        open_concerns.annotate(
             queue=_QUEUE,
             place=Window(
                 RowNumber(), partition_by=[_QUEUE], order_by=[_QUEUE_ORDER.desc(), F("pk").desc()]
@@ -191,14 +203,21 @@ def open_queues(open_concerns):
             in_queue=Window(Count("pk"), partition_by=[_QUEUE]),
         )
         .filter(place__lte=MOST_SHOWN)
-        .order_by("queue", "place")
+        .values_list("pk", "queue", "place", "in_queue")
     )
+    places, counts = {}, {"urgent": 0, "new": 0, "in_progress": 0}
+    for pk, queue, place, in_queue in rows:
+        places[pk] = (queue, place)
+        counts[queue] = in_queue
+    return places, counts
+
+
+def in_queues(places, rows) -> dict:
+    """``rows`` (the concerns ``open_queues`` placed) in their queues, each in its order."""
     queues = {"urgent": [], "new": [], "in_progress": []}
-    counts = dict.fromkeys(queues, 0)
-    for row in rows:
-        queues[row.queue].append(row)
-        counts[row.queue] = row.in_queue
-    return queues, counts
+    for row in sorted(rows, key=lambda row: places[row.pk][1]):
+        queues[places[row.pk][0]].append(row)
+    return queues
 
 
 def emails_to_follow(emails) -> dict:
