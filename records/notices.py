@@ -4,17 +4,34 @@
 Safeguarding keeps the P2 notice ("we have shared information about your child") with the
 information share, linked to the child by a blind reference, so that no row of the database joins
 a child to a share (H3). Records never imports safeguarding: an app registers a source,
-``fn(student, *, parent=None, staff_permissions=None) -> list``, whose notices have ``title``,
-``body``, ``created_at`` and ``sent_by``. Each source decides who may read its notices (e.g. only
-parents with parental responsibility, only staff who may read social-services detail).
+``fn(student, *, parent=None, staff_permissions=None) -> list`` (``register``), whose notices have
+``title``, ``body``, ``created_at`` and ``sent_by``. Each source decides who may read its notices
+(e.g. only parents with parental responsibility, only staff who may read social-services detail).
 """
 
-SOURCES: list = []
+from collections.abc import Callable
+from dataclasses import dataclass
 
 
-def register(source):
-    if source not in SOURCES:
-        SOURCES.append(source)
+@dataclass(frozen=True)
+class Source:
+    notices: Callable  # fn(student, *, parent=None, staff_permissions=None) -> list
+    # Optional, so the child's page reads them with its other lists in one query: the rows
+    # staff with ``permissions`` may read (a queryset, or None for none), and their notices.
+    staff_rows: Callable | None = None
+    as_notices: Callable | None = None
+
+
+SOURCES: list[Source] = []
+
+
+def register(source, *, staff_rows=None, as_notices=None):
+    """``source`` lists its notices; ``staff_rows`` and ``as_notices``, given together, split
+    the staff's side into a queryset and what its rows become (``staff_lists``)."""
+    if (staff_rows is None) != (as_notices is None):
+        raise ValueError("staff_rows and as_notices come together")
+    if all(known.notices is not source for known in SOURCES):
+        SOURCES.append(Source(source, staff_rows, as_notices))
     return source
 
 
@@ -24,11 +41,33 @@ def _merged(notices, extra) -> list:
 
 def for_parent(student, user, notices) -> list:
     """``notices`` (the school's messages this parent may read) and every source's."""
-    extra = [n for source in SOURCES for n in source(student, parent=user)]
+    extra = [n for source in SOURCES for n in source.notices(student, parent=user)]
     return _merged(notices, extra) if extra else list(notices)
 
 
-def for_staff(student, permissions, notices) -> list:
-    """``notices`` (what this member of staff may read) and every source's."""
-    extra = [n for source in SOURCES for n in source(student, staff_permissions=permissions)]
+def _list_name(number: int) -> str:
+    return f"notices of source {number}"
+
+
+def staff_lists(student, permissions) -> dict:
+    """The querysets of the sources that split their staff's side, named for ``for_staff``:
+    to be read with the page's other lists."""
+    lists = {}
+    for number, source in enumerate(SOURCES):
+        if source.staff_rows is not None:
+            rows = source.staff_rows(student, permissions)
+            if rows is not None:
+                lists[_list_name(number)] = rows
+    return lists
+
+
+def for_staff(student, permissions, notices, read=None) -> list:
+    """``notices`` (what this member of staff may read) and every source's: from ``read`` (the
+    lists ``staff_lists`` named, already read) where a source split its side, else its own."""
+    extra = []
+    for number, source in enumerate(SOURCES):
+        if source.staff_rows is not None and read is not None:
+            extra += source.as_notices(read.get(_list_name(number), ()))
+        else:
+            extra += source.notices(student, staff_permissions=permissions)
     return _merged(notices, extra) if extra else list(notices)

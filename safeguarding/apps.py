@@ -20,9 +20,18 @@ class SafeguardingConfig(AppConfig):
 
         extensions.team_change_guard(_subject_of_an_open_adult_concern)
         extensions.audit_trail_filter(hide_safeguarding_from_trail)
-        notices.register(information_sharing.p2_notices)  # H3: P2 notices are kept with the share
+        # H3: P2 notices are kept with the share.
+        notices.register(
+            information_sharing.p2_notices,
+            staff_rows=information_sharing.p2_shares_for_staff,
+            as_notices=information_sharing.p2_notices_of,
+        )
         # The team's flag on a child's record; nobody else learns that it could exist (P3, P5).
-        student_flags.register(profile.student_flag)
+        student_flags.register(
+            profile.student_flag,
+            lists=profile.student_flag_lists,
+            from_lists=profile.student_flag_from,
+        )
         menu = extensions.add_menu_entry
         menu(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
         # P19: a disclosure in a lesson on a sensitive topic is logged here.

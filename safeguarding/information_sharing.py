@@ -212,18 +212,36 @@ def p2_notices(student, *, parent=None, staff_permissions=None) -> list[ParentNo
     reads only the notices sent while they held responsibility: an adult linked later, or
     given responsibility later, was not among those told (``ParentLink.responsibility_since``,
     the rule the school's own notices follow)."""
-    shares = InformationShare.objects.about(student).filter(parents_notified_at__isnull=False)
-    if parent is not None:
-        link = ParentLink.objects.filter(parent=parent, student=student).first()
-        since = link.responsibility_since() if link is not None else None
-        if since is None:
-            return []
-        shares = shares.filter(parents_notified_at__gt=since)
-    elif staff_permissions is None or "records.view_social_services" not in staff_permissions:
+    if parent is None:
+        return p2_notices_of(p2_shares_for_staff(student, staff_permissions) or ())
+    link = ParentLink.objects.filter(parent=parent, student=student).first()
+    since = link.responsibility_since() if link is not None else None
+    if since is None:
         return []
+    return p2_notices_of(_notified(student).filter(parents_notified_at__gt=since))
+
+
+def _notified(student):
+    return (
+        InformationShare.objects.about(student)
+        .filter(parents_notified_at__isnull=False)
+        .select_related("shared_by")
+        .order_by("-parents_notified_at")
+    )
+
+
+def p2_shares_for_staff(student, staff_permissions):
+    """The shares whose P2 notice staff with ``staff_permissions`` read on the child's page
+    (only those who may read the child's social-services detail), or None."""
+    if staff_permissions is None or "records.view_social_services" not in staff_permissions:
+        return None
+    return _notified(student)
+
+
+def p2_notices_of(shares) -> list[ParentNotice]:
     return [
         ParentNotice(
             s.parent_notice_title, s.parent_notice_body, s.parents_notified_at, s.shared_by
         )
-        for s in shares.select_related("shared_by").order_by("-parents_notified_at")
+        for s in shares
     ]

@@ -172,23 +172,32 @@ def summary(statuses, referrals) -> str:
 def student_flag(student, user) -> list[Flag]:
     """The flag at the top of the child's record: the team's, and nobody else's. Outside the
     team (or without the team's permission on this child, or unverified) nothing at all."""
+    lists = student_flag_lists(student, user)
+    return [] if lists is None else student_flag_from(student, read_together(**lists))
+
+
+def student_flag_lists(student, user) -> dict | None:
+    """What the flag is made from, for the team only (None for anyone else). The flag says
+    only when each referral was made: the concern and the referral's own (encrypted) words are
+    never opened, which a child with a long history would make slow."""
     if not (is_safeguarding_team(user) and access.has_permission(user, CHRONOLOGY, student)):
-        return []
+        return None
     try:
         access.require_second_factor(user)
     except access.SecondFactorRequired:
-        return []
+        return None
     events = SafeguardingStatus.objects.about(student).filter(
         kind=SafeguardingStatus.Kind.OPERATION_ENCOMPASS
     )
-    # The statuses, the referrals waiting and the latest notification in one query. The flag
-    # says only when each referral was made: the concern and the referral's own (encrypted)
-    # words are never opened, which a child with a long history would make slow.
-    found = read_together(
-        statuses=SafeguardingStatus.objects.about(student).current(),
-        waiting=awaiting_outcome(student).select_related(None),
-        latest=events.order_by("-started_on")[:1],
-    )
+    return {
+        "statuses": SafeguardingStatus.objects.about(student).current(),
+        "waiting": awaiting_outcome(student).select_related(None),
+        "latest": events.order_by("-started_on")[:1],
+    }
+
+
+def student_flag_from(student, found) -> list[Flag]:
+    """The flag from what ``student_flag_lists`` named, read."""
     statuses = _by_seriousness(found["statuses"])
     text = "Safeguarding: " + summary(statuses, found["waiting"])
     latest = found["latest"][0] if found["latest"] else None

@@ -1,6 +1,8 @@
 """The one way a form offers a choice of people (a member of staff, a governor)."""
 
 from django import forms
+from django.contrib.auth.models import Group
+from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -35,9 +37,29 @@ class PlainSelect(forms.Select):
         return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped by format_html
 
 
+# Between the names of a person's groups as ``PersonChoiceField`` reads them: a character no
+# role's name holds (a group with an odd name is no role, and is left out either way).
+_BETWEEN_GROUPS = "\x1f"
+
+
+def with_group_names(people):
+    """``people``, each with the names of their groups read in the same query."""
+    names = (
+        Group.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(names=StringAgg("name", Value(_BETWEEN_GROUPS)))
+        .values("names")
+    )
+    return people.annotate(group_names=Subquery(names))
+
+
 def _role_labels(user) -> list[str]:
-    # ``groups.all()`` reads what ``PersonChoiceField`` prefetched: one query for the list.
-    roles = filter(None, (role_from_group_name(group.name) for group in user.groups.all()))
+    if hasattr(user, "group_names"):  # read with the person (``with_group_names``)
+        names = (user.group_names or "").split(_BETWEEN_GROUPS)
+    else:
+        names = [group.name for group in user.groups.all()]
+    roles = filter(None, (role_from_group_name(name) for name in names if name))
     return sorted(role.label for role in roles)
 
 
@@ -68,7 +90,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def _set_queryset(self, queryset):
         if queryset is not None:
-            queryset = queryset.prefetch_related("groups")
+            queryset = with_group_names(queryset)
         super()._set_queryset(queryset)
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)

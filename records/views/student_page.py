@@ -11,7 +11,7 @@ may see is read in one query (``page_lists``), whatever the number of rows or of
 from confidentiality import access
 from confidentiality.page_lists import read_together
 
-from .. import notices
+from .. import notices, student_flags
 from ..family_sharing import family_shared_with
 from ..forms.support import AssignmentForm, FamilyShareForm
 from ..models import PhotoPurpose, TalkRequest, WorkItem
@@ -36,8 +36,8 @@ def consent_rows(consents) -> list[dict]:
 
 
 def page_parts(student, user) -> dict:
-    """The child's learning and family, and who supports them, for this person: every list
-    they may see, read together."""
+    """The child's learning and family, who supports them, and other apps' flags, for this
+    person: every list they may see, read together."""
     shows = learning_visible_to(user, student) or set()
     perms = access.object_permissions(user, student)
     with_family = "family" in shows
@@ -84,12 +84,17 @@ def page_parts(student, user) -> dict:
             user, TalkRequest.objects.filter(student=student), VIEW_TALK_REQUEST
         ).select_related("wants_to_talk_to", "recorded_by"),
     }
+    if with_family:  # notices other apps keep (P2), read with the rest
+        wanted.update(notices.staff_lists(student, perms))
+    wanted.update(student_flags.lists_for(student, user))  # so are other apps' flags
     lists = read_together(**{name: qs for name, qs in wanted.items() if qs is not None})
     if "sections" in lists:
         if not hasattr(student, "_prefetched_objects_cache"):
             student._prefetched_objects_cache = {}
         student._prefetched_objects_cache["sections"] = lists["sections"]
     return {
+        # Other apps' flags, each shown only to whom its app decides (``student_flags``).
+        "flags": student_flags.for_viewer(student, user, read=lists),
         **_learning(student, shows, perms, lists),
         **_support(student, user, may_assign, may_share, may_end_links, lists),
     }
@@ -113,7 +118,11 @@ def _learning(student, shows, perms, lists) -> dict:
             "with_family": with_family,
             "meetings": lists.get("meetings", ()),
             "discussions": lists.get("discussions", ()),
-            "notices": (notices.for_staff(student, perms, lists["notices"]) if with_family else ()),
+            "notices": (
+                notices.for_staff(student, perms, lists["notices"], read=lists)
+                if with_family
+                else ()
+            ),
         }
     }
 

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from confidentiality import access
 from confidentiality.audit import record_list_look
 
-from .. import student_flags
 from ..forms.students import NHSNumberForm
 from ..models import Student
 from ..policy import ANY_STUDENT_VIEW, may_list_students
@@ -105,8 +104,6 @@ def student_detail(request, pk):
             "sections": student.record_sections_visible_to(request.user),
             "sees_everyday_record": "records.view_student" in perms,
             "may_read_audit_trail": access.may_read_audit_trail(request.user),
-            # Other apps' flags, each shown only to whom its app decides (``student_flags``).
-            "flags": student_flags.for_viewer(student, request.user),
             **parts,
         },
     )
