@@ -20,7 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from confidentiality.audit import subject_keys
 from confidentiality.audit.reading import about_object, resolve
 from confidentiality.audit.words import ACTIONS
-from confidentiality.forms.people import person_label
+from confidentiality.forms.people import PlainSelect, person_label
+from confidentiality.models.users import RoleGroupIds
 from confidentiality.roles import Role
 
 # The groups of the person choice, in this order; a person with several roles is in the first.
@@ -85,7 +86,10 @@ class TrailFilter(forms.Form):
         label="Find a person",
         help_text="Part of a name: the list of people below keeps only those who match.",
     )
-    person = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Person")
+    # Hundreds of staff: written without a template per option (``PlainSelect``).
+    person = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Person", widget=PlainSelect
+    )
     record = forms.ChoiceField(required=False, label="Kind of record")
     action = forms.TypedChoiceField(
         required=False, choices=ACTION_CHOICES, coerce=int, empty_value=None, label="What was done"
@@ -124,10 +128,15 @@ class TrailFilter(forms.Form):
         looked = None
         if about is not None:
             looked = self.readable.filter(about).exclude(actor=None).filter(actor=OuterRef("pk"))
+        # First narrowed to the people it can be (a role's members, or those who looked), by
+        # key: asked of every account, the test above read all of a school's 60,000 (50 ms).
+        members = User.groups.through.objects.filter(group__in=RoleGroupIds(groups))
+        may_be = Q(pk__in=members.values("user_id"))
+        if about is not None:
+            may_be |= Q(pk__in=self.readable.filter(about).values("actor_id"))
         rows = (
-            User.objects.annotate(
-                acted=acted, looked=Exists(looked) if looked is not None else Value(False)
-            )
+            User.objects.filter(may_be)
+            .annotate(acted=acted, looked=Exists(looked) if looked is not None else Value(False))
             .filter(in_role | Q(looked=True) if looked is not None else in_role)
             .annotate(role_name=F("groups__name"))
             .filter(_name_matches(find))
