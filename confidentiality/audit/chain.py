@@ -220,7 +220,12 @@ class _SealedHere:
 
 
 def _sealed_here() -> "_SealedHere | None":
-    if not connection.in_atomic_block:
+    # Only in a transaction ``atomic`` began and will end (so Django's bookkeeping sees its end):
+    # under manual transaction management a ``commit()`` keeps the callbacks, and the memo would
+    # outlive the lock. Savepoints made by hand (the ``savepoint`` function of Django's
+    # transaction module) are not tracked either: the project never makes them (tested in
+    # tests/core/test_audit_at_scale.py).
+    if not (connection.in_atomic_block and connection.commit_on_exit):
         return None
     # The marker is the newest callback of its scope: look from the end.
     for _scope, func, _robust in reversed(connection.run_on_commit):

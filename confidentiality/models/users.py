@@ -55,7 +55,7 @@ class RoleGroupIds(models.Expression):
         self.roles = tuple(Role(role) for role in roles)
 
     def as_sql(self, compiler, connection):
-        ids = role_group_ids(self.roles, compiler.using)
+        ids = role_group_ids(self.roles, compiler.using or connection.alias)
         if not ids:
             return "(NULL)", []  # no such group yet: nobody holds the role
         return "(" + ", ".join(["%s"] * len(ids)) + ")", ids

@@ -270,9 +270,45 @@ def test_a_seal_rolled_back_with_its_savepoint_is_never_chained_to(teacher, pupi
     assert verify_chain()[1] is None
 
 
-def test_entries_written_in_bulk_after_a_look_of_the_same_transaction_chain_on(
-    teacher, pupil, oak
-):
+@pytest.mark.django_db(transaction=True)
+def test_under_manual_transactions_each_transaction_reads_the_head_afresh(teacher, pupil, oak):
+    """A ``commit()`` by hand keeps Django's on-commit list: the memo is not used there."""
+    from django.test.utils import CaptureQueriesContext
+
+    transaction.set_autocommit(False)
+    try:
+        _look(teacher, oak)
+        transaction.commit()
+        with CaptureQueriesContext(connection) as captured:
+            _look(teacher, pupil)  # a new transaction: the lock and the head again
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    assert any("auditseal" in q["sql"] and q["sql"].startswith("SELECT") for q in captured) or any(
+        "confidentiality_chain_head" in q["sql"] for q in captured
+    ), [q["sql"][:80] for q in captured]
+    assert verify_chain()[1] is None
+
+
+def test_the_project_never_makes_savepoints_by_hand():
+    """The memo of the chain's head follows ``atomic`` savepoints only (``chain._sealed_here``);
+    a savepoint made and rolled back by hand would leave it pointing at a seal that is gone."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not {".venv", "tests"} & set(path.relative_to(root).parts)
+        and any(
+            call in path.read_text(encoding="utf-8")
+            for call in ("transaction.savepoint(", "savepoint_rollback(", "savepoint_commit(")
+        )
+    ]
+    assert found == []
+
+
+def test_entries_written_in_bulk_after_a_look_of_the_same_transaction_chain_on(teacher, pupil, oak):
     content_type = ContentType.objects.get_for_model(LogEntry)
     _look(teacher, oak)
     write_sealed_entries(_entries(20, teacher, content_type))

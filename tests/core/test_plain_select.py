@@ -8,7 +8,7 @@ from django import forms
 
 from confidentiality.forms.people import PlainSelect
 
-FLAT = [("", "Choose a person"), (1, "Ann – Teacher"), (2, 'Bo <b>"&\'</b>'), (3, "Cy")]
+FLAT = [("", "Choose a person"), (1, "Ann – Teacher"), (2, "Bo <b>\"&'</b>"), (3, "Cy")]
 GROUPED = [
     ("", "Choose a person"),
     ("Teaching assistants", [(4, "Di"), (5, "Ed & Flo")]),
