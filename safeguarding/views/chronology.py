@@ -37,14 +37,34 @@ def _form(request):
     return ChronologyFilter(request.GET or None)
 
 
+# A long file opens at its latest entries: a child with ten years of concerns has thousands, and
+# a page of all of them took half a second to write. The rest is one link away; the print view
+# and the PDF always hold every entry chosen.
+LATEST_SHOWN = 200
+
+
 def _page(request, student, form, status=200):
     """The chronology on screen, narrowed by the form when it is right (else in full, with the
-    form's messages)."""
+    form's messages): its latest ``LATEST_SHOWN`` entries unless the whole was asked for."""
     entries = chronology.apply_filters(chronology.entries_for(student), **form.chosen())
+    whole = request.GET.get("whole") == "1"
+    earlier = 0 if whole else max(0, len(entries) - LATEST_SHOWN)
+    asked = request.GET.copy()
+    asked.pop("whole", None)
+    with_whole = asked.copy()
+    with_whole["whole"] = "1"
     return render(
         request,
         "safeguarding/chronology.html",
-        {"student": student, "form": form, "entries": entries, "query": request.GET.urlencode()},
+        {
+            "student": student,
+            "form": form,
+            "entries": entries[earlier:],
+            "earlier": earlier,
+            "total": len(entries),
+            "whole_query": with_whole.urlencode(),
+            "query": asked.urlencode(),
+        },
         status=status,
     )
 

@@ -128,6 +128,27 @@ def test_the_page_filters_from_the_query_string(client, dsl, case, pupil):
     assert ACCOUNT not in page
 
 
+def test_a_long_chronology_opens_at_its_latest_entries_the_whole_one_link_away(
+    client, dsl, case, pupil, monkeypatch
+):
+    from safeguarding.views import chronology as pages
+
+    every = chronology.entries_for(pupil)
+    monkeypatch.setattr(pages, "LATEST_SHOWN", 3)
+    sign_in(client, dsl, verified=True)
+    page = client.get(url(pupil)).content.decode()
+    earlier = len(every) - 3
+    assert f"The latest 3 of {len(every)} entries are shown" in page
+    assert page.count('<tr class="entry-') == 3
+    assert ACCOUNT not in page  # the first concern is the oldest entry: not among the latest
+    assert f"{earlier} earlier entr" in page and "whole=1" in page
+    whole = client.get(url(pupil), {"whole": "1"}).content.decode()
+    assert ACCOUNT in whole and "earlier-entries" not in whole
+    # Filters narrow first, then the latest are shown; print and PDF hold every entry chosen.
+    assert "earlier-entries" not in client.get(url(pupil), {"kind": "referral"}).content.decode()
+    assert ACCOUNT in client.get(url(pupil, "print")).content.decode()
+
+
 def test_the_number_of_queries_does_not_grow_with_the_entries(
     client, dsl, case, pupil, raise_concern, teacher
 ):
