@@ -545,3 +545,40 @@ def test_a_parents_home_page_queries_do_not_grow_with_their_children(
     # Every child's photographs wait for an answer: four questions, still no more queries.
     assert len(page.panels[0]["items"]) == 4
     assert queries() == one
+
+
+# --- a part the database cannot count -----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_panel_the_database_cannot_count_is_said_and_the_rest_of_the_page_stands(
+    client, dsl, teacher, pupil, monkeypatch
+):
+    """The dashboard's counts are asked in one query; should it fail (one panel's table being
+    restored, a lock), each panel's are asked alone: the one that fails says so, first, and the
+    others (the team's open concerns) are still shown."""
+    from confidentiality import extensions
+    from safeguarding.models import Concern
+    from tests.safeguarding.conftest import form_data
+
+    sign_in(client, teacher)
+    assert client.post("/safeguarding/log/", form_data(pupil)).status_code == 302
+
+    def cannot_be_counted(request):
+        yield {"rows": Concern.objects.extra(where=["no_such_column = 1"])}
+        return {"title": "Never shown"}
+
+    monkeypatch.setattr(
+        extensions, "dashboard_panels", [*extensions.dashboard_panels, (99, cannot_be_counted)]
+    )
+    client.logout()
+    sign_in(client, dsl, verified=True)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Part of this page could not be read" in page and "Never shown" not in page
+    # Said before the panels that could be read (after those that put themselves first too).
+    assert page.index("Part of this page could not be read") < page.index(
+        "Concerns go straight to the DSL and deputies."
+    )
+    assert "1 new concern awaiting the team" in page

@@ -9,12 +9,16 @@ parent's answer) comes before every other.
 """
 
 import inspect
+import logging
 
+from django.db import DatabaseError, transaction
 from django.shortcuts import render
 from django.urls import reverse
 
 from confidentiality import access, counting, extensions, roles, team
 from confidentiality.context_processors import safeguarding_team_of
+
+log = logging.getLogger(__name__)
 
 
 def panel_shape(panel: dict) -> dict:
@@ -45,10 +49,14 @@ def panels_for(request) -> list[dict]:
     for place, (_, build) in enumerate(extensions.dashboard_panels):
         _go_on(place, lambda build=build: build(request), built, asking)
     while asking:
-        wanted = {(place, name): qs for place, _, qs in asking for name, qs in qs.items()}
-        counts = counting.count_all(wanted)
+        counts = _counted(asking)
         waiting, asking = asking, []
         for place, panel, querysets in waiting:
+            if any((place, name) not in counts for name in querysets):
+                # Its counts could not be read: the panel says so, the rest of the page stands.
+                built.append((place, dict(UNREADABLE_PANEL)))
+                panel.close()
+                continue
             answer = {name: counts[(place, name)] for name in querysets}
             _go_on(place, lambda panel=panel, answer=answer: panel.send(answer), built, asking)
     built.sort(key=lambda pair: pair[0])
@@ -57,6 +65,38 @@ def panels_for(request) -> list[dict]:
     # in (a stable sort keeps the others in theirs).
     panels.sort(key=lambda panel: not panel.get("first"))
     return panels
+
+
+# What stands in for a panel whose counts the database could not give: said, never left out (a
+# panel missing without a word could hide "2 urgent concerns").
+UNREADABLE_PANEL = {
+    "title": "Part of this page could not be read",
+    "body": "The numbers of one part of your page could not be read just now. Reload the page "
+    "in a minute; if this stays, tell the IT administrator. Open concerns are also on the "
+    "safeguarding team's own pages.",
+    "first": True,
+}
+
+
+def _counted(asking: list) -> dict:
+    """The counts every waiting panel asked for, in one query. Should that fail, each panel's
+    are asked alone, so that one part the database cannot count (a table being restored, a
+    lock) costs only its own panel, never the whole page."""
+    wanted = {(place, name): qs for place, _, qs in asking for name, qs in qs.items()}
+    try:
+        return counting.count_all(wanted)
+    except DatabaseError:
+        log.exception("The dashboard's counts failed together: each panel's asked alone")
+    counts = {}
+    for place, _, querysets in asking:
+        try:
+            with transaction.atomic():  # a failure undoes only its own savepoint
+                found = counting.count_all({name: qs for name, qs in querysets.items()})
+        except DatabaseError:
+            log.exception("A dashboard panel's counts could not be read")
+            continue
+        counts.update({(place, name): n for name, n in found.items()})
+    return counts
 
 
 def _go_on(place: int, step, built: list, asking: list) -> None:
