@@ -116,6 +116,18 @@ def _instances(plan, rows, db, connection) -> list:
     return made
 
 
+def named_for(owner: str, querysets: dict | None) -> dict:
+    """``querysets`` named for ``owner`` (an app's source of a page's flags or notices), so they
+    can be read with the page's own lists without clashing, and found again by ``owned_by``."""
+    return {f"{owner}: {name}": queryset for name, queryset in (querysets or {}).items()}
+
+
+def owned_by(owner: str, lists: dict) -> dict:
+    """What ``read_together`` read of the querysets ``named_for(owner, ...)``, by their names."""
+    prefix = f"{owner}: "
+    return {name[len(prefix) :]: rows for name, rows in lists.items() if name.startswith(prefix)}
+
+
 def read_together(**querysets) -> dict[str, list]:
     """Each named queryset's instances, in its own order, all read in one query."""
     if not querysets:

@@ -12,6 +12,8 @@ a child to a share (H3). Records never imports safeguarding: an app registers a 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from confidentiality.page_lists import named_for, owned_by
+
 
 @dataclass(frozen=True)
 class Source:
@@ -45,7 +47,7 @@ def for_parent(student, user, notices) -> list:
     return _merged(notices, extra) if extra else list(notices)
 
 
-def _list_name(number: int) -> str:
+def _owner(number: int) -> str:
     return f"notices of source {number}"
 
 
@@ -56,8 +58,7 @@ def staff_lists(student, permissions) -> dict:
     for number, source in enumerate(SOURCES):
         if source.staff_rows is not None:
             rows = source.staff_rows(student, permissions)
-            if rows is not None:
-                lists[_list_name(number)] = rows
+            lists.update(named_for(_owner(number), None if rows is None else {"rows": rows}))
     return lists
 
 
@@ -67,7 +68,7 @@ def for_staff(student, permissions, notices, read=None) -> list:
     extra = []
     for number, source in enumerate(SOURCES):
         if source.staff_rows is not None and read is not None:
-            extra += source.as_notices(read.get(_list_name(number), ()))
+            extra += source.as_notices(owned_by(_owner(number), read).get("rows", ()))
         else:
             extra += source.notices(student, staff_permissions=permissions)
     return _merged(notices, extra) if extra else list(notices)

@@ -9,6 +9,8 @@ flag could exist: no text, no heading, no empty element (the template renders on
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from confidentiality.page_lists import named_for, owned_by
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -40,8 +42,8 @@ def register(source, *, lists=None, from_lists=None):
     return source
 
 
-def _prefix(number: int) -> str:
-    return f"flags of source {number}: "
+def _owner(number: int) -> str:
+    return f"flags of source {number}"
 
 
 def lists_for(student, user) -> dict:
@@ -50,9 +52,7 @@ def lists_for(student, user) -> dict:
     wanted = {}
     for number, source in enumerate(SOURCES):
         if source.lists is not None:
-            own = source.lists(student, user)
-            for name, queryset in (own or {}).items():
-                wanted[_prefix(number) + name] = queryset
+            wanted.update(named_for(_owner(number), source.lists(student, user)))
     return wanted
 
 
@@ -63,9 +63,6 @@ def for_viewer(student, user, read=None) -> list[Flag]:
     for number, source in enumerate(SOURCES):
         if source.lists is None or read is None:
             flags += source.flags(student, user)
-            continue
-        prefix = _prefix(number)
-        own = {name[len(prefix) :]: rows for name, rows in read.items() if name.startswith(prefix)}
-        if own:
+        elif own := owned_by(_owner(number), read):
             flags += source.from_lists(student, own)
     return flags
