@@ -116,6 +116,15 @@ def _instances(plan, rows, db, connection) -> list:
     return made
 
 
+def as_prefetched(instance, relation: str, rows) -> None:
+    """``instance.<relation>.all()`` gives ``rows`` (read already, with a page's other lists)
+    without a query, exactly as ``prefetch_related(relation)`` would have left it."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
 def named_for(owner: str, querysets: dict | None) -> dict:
     """``querysets`` named for ``owner`` (an app's source of a page's flags or notices), so they
     can be read with the page's own lists without clashing, and found again by ``owned_by``."""

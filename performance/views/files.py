@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from confidentiality import access
 from confidentiality.audit import record_list_look
-from confidentiality.page_lists import read_together
+from confidentiality.page_lists import as_prefetched, read_together
 
 from .. import policy
 from ..forms.files import CycleDatesForm
@@ -133,7 +133,7 @@ def file_page(request, pk):
     for note in lists["progress_notes"]:
         notes_of.setdefault(note.objective_id, []).append(note)
     for objective in lists["objectives"]:
-        objective._prefetched_objects_cache = {"progress_notes": notes_of.get(objective.pk, [])}
+        as_prefetched(objective, "progress_notes", notes_of.get(objective.pk, []))
     return render(
         request,
         "performance/file.html",

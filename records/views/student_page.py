@@ -9,7 +9,7 @@ may see is read in one query (``page_lists``), whatever the number of rows or of
 """
 
 from confidentiality import access
-from confidentiality.page_lists import read_together
+from confidentiality.page_lists import as_prefetched, read_together
 
 from .. import notices, student_flags
 from ..family_sharing import family_shared_with
@@ -89,9 +89,7 @@ def page_parts(student, user) -> dict:
     wanted.update(student_flags.lists_for(student, user))  # so are other apps' flags
     lists = read_together(**{name: qs for name, qs in wanted.items() if qs is not None})
     if "sections" in lists:
-        if not hasattr(student, "_prefetched_objects_cache"):
-            student._prefetched_objects_cache = {}
-        student._prefetched_objects_cache["sections"] = lists["sections"]
+        as_prefetched(student, "sections", lists["sections"])
     return {
         # Other apps' flags, each shown only to whom its app decides (``student_flags``).
         "flags": student_flags.for_viewer(student, user, read=lists),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from confidentiality import access
-from confidentiality.page_lists import read_together
+from confidentiality.page_lists import as_prefetched, read_together
 from confidentiality.uploads import download
 
 from .. import body_map, information_sharing, routing
@@ -75,10 +75,7 @@ def render_concern(request, concern):
     _name_the_children(shares, subjects)
     # Each referral's shares are among the concern's own: handed over, not asked for again.
     for referral in referrals:
-        its_shares = referral.shares.all()
-        its_shares._result_cache = [share for share in shares if share.referral_id == referral.pk]
-        its_shares._prefetch_done = True
-        referral._prefetched_objects_cache = {"shares": its_shares}
+        as_prefetched(referral, "shares", [s for s in shares if s.referral_id == referral.pk])
     context = {
         "concern": concern,
         "subjects": subjects,
