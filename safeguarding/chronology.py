@@ -14,8 +14,10 @@ family, the adults and agencies involved and their statuses, from the safeguardi
 which kinds of entry and which dates the export holds.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -79,20 +81,51 @@ class Kind:
     LABELS = dict(CHOICES)
 
 
-@dataclass
 class Entry:
-    """One line of the chronology: when, what kind, a heading, the detail, who, which concern."""
+    """One line of the chronology: when, what kind, a heading, the detail, who, which concern.
 
-    when: datetime
-    kind: str
-    title: str
-    detail: str
-    who: str
-    concern: Concern | None = None
-    # The page the entry comes from, when it is not the concern's (a meeting, a decision).
-    source: str = ""
-    # The entry's own reference, when it has one besides its concern's (a meeting, a share).
-    ref: str = ""
+    Its words may be given as ``words``, a function of no arguments giving (title, detail, who),
+    called the first time one of them is read. A long chronology is sorted and filtered on its
+    dates, kinds and concerns, which are plain columns; the words open sealed fields, so only
+    the entries shown (the latest ``LATEST_SHOWN`` on screen) pay for opening them."""
+
+    __slots__ = ("when", "kind", "concern", "source", "ref", "_words", "_said")
+
+    def __init__(
+        self,
+        when: datetime,
+        kind: str,
+        title: str = "",
+        detail: str = "",
+        who: str = "",
+        concern: Concern | None = None,
+        # The page the entry comes from, when it is not the concern's (a meeting, a decision).
+        source: str = "",
+        # The entry's own reference, when it has one besides its concern's (a meeting, a share).
+        ref: str = "",
+        *,
+        words: Callable[[], tuple[str, str, str]] | None = None,
+    ):
+        self.when, self.kind, self.concern, self.source, self.ref = when, kind, concern, source, ref
+        self._words = words
+        self._said = None if words else (title, detail, who)
+
+    def _say(self) -> tuple[str, str, str]:
+        if self._said is None:
+            self._said = self._words()
+        return self._said
+
+    @property
+    def title(self) -> str:
+        return self._say()[0]
+
+    @property
+    def detail(self) -> str:
+        return self._say()[1]
+
+    @property
+    def who(self) -> str:
+        return self._say()[2]
 
     @property
     def link(self) -> str:
@@ -141,35 +174,37 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
+def _concern_words(c) -> tuple[str, str, str]:
+    return (
+        f"Concern {c.reference}: {c.categories_display}" + (" (urgent)" if c.is_urgent else ""),
+        "\n".join(
+            part
+            for part in (
+                c.account,
+                f"Where: {c.location}" if c.location else "",
+                f"What the child was told about passing it on: {c.child_told_summary}.",
+                f"Level: {c.get_level_display()} – {c.level_reason}" if c.level else "",
+                _marks_in_words(c.body_map),
+            )
+            if part
+        ),
+        f"Raised by {c.raised_by}",
+    )
+
+
+def _outcome_words(c) -> tuple[str, str, str]:
+    return (
+        f"Closed: {c.get_decision_display()}",
+        c.rationale,
+        f"Closed by {c.closed_by}" if c.closed_by else "",
+    )
+
+
 def _concern_entries(concerns):
     for c in concerns:
-        yield Entry(
-            c.happened_at,
-            Kind.CONCERN,
-            f"Concern {c.reference}: {c.categories_display}" + (" (urgent)" if c.is_urgent else ""),
-            "\n".join(
-                part
-                for part in (
-                    c.account,
-                    f"Where: {c.location}" if c.location else "",
-                    f"What the child was told about passing it on: {c.child_told_summary}.",
-                    f"Level: {c.get_level_display()} – {c.level_reason}" if c.level else "",
-                    _marks_in_words(c.body_map),
-                )
-                if part
-            ),
-            f"Raised by {c.raised_by}",
-            c,
-        )
+        yield Entry(c.happened_at, Kind.CONCERN, concern=c, words=partial(_concern_words, c))
         if c.is_closed:
-            yield Entry(
-                c.closed_at,
-                Kind.OUTCOME,
-                f"Closed: {c.get_decision_display()}",
-                c.rationale,
-                f"Closed by {c.closed_by}" if c.closed_by else "",
-                c,
-            )
+            yield Entry(c.closed_at, Kind.OUTCOME, concern=c, words=partial(_outcome_words, c))
 
 
 def _marks_in_words(marks) -> str:
@@ -194,38 +229,57 @@ def _what_they_were_told(action) -> str:
     return told
 
 
+def _action_set_words(a) -> tuple[str, str, str]:
+    done = f"done {timezone.localtime(a.done_at):%d %b %Y}" if a.done_at else "not yet done"
+    return (
+        f"Action for {a.owner}, due {a.due_on:%d %b %Y} ({done})",
+        "\n".join(part for part in (a.description, _what_they_were_told(a)) if part),
+        f"Set by {a.created_by}",
+    )
+
+
+def _action_done_words(a) -> tuple[str, str, str]:
+    late = " (after its due date)" if timezone.localtime(a.done_at).date() > a.due_on else ""
+    return (
+        f"Action done by {a.done_by or 'a former member of staff'}{late}",
+        "\n".join(
+            (
+                f"The action: {a.description}",
+                f"Note: {a.done_note}" if a.done_note else "No note was added.",
+            )
+        ),
+        f"Recorded by {a.done_by}" if a.done_by else "",
+    )
+
+
 def _action_entries(actions):
     """Each action when it was set (with what its person was told) and, once done, the
     completion with its note, each on its own date."""
     for a in actions:
-        done = f"done {timezone.localtime(a.done_at):%d %b %Y}" if a.done_at else "not yet done"
         yield Entry(
-            a.created_at,
-            Kind.ACTION,
-            f"Action for {a.owner}, due {a.due_on:%d %b %Y} ({done})",
-            "\n".join(part for part in (a.description, _what_they_were_told(a)) if part),
-            f"Set by {a.created_by}",
-            a.concern,
+            a.created_at, Kind.ACTION, concern=a.concern, words=partial(_action_set_words, a)
         )
         if a.done_at:
-            late = (
-                " (after its due date)" if timezone.localtime(a.done_at).date() > a.due_on else ""
-            )
             yield Entry(
-                a.done_at,
-                Kind.ACTION,
-                f"Action done by {a.done_by or 'a former member of staff'}{late}",
-                "\n".join(
-                    part
-                    for part in (
-                        f"The action: {a.description}",
-                        f"Note: {a.done_note}" if a.done_note else "No note was added.",
-                    )
-                    if part
-                ),
-                f"Recorded by {a.done_by}" if a.done_by else "",
-                a.concern,
+                a.done_at, Kind.ACTION, concern=a.concern, words=partial(_action_done_words, a)
             )
+
+
+def _referral_words(r) -> tuple[str, str, str]:
+    return (
+        f"Referral to {r.get_agency_display()} ({r.clock})",
+        "\n".join(
+            part
+            for part in (
+                r.details,
+                f"Spoke to: {r.contact}" if r.contact else "",
+                f"Their reference: {r.agency_reference}" if r.agency_reference else "",
+                f"Outcome: {r.outcome}" if r.outcome else "",
+            )
+            if part
+        ),
+        f"By {r.made_by}" if r.made_by else "Not yet made by anyone",
+    )
 
 
 def _referral_entries(referrals):
@@ -233,39 +287,42 @@ def _referral_entries(referrals):
         yield Entry(
             r.made_at or r.created_at,
             Kind.REFERRAL,
-            f"Referral to {r.get_agency_display()} ({r.clock})",
-            "\n".join(
-                part
-                for part in (
-                    r.details,
-                    f"Spoke to: {r.contact}" if r.contact else "",
-                    f"Their reference: {r.agency_reference}" if r.agency_reference else "",
-                    f"Outcome: {r.outcome}" if r.outcome else "",
-                )
-                if part
-            ),
-            f"By {r.made_by}" if r.made_by else "Not yet made by anyone",
-            r.concern,
+            concern=r.concern,
+            words=partial(_referral_words, r),
         )
+
+
+def _share_words(s) -> tuple[str, str, str]:
+    told = (
+        "Student and parents told first."
+        if s.everyone_told
+        else f"Not told first: {s.reason_not_told}"
+    )
+    return (
+        f"Information shared with {s.agency} ({s.recipient})",
+        f"{s.what_was_shared}\nLawful basis: {s.get_lawful_basis_display()}; "
+        f"{s.get_special_category_display()}.\n{told}",
+        f"Shared by {s.shared_by}",
+    )
 
 
 def _share_entries(shares):
     for s in shares:
-        told = (
-            "Student and parents told first."
-            if s.everyone_told
-            else f"Not told first: {s.reason_not_told}"
-        )
         yield Entry(
             _at(s.shared_on),
             Kind.SHARE,
-            f"Information shared with {s.agency} ({s.recipient})",
-            f"{s.what_was_shared}\nLawful basis: {s.get_lawful_basis_display()}; "
-            f"{s.get_special_category_display()}.\n{told}",
-            f"Shared by {s.shared_by}",
-            s.concern,
+            concern=s.concern,
             ref=s.reference,
+            words=partial(_share_words, s),
         )
+
+
+def _advice_words(a) -> tuple[str, str, str]:
+    return (
+        f"Request for advice {a.reference} (became concern {a.concern.reference})",
+        a.question + (f"\nAnswer: {a.answer}" if a.answer else ""),
+        f"Asked by {a.asked_by}",
+    )
 
 
 def _advice_entries(requests):
@@ -273,63 +330,70 @@ def _advice_entries(requests):
         yield Entry(
             a.created_at,
             Kind.ADVICE,
-            f"Request for advice {a.reference} (became concern {a.concern.reference})",
-            a.question + (f"\nAnswer: {a.answer}" if a.answer else ""),
-            f"Asked by {a.asked_by}",
-            a.concern,
+            concern=a.concern,
             ref=a.reference,
+            words=partial(_advice_words, a),
         )
+
+
+def _note_words(n) -> tuple[str, str, str]:
+    return (f"Note on concern {n.concern.reference}", n.text, f"By {n.author}")
 
 
 def _note_entries(notes):
     """The safeguarding team's own notes on the concerns: calls, conversations, thoughts."""
     for n in notes:
-        yield Entry(
-            n.created_at,
-            Kind.NOTE,
-            f"Note on concern {n.concern.reference}",
-            n.text,
-            f"By {n.author}",
-            n.concern,
-        )
+        yield Entry(n.created_at, Kind.NOTE, concern=n.concern, words=partial(_note_words, n))
+
+
+def _decision_words(d) -> tuple[str, str, str]:
+    consulted = f"Advice taken: {d.consulted}" if d.consulted else ""
+    return (
+        f"Decision not to refer to {d.get_agency_display().lower()}",
+        "\n".join(part for part in (f"Reasons: {d.reasoning}", consulted) if part),
+        f"Decided by {d.decided_by}",
+    )
 
 
 def _decision_entries(decisions):
     for d in decisions:
-        consulted = f"Advice taken: {d.consulted}" if d.consulted else ""
         yield Entry(
             _at(d.decided_on),
             Kind.DECISION,
-            f"Decision not to refer to {d.get_agency_display().lower()}",
-            "\n".join(part for part in (f"Reasons: {d.reasoning}", consulted) if part),
-            f"Decided by {d.decided_by}",
-            d.concern,
-            reverse("safeguarding:decisions_not_to_refer", kwargs={"pk": d.concern_id})
+            concern=d.concern,
+            source=reverse("safeguarding:decisions_not_to_refer", kwargs={"pk": d.concern_id})
             + f"#decision-{d.pk}",
+            words=partial(_decision_words, d),
         )
+
+
+def _case_meeting_words(m) -> tuple[str, str, str]:
+    next_on = f"Next meeting: {m.next_on:%d %b %Y}" if m.next_on else "No next meeting set."
+    return (
+        m.get_kind_display(),
+        "\n".join(
+            part
+            for part in (
+                f"Attended: {m.attendees}",
+                m.discussion,
+                f"Decisions: {m.decisions}",
+                next_on,
+            )
+            if part
+        ),
+        f"Recorded by {m.recorded_by}",
+    )
 
 
 def _case_meeting_entries(student, meetings):
     for m in meetings:
-        next_on = f"Next meeting: {m.next_on:%d %b %Y}" if m.next_on else "No next meeting set."
         yield Entry(
             m.held_at,
             Kind.CASE_MEETING,
-            m.get_kind_display(),
-            "\n".join(
-                part
-                for part in (
-                    f"Attended: {m.attendees}",
-                    m.discussion,
-                    f"Decisions: {m.decisions}",
-                    next_on,
-                )
-                if part
-            ),
-            f"Recorded by {m.recorded_by}",
-            m.concern,
-            reverse("safeguarding:meeting", kwargs={"pk": student.pk, "meeting_pk": m.pk}),
+            concern=m.concern,
+            source=reverse("safeguarding:meeting", kwargs={"pk": student.pk, "meeting_pk": m.pk}),
             ref=m.reference,
+            words=partial(_case_meeting_words, m),
         )
 
 
@@ -346,15 +410,21 @@ def _status_entries(student, statuses):
             yield Entry(_at(s.ended_on), Kind.STATUS, f"{s.label} ended", "", who, source=source)
 
 
+def _meeting_words(m) -> tuple[str, str, str]:
+    return (
+        f"Meeting requested by {m.requested_by or 'a parent'}: {m.get_status_display()}",
+        "\n".join(part for part in (m.topic, m.reply) if part),
+        f"Answered by {m.answered_by}" if m.answered_by else "",
+    )
+
+
 def _meeting_entries(meetings):
     for m in meetings:
         yield Entry(
             m.created_at,
             Kind.MEETING,
-            f"Meeting requested by {m.requested_by or 'a parent'}: {m.get_status_display()}",
-            "\n".join(part for part in (m.topic, m.reply) if part),
-            f"Answered by {m.answered_by}" if m.answered_by else "",
             source=reverse("records:meeting_detail", kwargs={"pk": m.pk}),
+            words=partial(_meeting_words, m),
         )
 
 
