@@ -78,39 +78,67 @@ def _as_json_rows(queryset, plan, connection):
     return f"({outer})", params
 
 
-def _value(field, raw, connection):
-    """A JSON cell as the ORM would have read the column."""
-    if raw is None:
-        return None
+def _aware(raw):
+    value = parse_datetime(raw)
+    if timezone.is_naive(value):  # SQLite keeps UTC without its offset
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _converter(field, connection):
+    """How a JSON cell of ``field`` becomes the value the ORM would have read from the column
+    (None: as it is). Worked out once per list, not per cell: a long list has thousands."""
     if isinstance(field, EncryptedField):
-        return field.from_db_value(raw, None, connection)
+        return lambda raw: field.from_db_value(raw, None, connection)
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.DateTimeField):
-        value = parse_datetime(raw)
-        if timezone.is_naive(value):  # SQLite keeps UTC without its offset
-            value = timezone.make_aware(value, datetime.UTC)
-        return value
+        return _aware
     if isinstance(target, models.DateField):
-        return parse_date(raw)
+        return parse_date
     if isinstance(target, models.UUIDField):
-        return uuid.UUID(raw)
+        return uuid.UUID
     if isinstance(target, models.BooleanField):
-        return bool(raw)
-    return raw
+        return bool
+    return None
+
+
+def _reader(fields, connection):
+    """``read(cells)``: the next ``len(fields)`` cells of an iterator, converted."""
+    converters = [_converter(f, connection) for f in fields]
+
+    def read(cells) -> list:
+        values = []
+        for convert in converters:
+            raw = next(cells)
+            values.append(raw if raw is None or convert is None else convert(raw))
+        return values
+
+    return read
 
 
 def _instances(plan, rows, db, connection) -> list:
     model, fields, related = plan
+    names = [f.attname for f in fields]
+    read = _reader(fields, connection)
+    relations = [
+        (
+            field,
+            rel_model,
+            [f.attname for f in rel_fields],
+            _reader(rel_fields, connection),
+            rel_fields.index(rel_model._meta.pk),
+        )
+        for field, rel_model, rel_fields in related
+    ]
     made = []
     for row in rows:
         cells = iter(row)
-        values = [_value(f, next(cells), connection) for f in fields]
-        instance = model.from_db(db, [f.attname for f in fields], values)
-        for field, rel_model, rel_fields in related:
-            rel_values = [_value(f, next(cells), connection) for f in rel_fields]
+        instance = model.from_db(db, names, read(cells))
+        for field, rel_model, rel_names, rel_read, pk_at in relations:
+            rel_values = rel_read(cells)
             other = None
-            if rel_values[rel_fields.index(rel_model._meta.pk)] is not None:
-                other = rel_model.from_db(db, [f.attname for f in rel_fields], rel_values)
+            if rel_values[pk_at] is not None:
+                other = rel_model.from_db(db, rel_names, rel_values)
             field.set_cached_value(instance, other)
         made.append(instance)
     return made
