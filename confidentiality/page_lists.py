@@ -10,7 +10,9 @@ Only plain querysets are taken: concrete fields, deferred fields left out, and `
 one step deep (the person who recorded a grade). Anything else is refused rather than guessed.
 """
 
+import collections
 import datetime
+import functools
 import json
 import uuid
 
@@ -59,13 +61,19 @@ def _plan(queryset):
     return model, _columns(model, deferred), related
 
 
-def _as_json_rows(queryset, plan, connection):
-    """The queryset's rows as one JSON array of arrays: its SQL and parameters."""
-    model, fields, related = plan
-    columns = {f"c{i}": F(field.attname) for i, field in enumerate(fields)}
+def _paths(plan) -> list[str]:
+    """The columns a plan reads, in order: the model's, then each related model's."""
+    _, fields, related = plan
+    paths = [field.attname for field in fields]
     for field, _, rel_fields in related:
-        for rel_field in rel_fields:
-            columns[f"c{len(columns)}"] = F(f"{field.name}__{rel_field.attname}")
+        paths.extend(f"{field.name}__{rel_field.attname}" for rel_field in rel_fields)
+    return paths
+
+
+def _as_json_rows(queryset, paths, connection):
+    """The queryset's rows (the columns ``paths``) as one JSON array of arrays: its SQL and
+    parameters."""
+    columns = {f"c{i}": F(path) for i, path in enumerate(paths)}
     rows = queryset.values(**columns)
     sql, params = rows.query.get_compiler(connection=connection).as_sql()
     # Only the ORM's compiled SQL and column names made here go into the text; every value
@@ -76,6 +84,32 @@ def _as_json_rows(queryset, plan, connection):
     else:
         outer = f"SELECT json_group_array(json_array({cells})) FROM ({sql}) t"  # noqa: S608
     return f"({outer})", params
+
+
+def _select_together(connection, wanted: dict) -> dict[str, list]:
+    """``{name: (queryset, paths)}``: each queryset's rows as lists of JSON cells, in its own
+    order, all in one query (none for a queryset that can match nothing)."""
+    lists, names, parts, params = {}, [], [], []
+    for name, (queryset, paths) in wanted.items():
+        try:
+            if queryset.query.is_empty():
+                raise EmptyResultSet
+            sql, part_params = _as_json_rows(queryset, paths, connection)
+        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
+            lists[name] = []
+            continue
+        names.append(name)
+        parts.append(sql)
+        params.extend(part_params)
+    if not parts:
+        return lists
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    for name, raw in zip(names, found, strict=True):
+        rows = json.loads(raw) if isinstance(raw, str | bytes) else raw
+        lists[name] = rows or []
+    return lists
 
 
 def _aware(raw):
@@ -175,31 +209,50 @@ def read_together(**querysets) -> dict[str, list]:
         return {name: list(queryset) for name, queryset in querysets.items()}
     lists, plans = {}, {}
     for name, queryset in querysets.items():
-        if queryset.query.is_empty():
-            lists[name] = []
-            continue
         try:
             plans[name] = _plan(queryset)
         except ValueError:  # a shape not read here: its own query, as before
             lists[name] = list(queryset)
-    if not plans:
-        return lists
-    parts, params = [], []
-    for name in list(plans):
-        try:
-            sql, part_params = _as_json_rows(querysets[name], plans[name], connection)
-        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
-            del plans[name]
-            lists[name] = []
-            continue
-        parts.append(sql)
-        params.extend(part_params)
-    if not plans:
-        return lists
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        found = cursor.fetchone()
-    for (name, plan), raw in zip(plans.items(), found, strict=True):
-        rows = json.loads(raw) if isinstance(raw, str | bytes) else raw
-        lists[name] = _instances(plan, rows or [], db, connection)
+    found = _select_together(
+        connection, {name: (querysets[name], _paths(plan)) for name, plan in plans.items()}
+    )
+    for name, plan in plans.items():
+        lists[name] = _instances(plan, found[name], db, connection)
     return lists
+
+
+def read_columns_together(**wanted) -> dict[str, list]:
+    """``{name: (queryset, column names)}``: each queryset's rows as
+    ``queryset.values_list(*columns, named=True)`` gives them, all read in one query. For a page
+    that must first know what it will show (a long chronology: every entry's date, then only the
+    latest entries whole)."""
+    if not wanted:
+        return {}
+    db = next(iter(wanted.values()))[0].db
+    connection = connections[db]
+    if connection.vendor not in JSON_ARRAYS:  # a database without them: a query per list
+        return {
+            name: list(queryset.values_list(*columns, named=True))
+            for name, (queryset, columns) in wanted.items()
+        }
+    found = _select_together(connection, wanted)
+    lists = {}
+    for name, (queryset, columns) in wanted.items():
+        row = _row_type(queryset.model, tuple(columns))
+        read = _reader([_column(queryset.model, c) for c in columns], connection)
+        lists[name] = [row._make(read(iter(cells))) for cells in found[name]]
+    return lists
+
+
+def _column(model, name: str):
+    """A concrete field of ``model`` by its name or its column's (``concern_id``); nothing
+    else (a relation's field or an expression) is read here."""
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return field
+    raise ValueError(f"{model.__name__} has no column {name!r} to read together.")
+
+
+@functools.cache
+def _row_type(model, columns: tuple[str, ...]):
+    return collections.namedtuple(f"{model.__name__}Row", columns)

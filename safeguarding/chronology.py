@@ -7,7 +7,9 @@ the decisions not to refer of its concern, the child's profile, the parent's req
 
 Built from one query for all the kinds kept here (``read_together``) and one for the history
 received from earlier schools, whatever the number of entries; filters (kind, date range,
-category) are applied to the merged list, so every kind is filtered the same way.
+category) are applied to the merged list, so every kind is filtered the same way. The page on
+screen shows the latest entries of a long file (``latest_entries``): it reads every row's dates
+first, then whole only the rows it shows.
 
 The PDF for a case conference opens with a cover (``cover_for``): who the child is, their
 family, the adults and agencies involved and their statuses, from the safeguarding profile, and
@@ -23,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confidentiality import access
-from confidentiality.page_lists import read_together
+from confidentiality.page_lists import read_columns_together, read_together
 from records.models import MeetingRequest, RecordSection, Student
 from records.policy import sections_read_by
 
@@ -202,9 +204,8 @@ def _outcome_words(c) -> tuple[str, str, str]:
 
 def _concern_entries(concerns):
     for c in concerns:
-        yield Entry(c.happened_at, Kind.CONCERN, concern=c, words=partial(_concern_words, c))
-        if c.is_closed:
-            yield Entry(c.closed_at, Kind.OUTCOME, concern=c, words=partial(_outcome_words, c))
+        for kind, when, words in _concern_moments(c):
+            yield Entry(when, kind, concern=c, words=partial(words, c))
 
 
 def _marks_in_words(marks) -> str:
@@ -253,16 +254,9 @@ def _action_done_words(a) -> tuple[str, str, str]:
 
 
 def _action_entries(actions):
-    """Each action when it was set (with what its person was told) and, once done, the
-    completion with its note, each on its own date."""
     for a in actions:
-        yield Entry(
-            a.created_at, Kind.ACTION, concern=a.concern, words=partial(_action_set_words, a)
-        )
-        if a.done_at:
-            yield Entry(
-                a.done_at, Kind.ACTION, concern=a.concern, words=partial(_action_done_words, a)
-            )
+        for kind, when, words in _action_moments(a):
+            yield Entry(when, kind, concern=a.concern, words=partial(words, a))
 
 
 def _referral_words(r) -> tuple[str, str, str]:
@@ -284,12 +278,8 @@ def _referral_words(r) -> tuple[str, str, str]:
 
 def _referral_entries(referrals):
     for r in referrals:
-        yield Entry(
-            r.made_at or r.created_at,
-            Kind.REFERRAL,
-            concern=r.concern,
-            words=partial(_referral_words, r),
-        )
+        for kind, when, words in _referral_moments(r):
+            yield Entry(when, kind, concern=r.concern, words=partial(words, r))
 
 
 def _share_words(s) -> tuple[str, str, str]:
@@ -308,13 +298,8 @@ def _share_words(s) -> tuple[str, str, str]:
 
 def _share_entries(shares):
     for s in shares:
-        yield Entry(
-            _at(s.shared_on),
-            Kind.SHARE,
-            concern=s.concern,
-            ref=s.reference,
-            words=partial(_share_words, s),
-        )
+        for kind, when, words in _share_moments(s):
+            yield Entry(when, kind, concern=s.concern, ref=s.reference, words=partial(words, s))
 
 
 def _advice_words(a) -> tuple[str, str, str]:
@@ -327,13 +312,8 @@ def _advice_words(a) -> tuple[str, str, str]:
 
 def _advice_entries(requests):
     for a in requests:
-        yield Entry(
-            a.created_at,
-            Kind.ADVICE,
-            concern=a.concern,
-            ref=a.reference,
-            words=partial(_advice_words, a),
-        )
+        for kind, when, words in _advice_moments(a):
+            yield Entry(when, kind, concern=a.concern, ref=a.reference, words=partial(words, a))
 
 
 def _note_words(n) -> tuple[str, str, str]:
@@ -343,7 +323,8 @@ def _note_words(n) -> tuple[str, str, str]:
 def _note_entries(notes):
     """The safeguarding team's own notes on the concerns: calls, conversations, thoughts."""
     for n in notes:
-        yield Entry(n.created_at, Kind.NOTE, concern=n.concern, words=partial(_note_words, n))
+        for kind, when, words in _note_moments(n):
+            yield Entry(when, kind, concern=n.concern, words=partial(words, n))
 
 
 def _decision_words(d) -> tuple[str, str, str]:
@@ -357,14 +338,15 @@ def _decision_words(d) -> tuple[str, str, str]:
 
 def _decision_entries(decisions):
     for d in decisions:
-        yield Entry(
-            _at(d.decided_on),
-            Kind.DECISION,
-            concern=d.concern,
-            source=reverse("safeguarding:decisions_not_to_refer", kwargs={"pk": d.concern_id})
-            + f"#decision-{d.pk}",
-            words=partial(_decision_words, d),
-        )
+        source = reverse("safeguarding:decisions_not_to_refer", kwargs={"pk": d.concern_id})
+        for kind, when, words in _decision_moments(d):
+            yield Entry(
+                when,
+                kind,
+                concern=d.concern,
+                source=f"{source}#decision-{d.pk}",
+                words=partial(words, d),
+            )
 
 
 def _case_meeting_words(m) -> tuple[str, str, str]:
@@ -387,27 +369,32 @@ def _case_meeting_words(m) -> tuple[str, str, str]:
 
 def _case_meeting_entries(student, meetings):
     for m in meetings:
-        yield Entry(
-            m.held_at,
-            Kind.CASE_MEETING,
-            concern=m.concern,
-            source=reverse("safeguarding:meeting", kwargs={"pk": student.pk, "meeting_pk": m.pk}),
-            ref=m.reference,
-            words=partial(_case_meeting_words, m),
-        )
+        source = reverse("safeguarding:meeting", kwargs={"pk": student.pk, "meeting_pk": m.pk})
+        for kind, when, words in _case_meeting_moments(m):
+            yield Entry(
+                when,
+                kind,
+                concern=m.concern,
+                source=source,
+                ref=m.reference,
+                words=partial(words, m),
+            )
+
+
+def _status_began_words(s) -> tuple[str, str, str]:
+    return (s.label if s.is_event else f"{s.label} began", s.note, f"Recorded by {s.recorded_by}")
+
+
+def _status_ended_words(s) -> tuple[str, str, str]:
+    return (f"{s.label} ended", "", f"Recorded by {s.recorded_by}")
 
 
 def _status_entries(student, statuses):
-    """A status (a plan, child in need...) when it began and when it ended; a notification
-    (Operation Encompass) on its day. Each links to the child's profile."""
+    """Each links to the child's profile."""
     profile = reverse("safeguarding:profile", kwargs={"pk": student.pk})
     for s in statuses:
-        source = f"{profile}#status-{s.pk}"
-        who = f"Recorded by {s.recorded_by}"
-        title = s.label if s.is_event else f"{s.label} began"
-        yield Entry(_at(s.started_on), Kind.STATUS, title, s.note, who, source=source)
-        if s.ended_on is not None:
-            yield Entry(_at(s.ended_on), Kind.STATUS, f"{s.label} ended", "", who, source=source)
+        for kind, when, words in _status_moments(s):
+            yield Entry(when, kind, source=f"{profile}#status-{s.pk}", words=partial(words, s))
 
 
 def _meeting_words(m) -> tuple[str, str, str]:
@@ -420,12 +407,9 @@ def _meeting_words(m) -> tuple[str, str, str]:
 
 def _meeting_entries(meetings):
     for m in meetings:
-        yield Entry(
-            m.created_at,
-            Kind.MEETING,
-            source=reverse("records:meeting_detail", kwargs={"pk": m.pk}),
-            words=partial(_meeting_words, m),
-        )
+        source = reverse("records:meeting_detail", kwargs={"pk": m.pk})
+        for kind, when, words in _meeting_moments(m):
+            yield Entry(when, kind, source=source, words=partial(words, m))
 
 
 def _received_entries(student):
@@ -457,10 +441,81 @@ def _received_moment(value) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _kinds_of(student) -> dict[str, list]:
-    """The rows of every kind of entry about ``student``, each list in its own order, all read
-    in one query (``read_together``): the concerns about the child, and each kind's rows found
-    through those concerns (a subquery), or through the child's own blind link."""
+# --- when each row appears, and as what ---------------------------------------------------------
+# ``_<list>_moments(row)`` gives (kind, when, words) for each entry a row makes. It reads only
+# plain columns (``MOMENT_COLUMNS``), so it works on a whole instance and on the narrow row a long
+# chronology reads first to find its latest entries (``latest_entries``).
+
+
+def _concern_moments(c):
+    yield Kind.CONCERN, c.happened_at, _concern_words
+    if c.status == Concern.Status.CLOSED:
+        yield Kind.OUTCOME, c.closed_at, _outcome_words
+
+
+def _action_moments(a):
+    """When it was set (with what its person was told) and, once done, the completion with its
+    note, each on its own date."""
+    yield Kind.ACTION, a.created_at, _action_set_words
+    if a.done_at:
+        yield Kind.ACTION, a.done_at, _action_done_words
+
+
+def _referral_moments(r):
+    yield Kind.REFERRAL, r.made_at or r.created_at, _referral_words
+
+
+def _share_moments(s):
+    yield Kind.SHARE, _at(s.shared_on), _share_words
+
+
+def _advice_moments(a):
+    yield Kind.ADVICE, a.created_at, _advice_words
+
+
+def _note_moments(n):
+    yield Kind.NOTE, n.created_at, _note_words
+
+
+def _decision_moments(d):
+    yield Kind.DECISION, _at(d.decided_on), _decision_words
+
+
+def _case_meeting_moments(m):
+    yield Kind.CASE_MEETING, m.held_at, _case_meeting_words
+
+
+def _status_moments(s):
+    """A status (a plan, child in need...) when it began and when it ended; a notification
+    (Operation Encompass) on its day."""
+    yield Kind.STATUS, _at(s.started_on), _status_began_words
+    if s.ended_on is not None:
+        yield Kind.STATUS, _at(s.ended_on), _status_ended_words
+
+
+def _meeting_moments(m):
+    yield Kind.MEETING, m.created_at, _meeting_words
+
+
+# Each list's moments and the plain columns they are worked out from.
+MOMENTS = {
+    "concerns": (_concern_moments, ("id", "happened_at", "status", "closed_at")),
+    "actions": (_action_moments, ("id", "concern_id", "created_at", "done_at")),
+    "referrals": (_referral_moments, ("id", "concern_id", "made_at", "created_at")),
+    "shares": (_share_moments, ("id", "concern_id", "shared_on")),
+    "advice": (_advice_moments, ("id", "concern_id", "created_at")),
+    "notes": (_note_moments, ("id", "concern_id", "created_at")),
+    "decisions": (_decision_moments, ("id", "concern_id", "decided_on")),
+    "case_meetings": (_case_meeting_moments, ("id", "concern_id", "held_at")),
+    "statuses": (_status_moments, ("id", "started_on", "ended_on")),
+    "meetings": (_meeting_moments, ("id", "created_at")),
+}
+
+
+def _lists_of(student) -> dict:
+    """The querysets of every kind of row about ``student``, each in its own order: the concerns
+    about the child, and each kind's rows found through those concerns (a subquery), or through
+    the child's own blind link."""
     concerns = (
         Concern.objects.about_children()
         .about(student)
@@ -469,75 +524,135 @@ def _kinds_of(student) -> dict[str, list]:
     )
     # The same concerns, as a subquery: the kinds below follow the concerns about this child.
     ids = Concern.objects.about_children().about(student).values("pk")
-    return read_together(
-        concerns=concerns,
-        actions=Action.objects.filter(concern__in=ids).select_related(
+    return {
+        "concerns": concerns,
+        "actions": Action.objects.filter(concern__in=ids).select_related(
             "owner", "created_by", "done_by"
         ),
-        referrals=Referral.objects.filter(concern__in=ids).select_related("made_by"),
-        shares=InformationShare.objects.about(student)
+        "referrals": Referral.objects.filter(concern__in=ids).select_related("made_by"),
+        "shares": InformationShare.objects.about(student)
         .filter(concern__in=ids)
         .select_related("shared_by"),
-        advice=AdviceRequest.objects.filter(concern__in=ids).select_related("asked_by"),
-        notes=CaseNote.objects.filter(concern__in=ids).select_related("author"),
-        decisions=DecisionNotToRefer.objects.filter(concern__in=ids).select_related("decided_by"),
-        case_meetings=CaseMeeting.objects.about(student).select_related("recorded_by"),
-        statuses=SafeguardingStatus.objects.about(student).select_related("recorded_by"),
-        meetings=MeetingRequest.objects.filter(student=student).select_related(
+        "advice": AdviceRequest.objects.filter(concern__in=ids).select_related("asked_by"),
+        "notes": CaseNote.objects.filter(concern__in=ids).select_related("author"),
+        "decisions": DecisionNotToRefer.objects.filter(concern__in=ids).select_related(
+            "decided_by"
+        ),
+        "case_meetings": CaseMeeting.objects.about(student).select_related("recorded_by"),
+        "statuses": SafeguardingStatus.objects.about(student).select_related("recorded_by"),
+        "meetings": MeetingRequest.objects.filter(student=student).select_related(
             "requested_by", "answered_by"
         ),
-    )
+    }
 
 
 def entries_for(student) -> list[Entry]:
     """Every entry about ``student``, oldest first (a fixed number of queries: one for all the
-    kind kept here, one for the history received from earlier schools)."""
-    found = _kinds_of(student)
+    kinds kept here, one for the history received from earlier schools)."""
+    return _entries_of(student, read_together(**_lists_of(student)), _received_entries(student))
+
+
+def _entries_of(student, found: dict, received) -> list[Entry]:
+    """The entries of the rows ``found`` (by list) and of those ``received``, oldest first."""
     concerns = found["concerns"]
     by_pk = {c.pk: c for c in concerns}
-    actions, referrals, shares = found["actions"], found["referrals"], found["shares"]
-    advice, notes, decisions = found["advice"], found["notes"], found["decisions"]
-    case_meetings, statuses = found["case_meetings"], found["statuses"]
-    meetings = found["meetings"]
-    for rows in (actions, referrals, shares, advice, notes, decisions):
-        for row in rows:
+    for name in ("actions", "referrals", "shares", "advice", "notes", "decisions"):
+        for row in found[name]:
             row.concern = by_pk[row.concern_id]  # reuse the concerns already loaded
-    for m in case_meetings:
+    for m in found["case_meetings"]:
         # A meeting may follow a concern that no longer names this child: no link to it then.
         m.concern = by_pk.get(m.concern_id)
     entries = [
         *_concern_entries(concerns),
-        *_action_entries(actions),
-        *_referral_entries(referrals),
-        *_share_entries(shares),
-        *_advice_entries(advice),
-        *_note_entries(notes),
-        *_decision_entries(decisions),
-        *_case_meeting_entries(student, case_meetings),
-        *_status_entries(student, statuses),
-        *_meeting_entries(meetings),
-        *_received_entries(student),
+        *_action_entries(found["actions"]),
+        *_referral_entries(found["referrals"]),
+        *_share_entries(found["shares"]),
+        *_advice_entries(found["advice"]),
+        *_note_entries(found["notes"]),
+        *_decision_entries(found["decisions"]),
+        *_case_meeting_entries(student, found["case_meetings"]),
+        *_status_entries(student, found["statuses"]),
+        *_meeting_entries(found["meetings"]),
+        *received,
     ]
     entries.sort(key=lambda e: e.when)
     return entries
 
 
+def latest_entries(
+    student, most: int, kinds=(), since=None, until=None, category=""
+) -> tuple[list[Entry], int]:
+    """The latest ``most`` entries chosen as ``apply_filters`` chooses, oldest first, and how
+    many are chosen in all.
+
+    A child's file may hold thousands of entries. Every row's moments are read first, from plain
+    columns only (``MOMENTS``); then only the rows of the entries shown, and the concerns they
+    belong to, are read whole. A category is a concern's sealed list of categories: with one
+    chosen, the whole chronology is read and narrowed."""
+    if category:
+        chosen = apply_filters(entries_for(student), kinds, since, until, category)
+        return _last(chosen, most), len(chosen)
+    lists = _lists_of(student)
+    dates = read_columns_together(
+        **{name: (queryset, MOMENTS[name][1]) for name, queryset in lists.items()}
+    )
+    marks = [
+        (when, name, row)
+        for name, rows in dates.items()
+        for row in rows
+        for kind, when, _ in MOMENTS[name][0](row)
+        if _chosen(when, kind, kinds, since, until)
+    ]
+    marks.extend(
+        (entry.when, None, entry)
+        for entry in _received_entries(student)
+        if _chosen(entry.when, entry.kind, kinds, since, until)
+    )
+    marks.sort(key=lambda mark: mark[0])
+    shown = _last(marks, most)
+    wanted = {name: set() for name in lists}
+    received = []
+    for _, name, row in shown:
+        if name is None:
+            received.append(row)
+            continue
+        wanted[name].add(row.id)
+        if getattr(row, "concern_id", None) is not None:
+            wanted["concerns"].add(row.concern_id)
+    found = read_together(
+        **{name: queryset.filter(pk__in=wanted[name]) for name, queryset in lists.items()}
+    )
+    # The rows read whole may make entries not shown (a concern whose outcome is): the same
+    # choice again drops them.
+    entries = apply_filters(_entries_of(student, found, received), kinds, since, until)
+    return _last(entries, most), len(marks)
+
+
+def _last(items: list, most: int) -> list:
+    return items[max(0, len(items) - most) :]
+
+
+def _chosen(when, kind, kinds=(), since=None, until=None) -> bool:
+    """An entry of ``kind`` at ``when`` is of the kinds and within the dates (inclusive, local
+    days) chosen."""
+    if kinds and kind not in kinds:
+        return False
+    if since or until:
+        day = timezone.localtime(when).date()
+        if (since and day < since) or (until and day > until):
+            return False
+    return True
+
+
 def apply_filters(entries, kinds=(), since=None, until=None, category="") -> list[Entry]:
     """Only the chosen kinds, dates (inclusive, local days) and concern category (main or
     other)."""
-    chosen = []
-    for entry in entries:
-        day = timezone.localtime(entry.when).date()
-        if kinds and entry.kind not in kinds:
-            continue
-        if since and day < since:
-            continue
-        if until and day > until:
-            continue
-        if category and not entry.falls_under(category):
-            continue
-        chosen.append(entry)
-    return chosen
+    return [
+        entry
+        for entry in entries
+        if _chosen(entry.when, entry.kind, kinds, since, until)
+        and (not category or entry.falls_under(category))
+    ]
 
 
 # --- the cover of the PDF for a case conference ----------------------------------------------

@@ -46,9 +46,11 @@ LATEST_SHOWN = 200
 def _page(request, student, form, status=200):
     """The chronology on screen, narrowed by the form when it is right (else in full, with the
     form's messages): its latest ``LATEST_SHOWN`` entries unless the whole was asked for."""
-    entries = chronology.apply_filters(chronology.entries_for(student), **form.chosen())
-    whole = request.GET.get("whole") == "1"
-    earlier = 0 if whole else max(0, len(entries) - LATEST_SHOWN)
+    if request.GET.get("whole") == "1":
+        entries = chronology.apply_filters(chronology.entries_for(student), **form.chosen())
+        total = len(entries)
+    else:
+        entries, total = chronology.latest_entries(student, LATEST_SHOWN, **form.chosen())
     asked = request.GET.copy()
     asked.pop("whole", None)
     with_whole = asked.copy()
@@ -59,9 +61,9 @@ def _page(request, student, form, status=200):
         {
             "student": student,
             "form": form,
-            "entries": entries[earlier:],
-            "earlier": earlier,
-            "total": len(entries),
+            "entries": entries,
+            "earlier": total - len(entries),
+            "total": total,
             "whole_query": with_whole.urlencode(),
             "query": asked.urlencode(),
         },

@@ -277,3 +277,68 @@ def test_every_kind_ticked_is_the_whole_chronology():
     some = ChronologyFilter({"kind": ["note", "decision"]})
     assert some.chosen()["kinds"] == ["note", "decision"]
     assert some.describe() == "only Notes, Decisions not to refer"
+
+
+@pytest.fixture
+def every_kind(case, dsl, pupil):
+    """The closed case, and a note, a strategy discussion, a decision not to refer and a plan
+    that began and ended: every kind of row, each on its own day."""
+    from safeguarding.models import CaseMeeting, CaseNote, DecisionNotToRefer, SafeguardingStatus
+
+    first, _ = case
+    note = CaseNote(concern=first, author=dsl, text="Rang the social worker.")
+    note.save()
+    CaseNote.objects.filter(pk=note.pk).update(created_at=days_ago(27))
+    CaseMeeting(
+        student=pupil,
+        concern=first,
+        kind=CaseMeeting.Kind.STRATEGY,
+        held_at=days_ago(22),
+        attendees="Sam Hill (social worker)",
+        discussion="Threshold met.",
+        decisions="Section 47 enquiry.",
+        recorded_by=dsl,
+    ).save()
+    DecisionNotToRefer(
+        concern=first,
+        agency=Referral.Agency.CHILDRENS_SOCIAL_CARE,
+        decided_on=timezone.localdate() - timedelta(days=28),
+        reasoning="Early help first.",
+        decided_by=dsl,
+    ).save()
+    SafeguardingStatus.objects.create(
+        student=pupil,
+        kind="cp_plan",
+        plan_category="neglect",
+        started_on=timezone.localdate() - timedelta(days=21),
+        ended_on=timezone.localdate() - timedelta(days=3),
+        recorded_by=dsl,
+    )
+    return case
+
+
+def _seen(entries):
+    return [(e.when, e.kind, e.title, e.detail, e.who, e.link, e.reference) for e in entries]
+
+
+@pytest.mark.parametrize("most", [1, 3, 7, 1000])
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"kinds": ["action", "status", "outcome"]},
+        {"since": timezone.localdate() - timedelta(days=22)},
+        {"until": timezone.localdate() - timedelta(days=12), "kinds": ["concern", "note"]},
+        {"category": "neglect"},
+    ],
+    ids=["all", "kinds", "since", "until-and-kinds", "category"],
+)
+def test_the_latest_entries_are_the_last_of_the_whole_chronology(every_kind, pupil, most, chosen):
+    """The page reads only the rows of the entries it shows (their dates first): it shows exactly
+    what the end of the whole chronology, chosen alike, holds."""
+    whole = chronology.apply_filters(chronology.entries_for(pupil), **chosen)
+    kinds = {e.kind for e in chronology.entries_for(pupil)}
+    assert {"note", "case_meeting", "decision", "status", "outcome", "action"} <= kinds
+    latest, total = chronology.latest_entries(pupil, most, **chosen)
+    assert total == len(whole)
+    assert _seen(latest) == _seen(whole[-most:])
