@@ -324,11 +324,17 @@ def check_concerns(posted_ids: list[str], teachers: list[str], since) -> dict:
 
     team = len(team_members())
     stored = Concern.objects.filter(pk__in=posted_ids)
-    raised_in_window = Concern.objects.filter(
-        raised_by__username__in=teachers, created_at__gte=since
-    ).count()
-    alerts = Alert.objects.filter(concern__in=posted_ids)
-    emails = Notification.objects.filter(concern__in=posted_ids)
+    in_window = {
+        str(pk)
+        for pk in Concern.objects.filter(
+            raised_by__username__in=teachers, created_at__gte=since
+        ).values_list("pk", flat=True)
+    }
+    # A concern may be stored whose answer locust never read (sent as the run stopped): it is
+    # checked too, so none is routed or audited unseen.
+    checked = sorted(set(posted_ids) | in_window)
+    alerts = Alert.objects.filter(concern__in=checked)
+    emails = Notification.objects.filter(concern__in=checked)
     email_ids = {str(pk) for pk in emails.values_list("pk", flat=True)}
     queued = set()
     for args in DBTaskResult.objects.filter(
@@ -338,18 +344,22 @@ def check_concerns(posted_ids: list[str], teachers: list[str], since) -> dict:
     audited = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Concern),
         action=LogEntry.Action.CREATE,
-        object_pk__in=posted_ids,
+        object_pk__in=checked,
     )
     return {
         "sent": len(posted_ids),
         "stored": stored.count(),
-        "raised by the load's teachers in the window": raised_in_window,
+        "raised by the load's teachers in the window": len(in_window),
+        "stored though its answer was not read as the run stopped": len(
+            in_window - set(posted_ids)
+        ),
+        "checked below (sent, and those)": len(checked),
         "team members": team,
         "alerts": alerts.count(),
         "concerns with an alert for each of the team": sum(
-            1 for pk in posted_ids if alerts.filter(concern=pk).count() >= team
+            1 for pk in checked if alerts.filter(concern=pk).count() >= team
         )
-        if len(posted_ids) <= 2000
+        if len(checked) <= 2000
         else None,
         "emails": len(email_ids),
         "emails queued as tasks": len(email_ids & queued),
