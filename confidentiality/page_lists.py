@@ -230,6 +230,11 @@ def read_columns_together(**wanted) -> dict[str, list]:
         return {}
     db = next(iter(wanted.values()))[0].db
     connection = connections[db]
+    # Only a model's own columns, checked before anything is asked.
+    fields = {
+        name: [_column(queryset.model, c) for c in columns]
+        for name, (queryset, columns) in wanted.items()
+    }
     if connection.vendor not in JSON_ARRAYS:  # a database without them: a query per list
         return {
             name: list(queryset.values_list(*columns, named=True))
@@ -239,7 +244,7 @@ def read_columns_together(**wanted) -> dict[str, list]:
     lists = {}
     for name, (queryset, columns) in wanted.items():
         row = _row_type(queryset.model, tuple(columns))
-        read = _reader([_column(queryset.model, c) for c in columns], connection)
+        read = _reader(fields[name], connection)
         lists[name] = [row._make(read(iter(cells))) for cells in found[name]]
     return lists
 

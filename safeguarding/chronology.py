@@ -443,8 +443,8 @@ def _received_moment(value) -> datetime | None:
 
 # --- when each row appears, and as what ---------------------------------------------------------
 # ``_<list>_moments(row)`` gives (kind, when, words) for each entry a row makes. It reads only
-# plain columns (``MOMENT_COLUMNS``), so it works on a whole instance and on the narrow row a long
-# chronology reads first to find its latest entries (``latest_entries``).
+# plain columns (listed in ``MOMENTS``), so it works on a whole instance and on the narrow row
+# a long chronology reads first to find its latest entries (``latest_entries``).
 
 
 def _concern_moments(c):
@@ -524,7 +524,7 @@ def _lists_of(student) -> dict:
     )
     # The same concerns, as a subquery: the kinds below follow the concerns about this child.
     ids = Concern.objects.about_children().about(student).values("pk")
-    return {
+    lists = {
         "concerns": concerns,
         "actions": Action.objects.filter(concern__in=ids).select_related(
             "owner", "created_by", "done_by"
@@ -544,6 +544,15 @@ def _lists_of(student) -> dict:
             "requested_by", "answered_by"
         ),
     }
+    return {name: _in_a_fixed_order(queryset) for name, queryset in lists.items()}
+
+
+def _in_a_fixed_order(queryset):
+    """The queryset in its own order, ties broken by key: the dates and the whole rows are read
+    in two queries (``latest_entries``), and entries at the same moment (a share and a decision
+    on one day) must fall on the same side of the cut in both, and in the whole chronology."""
+    order = queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.order_by(*order, "pk")
 
 
 def entries_for(student) -> list[Entry]:
@@ -624,8 +633,10 @@ def latest_entries(
     )
     # The rows read whole may make entries not shown (a concern whose outcome is): the same
     # choice again drops them.
-    entries = apply_filters(_entries_of(student, found, received), kinds, since, until)
-    return _last(entries, most), len(marks)
+    entries = _last(apply_filters(_entries_of(student, found, received), kinds, since, until), most)
+    # A concern closed between the two reads adds its outcome to the second: the count is then
+    # at least what is shown, never fewer.
+    return entries, max(len(marks), len(entries))
 
 
 def _last(items: list, most: int) -> list:
