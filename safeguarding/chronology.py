@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
@@ -497,18 +498,24 @@ def _meeting_moments(m):
     yield Kind.MEETING, m.created_at, _meeting_words
 
 
-# Each list's moments and the plain columns they are worked out from.
+class _Moments(NamedTuple):
+    """A list's moments (``_<list>_moments``) and the plain columns they are worked out from."""
+
+    of: Callable
+    columns: tuple[str, ...]
+
+
 MOMENTS = {
-    "concerns": (_concern_moments, ("id", "happened_at", "status", "closed_at")),
-    "actions": (_action_moments, ("id", "concern_id", "created_at", "done_at")),
-    "referrals": (_referral_moments, ("id", "concern_id", "made_at", "created_at")),
-    "shares": (_share_moments, ("id", "concern_id", "shared_on")),
-    "advice": (_advice_moments, ("id", "concern_id", "created_at")),
-    "notes": (_note_moments, ("id", "concern_id", "created_at")),
-    "decisions": (_decision_moments, ("id", "concern_id", "decided_on")),
-    "case_meetings": (_case_meeting_moments, ("id", "concern_id", "held_at")),
-    "statuses": (_status_moments, ("id", "started_on", "ended_on")),
-    "meetings": (_meeting_moments, ("id", "created_at")),
+    "concerns": _Moments(_concern_moments, ("id", "happened_at", "status", "closed_at")),
+    "actions": _Moments(_action_moments, ("id", "concern_id", "created_at", "done_at")),
+    "referrals": _Moments(_referral_moments, ("id", "concern_id", "made_at", "created_at")),
+    "shares": _Moments(_share_moments, ("id", "concern_id", "shared_on")),
+    "advice": _Moments(_advice_moments, ("id", "concern_id", "created_at")),
+    "notes": _Moments(_note_moments, ("id", "concern_id", "created_at")),
+    "decisions": _Moments(_decision_moments, ("id", "concern_id", "decided_on")),
+    "case_meetings": _Moments(_case_meeting_moments, ("id", "concern_id", "held_at")),
+    "statuses": _Moments(_status_moments, ("id", "started_on", "ended_on")),
+    "meetings": _Moments(_meeting_moments, ("id", "created_at")),
 }
 
 
@@ -603,13 +610,13 @@ def latest_entries(
         return _last(chosen, most), len(chosen)
     lists = _lists_of(student)
     dates = read_columns_together(
-        **{name: (queryset, MOMENTS[name][1]) for name, queryset in lists.items()}
+        **{name: (queryset, MOMENTS[name].columns) for name, queryset in lists.items()}
     )
     marks = [
         (when, name, row)
         for name, rows in dates.items()
         for row in rows
-        for kind, when, _ in MOMENTS[name][0](row)
+        for kind, when, _ in MOMENTS[name].of(row)
         if _chosen(when, kind, kinds, since, until)
     ]
     marks.extend(
