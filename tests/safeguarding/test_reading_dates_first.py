@@ -41,9 +41,7 @@ def test_a_filter_that_matches_nothing_asks_nothing(concerns):
 
 
 @pytest.mark.parametrize("column", ["raised_by__username", "categories_display", "nothing"])
-def test_only_a_models_own_columns_are_read_and_refused_before_anything_is_asked(
-    concerns, column
-):
+def test_only_a_models_own_columns_are_read_and_refused_before_anything_is_asked(concerns, column):
     with CaptureQueriesContext(connection) as asked, pytest.raises(ValueError):
         read_columns_together(concerns=(concerns, ("id", column)))
     assert len(asked) == 0
