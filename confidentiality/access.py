@@ -380,15 +380,8 @@ def _restrict(queryset, user, perms):
     if path:  # e.g. grades: those of the students the user may open
         holders = queryset.model._meta.get_field(path).related_model._default_manager.all()
         return queryset.filter(**{f"{path}__in": _restrict(holders, user, perms).values("pk")})
-    granted = get_objects_for_user(
-        user,
-        list(perms),
-        klass=queryset,
-        any_perm=True,
-        accept_global_perms=False,
-        with_superuser=False,
-    )
     codenames = {p.split(".", 1)[1] for p in perms}
+    granted = _granted(queryset, user, codenames)
     related = [q for c, q in _relations(queryset.model, user).items() if c in codenames]
     if related:
         # Through the model's own manager, as a subquery: a relation across a join (a file's
@@ -406,6 +399,34 @@ def _restrict(queryset, user, perms):
     if not pks:
         return granted
     return queryset.filter(Q(pk__in=granted.values("pk")) | Q(pk__in=pks))
+
+
+def _granted(queryset, user, codenames):
+    """The objects of ``queryset`` granted to the user, or to a group of theirs, for any of
+    ``codenames``: guardian's direct tables, read as ``object_permissions`` reads them for one
+    object. guardian's ``get_objects_for_user`` answers the same (tested) but spends about
+    2 ms of Python building its query on every call, and a dashboard asks for a dozen lists;
+    this asks the same tables in under half of that. A model without direct tables is left to
+    guardian."""
+    model = queryset.model
+    by_user = get_user_obj_perms_model(model)
+    by_group = get_group_obj_perms_model(model)
+    if by_user.objects.is_generic() or by_group.objects.is_generic():
+        return get_objects_for_user(
+            user,
+            [f"{model._meta.app_label}.{c}" for c in codenames],
+            klass=queryset,
+            any_perm=True,
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+    asked = {
+        "permission__content_type": ContentType.objects.get_for_model(model),
+        "permission__codename__in": sorted(codenames),
+    }
+    mine = by_user.objects.filter(user=user, **asked).values("content_object")
+    theirs = by_group.objects.filter(group__user=user, **asked).values("content_object")
+    return queryset.filter(Q(pk__in=mine) | Q(pk__in=theirs))
 
 
 def visible(who, queryset, perm):
