@@ -243,6 +243,23 @@ class Referral(ConfidentialModel):
 
     class Meta:
         ordering = ["created_at"]
+        # ``overdue`` (every dashboard of the team asks it) reads only referrals still running
+        # a clock, one index for each clock, instead of every referral of the school's years
+        # (6-8 ms at 30,000).
+        indexes = [
+            models.Index(
+                fields=["due_by"],
+                name="referral_not_made_by_due",
+                condition=models.Q(made_at__isnull=True),
+            ),
+            models.Index(
+                fields=["follow_up_due_by"],
+                name="referral_follow_up_by_due",
+                condition=models.Q(
+                    method="phone", made_at__isnull=False, written_follow_up_at__isnull=True
+                ),
+            ),
+        ]
 
     def __str__(self):
         # Also the audit trail's label: the concern's reference only, never content.
