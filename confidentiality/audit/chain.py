@@ -1,5 +1,6 @@
 """The tamper-evident chain over the audit log (see ``AuditSeal``)."""
 
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -430,19 +431,41 @@ def _verify_run(run: tuple[int | None, int | None], batch: int) -> _Part:
 _MESSAGE = "%s|" + _BEFORE_LABEL + _LABEL_KEY + "%s" + _AFTER_LABEL
 
 
+def _keyed_sha256(key: bytes):
+    """``sign(message)``: ``hmac.digest(key, message, "sha256").hex()``, with the key's two
+    padded blocks hashed once, not on every call (RFC 2104: the inner and outer hashes start
+    from the key XOR-ed with fixed pads). On a link's message of about 700 bytes that is 2 µs
+    instead of 4, over the millions of links of a check; tested to give the same digests."""
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner_start = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+    outer_start = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+
+    def sign(message: bytes) -> str:
+        inner = inner_start.copy()
+        inner.update(message)
+        outer = outer_start.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    return sign
+
+
 def _checker(key: bytes):
     """``check(row, previous)``: what is wrong with one link (a seal and its entry, as ``_sql``
     reads them), None if nothing. Written for speed: it runs once per entry of the whole log.
     The values are encoded as ``_json`` would, knowing each column's type (never a JSON
     value but in the two JSON columns)."""
     string = _json_string
-    digest = hmac.digest
+    sign = _keyed_sha256(key)
     label_digests: dict[str, str] = {}
     sqlite_time = _timestamp_reader()
 
     def seal_of(values: list, label) -> str:
         values[10] = _json(label)
-        return digest(key, (_MESSAGE % tuple(values)).encode(), "sha256").hex()
+        return sign((_MESSAGE % tuple(values)).encode())
 
     def check(row, previous: str) -> str | None:
         (
@@ -476,13 +499,13 @@ def _checker(key: bytes):
         if by_digest is None:
             if len(label_digests) > LABELS_REMEMBERED:
                 label_digests.clear()
-            by_digest = label_digests[label] = _label_digest(key, label)
+            by_digest = label_digests[label] = sign(b"label|" + label.encode())
         values = [
             previous,
             action,
             "null" if seal_actor is None else seal_actor,
             _json_column(additional_data),
-            _json_column(changes),
+            "null" if changes is None else _reencoded(changes),  # each is new: not remembered
             string(changes_text),
             "null" if cid is None else string(cid),
             content_type_id,
@@ -493,7 +516,7 @@ def _checker(key: bytes):
             "null" if remote_port is None else remote_port,
             '"' + written.isoformat() + '"',
         ]
-        if digest(key, (_MESSAGE % tuple(values)).encode(), "sha256").hex() == seal_digest:
+        if sign((_MESSAGE % tuple(values)).encode()) == seal_digest:
             return None
         # A neutralised label counts only when it is exactly the neutral label recorded with
         # it; older seals cover the label itself.

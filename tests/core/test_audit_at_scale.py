@@ -389,3 +389,15 @@ def test_json_columns_are_re_encoded_as_the_standard_library_would(value):
     expected = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
     for stored in (json.dumps(value), json.dumps(value, ensure_ascii=False)):
         assert chain._reencoded(stored) == expected
+
+
+@pytest.mark.parametrize("key_length", [0, 1, 32, 63, 64, 65, 200])
+def test_the_checks_keyed_hash_is_hmac_sha256(key_length):
+    """The check signs with the key's padded blocks hashed once: the same digests as
+    ``hmac.digest`` for keys shorter than, as long as and longer than a block."""
+    import hmac
+
+    key = bytes(range(256))[:key_length] if key_length <= 256 else b""
+    sign = chain._keyed_sha256(key)
+    for message in (b"", b"x", b"label|Zo\xc3\xab", b"a" * 63, b"b" * 64, b"c" * 700, b"d" * 5000):
+        assert sign(message) == hmac.digest(key, message, "sha256").hex()
