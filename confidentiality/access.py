@@ -312,23 +312,30 @@ def object_permissions(user, obj) -> frozenset[str]:
         return cache[key]
     app = obj._meta.app_label
     perms = {p for p in role_permissions(user) if p.startswith(f"{app}.")}
-    user_model = get_user_obj_perms_model(obj)
-    group_model = get_group_obj_perms_model(obj)
-    perms.update(
-        f"{app}.{c}"
-        for c in user_model.objects.filter(user=user, content_object=obj).values_list(
-            "permission__codename", flat=True
-        )
-    )
-    perms.update(
-        f"{app}.{c}"
-        for c in group_model.objects.filter(group__user=user, content_object=obj).values_list(
-            "permission__codename", flat=True
-        )
-    )
+    # The grants to the person, to their groups and a running emergency access, in one query.
+    granted = [
+        get_user_obj_perms_model(obj)
+        .objects.filter(user=user, content_object=obj)
+        .order_by()
+        .values_list("permission__codename"),
+        get_group_obj_perms_model(obj)
+        .objects.filter(group__user=user, content_object=obj)
+        .order_by()
+        .values_list("permission__codename"),
+    ]
     glass = _break_glass_codenames(type(obj))
-    if glass and BreakGlassAccess.objects.active().for_object(obj).filter(user=user).exists():
-        perms.update(f"{app}.{c}" for c in glass)
+    if glass:
+        running = BreakGlassAccess.objects.active().for_object(obj).filter(user=user)
+        granted.append(
+            running.annotate(mark=Value(_BREAK_GLASS, output_field=CharField()))
+            .order_by()
+            .values_list("mark")
+        )
+    codenames = {c for (c,) in granted[0].union(*granted[1:], all=True)}
+    if _BREAK_GLASS in codenames:
+        codenames.discard(_BREAK_GLASS)
+        codenames.update(glass)
+    perms.update(f"{app}.{c}" for c in codenames)
     perms.update(f"{app}.{c}" for c in _relations_held(user, obj))
     cache[key] = frozenset(perms)
     return cache[key]
