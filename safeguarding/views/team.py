@@ -22,7 +22,7 @@ from confidentiality.page_lists import read_together
 
 from ..forms.concern_list import About, StatusChoice, start_of
 from ..models import Action, AdviceRequest, Category, Concern, Notification, Referral
-from ..models.concerns import load_children
+from ..models.concerns import load_children, load_people_named
 from ..policy import (
     ADULT_CASEWORK,
     ADVICE_ANSWER,
@@ -43,7 +43,7 @@ def team_concern(request, pk, how="view"):
     it was routed to (their object grant), and never the adult it names, whatever their role.
     """
     concerns = Concern.objects.select_related(
-        "raised_by", "assigned_to", "acknowledged_by", "adult"
+        "raised_by", "assigned_to", "acknowledged_by", "closed_by", "adult"
     )
     if Concern.objects.about_adults().filter(pk=pk).exists():
         return access.open_object(
@@ -116,7 +116,13 @@ def dashboard(request):
         advice_waiting=access.visible(
             request, AdviceRequest.objects.unanswered(), ADVICE_ANSWER
         ).select_related("asked_by")[:MOST_SHOWN],
+        adult_concerns=access.visible(
+            request,
+            Concern.objects.about_adults().open().not_about(request.user),
+            ADULT_CASEWORK,
+        ).select_related("raised_by", "adult")[:MOST_SHOWN],
     )
+    load_people_named(lists["adult_concerns"])
     queues = in_queues(places, lists.pop("queued"))
     # The children of every concern shown above, opened in one query for all the lists.
     load_children(
@@ -158,13 +164,6 @@ def dashboard(request):
                 for value, label in Category.choices
             ],
             "by_month": [{**row, "list": _month_list(row["month"], since)} for row in by_month],
-            "adult_concerns": access.visible(
-                request,
-                Concern.objects.about_adults().open().not_about(request.user),
-                ADULT_CASEWORK,
-            )
-            .with_people_named()
-            .select_related("raised_by")[:MOST_SHOWN],
         },
     )
 
