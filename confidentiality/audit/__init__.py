@@ -20,11 +20,12 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.signals import m2m_changed, pre_save
 
 from confidentiality.crypto.blind_index import blind_ref
 from confidentiality.crypto.fields import encrypted_field_names
+
+from .looks import log_look
 
 MASK = "[encrypted]"
 # The purpose of the blind subject keys: never the same reference as any table's.
@@ -208,20 +209,18 @@ def record_access(
     if area:
         data["area"] = area
     data.update(extra or {})  # ids only (e.g. the emergency-access grant), never content
-    # The entry and its seal (chain.seal_entry) are committed together, without a savepoint of
-    # their own: a look costs three statements (the entry, the chain's head, the seal).
-    with transaction.atomic(savepoint=False):
-        return LogEntry.objects.log_create(
-            obj,
-            action=LogEntry.Action.ACCESS,
-            force_log=True,
-            actor=request.user if request.user.is_authenticated else None,
-            remote_addr=_client_address(request),
-            additional_data=data,
-            changes_text="",
-            changes=None,
-            **named,
-        )
+    # The entry and its seal are committed together, without a savepoint of their own, in two
+    # statements on PostgreSQL (``looks.log_look``).
+    return log_look(
+        obj,
+        action=LogEntry.Action.ACCESS,
+        actor=request.user if request.user.is_authenticated else None,
+        remote_addr=_client_address(request),
+        additional_data=data,
+        changes_text="",
+        changes=None,
+        **named,
+    )
 
 
 def record_list_look(request, how: str, query: str = "", area: str = "") -> LogEntry | None:

@@ -192,14 +192,20 @@ def _lock_and_read_head() -> str:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            if _head_function.get(connection.alias) is None:
-                cursor.execute("SELECT to_regproc('confidentiality_chain_head') IS NOT NULL")
-                _head_function[connection.alias] = cursor.fetchone()[0]
-            if _head_function[connection.alias]:
+            if has_head_function():
                 cursor.execute("SELECT confidentiality_chain_head()")
                 return cursor.fetchone()[0] or GENESIS
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     return AuditSeal.objects.order_by("-id").values_list("digest", flat=True).first() or GENESIS
+
+
+def has_head_function() -> bool:
+    """Whether this PostgreSQL database has ``confidentiality_chain_head`` (asked once)."""
+    if _head_function.get(connection.alias) is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regproc('confidentiality_chain_head') IS NOT NULL")
+            _head_function[connection.alias] = cursor.fetchone()[0]
+    return _head_function[connection.alias]
 
 
 class _SealedHere:
