@@ -427,13 +427,47 @@ def _granted(queryset, user, codenames):
             accept_global_perms=False,
             with_superuser=False,
         )
-    asked = {
-        "permission__content_type": ContentType.objects.get_for_model(model),
-        "permission__codename__in": sorted(codenames),
-    }
-    mine = by_user.objects.filter(user=user, **asked).values("content_object")
-    theirs = by_group.objects.filter(group__user=user, **asked).values("content_object")
-    return queryset.filter(Q(pk__in=mine) | Q(pk__in=theirs))
+    ids = permission_ids(model, codenames, queryset.db)
+    if not ids:
+        return queryset.none()
+    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
+    mine = by_user.objects.filter(user=user, permission_id__in=ids)
+    theirs = by_group.objects.filter(group_id__in=memberships, permission_id__in=ids)
+    # One list of keys (a UNION), not two joined by OR: with OR the database tests every row of
+    # the table against both (a count of a teacher's 40 pupils read all 30,000: 7 ms); with one
+    # list it looks the granted rows up by key. The permissions go in by id, not joined by
+    # name: a dashboard's counts are a dozen such lists in one query, and each join multiplied
+    # the time the database spent planning it.
+    granted = (
+        mine.order_by()
+        .values("content_object")
+        .union(theirs.order_by().values("content_object"), all=True)
+    )
+    return queryset.filter(pk__in=granted)
+
+
+# The id of each object permission, per database: made once by the migrations, never renamed,
+# so asked once per process (forgotten when the migrations run again, as after a test's flush).
+_permission_ids: dict[tuple[str, int, str], int] = {}
+
+
+def permission_ids(model, codenames, using: str) -> list[int]:
+    """The ids of ``codenames`` (permissions of ``model``), in the order asked."""
+    kind = ContentType.objects.db_manager(using).get_for_model(model).pk
+    missing = [c for c in codenames if (using, kind, c) not in _permission_ids]
+    if missing:
+        found = Permission.objects.using(using).filter(content_type_id=kind, codename__in=missing)
+        for codename, pk in found.values_list("codename", "pk"):
+            _permission_ids[(using, kind, codename)] = pk
+    return [
+        _permission_ids[key]
+        for c in sorted(codenames)
+        if (key := (using, kind, c)) in _permission_ids
+    ]
+
+
+def forget_permission_ids(**kwargs) -> None:
+    _permission_ids.clear()
 
 
 def visible(who, queryset, perm):

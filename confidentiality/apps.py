@@ -42,16 +42,25 @@ class ConfidentialityConfig(AppConfig):
 
         post_save.connect(forget_group_ids, sender=Group, dispatch_uid="role-group-ids")
         post_delete.connect(forget_group_ids, sender=Group, dispatch_uid="role-group-ids")
+        # So is each object permission's id (``access.permission_ids``).
+        from django.contrib.auth.models import Permission
+
+        from .access import forget_permission_ids
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_permission_ids, sender=Permission, dispatch_uid="perm-ids")
 
 
 def _after_migrate(using="default", **kwargs):
     from django.db import connections
 
+    from .access import forget_permission_ids
     from .audit import triggers
     from .models.users import forget_group_ids
     from .roles import ensure_groups
 
     forget_group_ids()
+    forget_permission_ids()
     ensure_groups()
     triggers.install(connections[using])
     # P11, P16, P25: there is always an agreement to accept (also after a test flush).

@@ -88,3 +88,22 @@ def test_the_list_pages_use_it_in_one_query(grants, django_assert_num_queries):
     listed = visible(person, Student.objects.all(), "records.view_student")
     with django_assert_num_queries(1):  # their roles were read as it was built
         assert {s.pk for s in listed} == {children[0].pk, children[1].pk}
+
+
+def test_a_permission_made_or_removed_is_asked_afresh(grants):
+    """Each permission's id is kept per process (``access.permission_ids``): one made later,
+    or removed, is not answered from what was kept."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    person, children = grants
+    assert ours(person, ["records.look_after_student"], Student.objects.all()) == set()
+    made = Permission.objects.create(
+        codename="look_after_student",
+        name="Look after",
+        content_type=ContentType.objects.get_for_model(Student),
+    )
+    assign_perm(made, person, children[3])
+    assert ours(person, ["records.look_after_student"], Student.objects.all()) == {children[3].pk}
+    made.delete()
+    assert ours(person, ["records.look_after_student"], Student.objects.all()) == set()
