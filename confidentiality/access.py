@@ -388,7 +388,12 @@ def _restrict(queryset, user, perms):
         holders = queryset.model._meta.get_field(path).related_model._default_manager.all()
         return queryset.filter(**{f"{path}__in": _restrict(holders, user, perms).values("pk")})
     codenames = {p.split(".", 1)[1] for p in perms}
-    granted = _granted(queryset, user, codenames)
+    # A grant counts only for a permission of the list's own app (``object_permissions`` asks
+    # the same of one object): a permission named with another app's label opens nothing.
+    app = queryset.model._meta.app_label
+    granted = _granted(
+        queryset, user, {p.split(".", 1)[1] for p in perms if p.startswith(f"{app}.")}
+    )
     related = [q for c, q in _relations(queryset.model, user).items() if c in codenames]
     if related:
         # Through the model's own manager, as a subquery: a relation across a join (a file's
@@ -415,6 +420,8 @@ def _granted(queryset, user, codenames):
     2 ms of Python building its query on every call, and a dashboard asks for a dozen lists;
     this asks the same tables in under half of that. A model without direct tables is left to
     guardian."""
+    if not codenames:  # (guardian would read no permission as any permission)
+        return queryset.none()
     model = queryset.model
     by_user = get_user_obj_perms_model(model)
     by_group = get_group_obj_perms_model(model)
@@ -452,7 +459,7 @@ _permission_ids: dict[tuple[str, int, str], int] = {}
 
 
 def permission_ids(model, codenames, using: str) -> list[int]:
-    """The ids of ``codenames`` (permissions of ``model``), in the order asked."""
+    """The ids of those of ``codenames`` that are permissions of ``model``."""
     kind = ContentType.objects.db_manager(using).get_for_model(model).pk
     missing = [c for c in codenames if (using, kind, c) not in _permission_ids]
     if missing:

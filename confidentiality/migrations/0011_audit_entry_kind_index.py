@@ -24,6 +24,9 @@ def _index():
 def add(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # A concurrent build that was interrupted leaves an invalid index of this name behind,
+    # and the migration unrecorded: the next run builds it afresh.
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
     schema_editor.add_index(apps.get_model("auditlog", "LogEntry"), _index(), concurrently=True)
 
 

@@ -107,3 +107,14 @@ def test_a_permission_made_or_removed_is_asked_afresh(grants):
     assert ours(person, ["records.look_after_student"], Student.objects.all()) == {children[3].pk}
     made.delete()
     assert ours(person, ["records.look_after_student"], Student.objects.all()) == set()
+
+
+def test_a_permission_named_with_another_apps_label_opens_nothing(grants):
+    """As for one object: ``safeguarding.view_student`` is no permission of a pupil's record."""
+    person, children = grants
+    listed = visible(person, Student.objects.all(), "safeguarding.view_student")
+    assert set(listed.values_list("pk", flat=True)) == set()
+    listed = visible(
+        person, Student.objects.all(), ["safeguarding.view_student", "records.change_student"]
+    )
+    assert set(listed.values_list("pk", flat=True)) == {children[2].pk, children[5].pk}
