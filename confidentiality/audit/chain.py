@@ -58,7 +58,12 @@ def label_digest(label: str) -> str:
 
 
 def _label_digest(key: bytes, label) -> str:
-    return hmac.digest(key, b"label|" + str(label).encode(), "sha256").hex()
+    return hmac.digest(key, _label_message(label), "sha256").hex()
+
+
+def _label_message(label) -> bytes:
+    """What a label's digest signs (the chain's check signs it with its own keyed hash)."""
+    return b"label|" + str(label).encode()
 
 
 # The sealed content is ``json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))``
@@ -505,7 +510,7 @@ def _checker(key: bytes):
         if by_digest is None:
             if len(label_digests) > LABELS_REMEMBERED:
                 label_digests.clear()
-            by_digest = label_digests[label] = sign(b"label|" + label.encode())
+            by_digest = label_digests[label] = sign(_label_message(label))
         values = [
             previous,
             action,
