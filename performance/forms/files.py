@@ -2,6 +2,7 @@
 sign-off, dated performance data, the pay recommendation and delegation."""
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from confidentiality.forms.messages import says_what_is_missing
@@ -207,3 +208,39 @@ class CycleDatesForm(forms.Form):
                 "final review."
             )
         return data
+
+
+class OverviewFilterForm(forms.Form):
+    """Narrows the holder's overview of the cycle: a school's staff runs to hundreds, so the
+    head finds one person by name or the reviews that need chasing, a page at a time."""
+
+    class Show(models.TextChoices):
+        EVERYONE = "", "Everyone"
+        OVERDUE = "overdue", "Only those with a step overdue"
+        NO_FILE = "no_file", "Only those without a file this cycle"
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Find a member of staff",
+        help_text="Part of their name, username or job title.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    show = forms.ChoiceField(required=False, choices=Show.choices, label="Show")
+
+    def keeps(self, row) -> bool:
+        """Whether the row of ``cycle_progress`` is one the filters ask for (everyone while
+        the form is not valid: a bad filter hides nobody)."""
+        if not self.is_valid():
+            return True
+        show = self.cleaned_data["show"]
+        if show == self.Show.OVERDUE and not row.overdue:
+            return False
+        if show == self.Show.NO_FILE and row.file_id is not None:
+            return False
+        words = self.cleaned_data["q"].casefold().split()
+        person = row.person
+        said = " ".join(
+            [person.get_full_name(), person.username, getattr(person, "job_title", "") or ""]
+        ).casefold()
+        return all(word in said for word in words)

@@ -1,7 +1,10 @@
 """The pages of performance files: one's own files, the holder's overview of the cycle, and
 one file."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +15,7 @@ from confidentiality.audit import record_list_look
 from confidentiality.page_lists import as_prefetched, read_together
 
 from .. import policy
-from ..forms.files import CycleDatesForm
+from ..forms.files import CycleDatesForm, OverviewFilterForm
 from ..models import PerformanceFile, ReviewCycle
 from ..models import ProgressNote as ObjectiveNote
 from ..progress import cycle_progress
@@ -43,22 +46,38 @@ def home(request):
 @access.requires(policy.may_see_overview, second_factor=access.IF_SET_UP)
 def overview(request):
     """Each member of staff the reader holds the file of: the steps of the cycle done and the
-    ones overdue (the cycle's own dates)."""
+    ones overdue (the cycle's own dates). The totals cover everyone; the table is narrowed by
+    name or by what is outstanding, and shown a page at a time (a large school's staff is
+    hundreds of rows, each with its own link or button)."""
     today = timezone.localdate()
     cycle = ReviewCycle.objects.current(today)
-    rows = cycle_progress(request, cycle, today)
+    everyone = cycle_progress(request, cycle, today)
+    filters = OverviewFilterForm(request.GET or None)
+    page = Paginator([row for row in everyone if filters.keeps(row)], STAFF_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     record_list_look(request, "performance overview", area=AREA)
     return render(
         request,
         "performance/overview.html",
         {
             "cycle": cycle,
-            "rows": rows,
-            "overdue": sum(len(row.overdue) for row in rows),
+            "rows": page.object_list,
+            "page": page,
+            "everyone": len(everyone),
+            "filters": filters,
+            "query": urlencode(
+                {name: request.GET[name] for name in ("q", "show") if request.GET.get(name)}
+            ),
+            "overdue": sum(len(row.overdue) for row in everyone),
             "today": today,
             "may_set_dates": policy.may_set_cycle_dates(request.user),
         },
     )
+
+
+# Fifty rows to a page, as the other long lists of the site.
+STAFF_PER_PAGE = 50
 
 
 @access.requires(policy.may_set_cycle_dates, second_factor=access.IF_SET_UP)

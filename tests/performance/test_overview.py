@@ -171,3 +171,70 @@ def test_the_head_sets_the_cycles_dates_and_a_muddle_is_refused_clearly(client, 
     )
     assert response.status_code == 302
     assert ReviewCycle.objects.get(name=cycle.name).objectives_due == later
+
+
+def _names(response) -> list[str]:
+    return [row.person.username for row in response.context["rows"]]
+
+
+def test_the_overview_finds_a_member_of_staff_by_name_or_job(client, head, make_user, cycle):
+    _staff_with_files(make_user, head, cycle, 3, 0)
+    librarian = make_user("librarian", Role.TEACHING_ASSISTANT)
+    librarian.first_name, librarian.last_name, librarian.job_title = "Ada", "Quill", "Librarian"
+    librarian.save()
+    sign_in(client, head, verified=True)
+    url = reverse("performance:overview")
+    assert _names(client.get(url, {"q": "quill"})) == ["librarian"]
+    assert _names(client.get(url, {"q": "LIBRARIAN"})) == ["librarian"]
+    assert _names(client.get(url, {"q": "ada quill"})) == ["librarian"]
+    response = client.get(url, {"q": "nobody of that name"})
+    assert _names(response) == []
+    assert "No member of staff matches" in response.content.decode()
+    # The totals above the table still speak for everyone.
+    assert response.context["everyone"] == 4
+
+
+def test_the_overview_shows_only_what_is_outstanding(client, head, make_user):
+    today = timezone.localdate()
+    cycle = ReviewCycle(
+        name="chase",
+        starts_on=today - timedelta(days=200),
+        ends_on=today + timedelta(days=100),
+        objectives_due=today - timedelta(days=150),
+        mid_year_due=today + timedelta(days=10),
+        final_due=today + timedelta(days=50),
+    )
+    cycle.save()
+    _staff_with_files(make_user, head, cycle, 2, 0)  # objectives set: nothing overdue
+    late = make_user("late_one", Role.TEACHER)  # no file, objectives overdue
+    sign_in(client, head, verified=True)
+    url = reverse("performance:overview")
+    assert _names(client.get(url, {"show": "overdue"})) == ["late_one"]
+    assert _names(client.get(url, {"show": "no_file"})) == ["late_one"]
+    assert sorted(_names(client.get(url))) == ["late_one", "staff0", "staff1"]
+    # A filter this page does not know hides nobody, and says what is wrong.
+    response = client.get(url, {"show": "everything-please"})
+    assert sorted(_names(response)) == ["late_one", "staff0", "staff1"]
+    assert "Select a valid choice" in response.content.decode()
+    assert late.pk
+
+
+def test_the_overview_is_paged_and_a_page_costs_the_same_queries(client, head, make_user, cycle):
+    from performance.views.files import STAFF_PER_PAGE
+
+    sign_in(client, head, verified=True)
+    for n in range(STAFF_PER_PAGE + 5):
+        make_user(f"member{n:03}", Role.TEACHER)
+    url = reverse("performance:overview")
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url)
+    assert len(response.context["rows"]) == STAFF_PER_PAGE
+    assert response.context["everyone"] == STAFF_PER_PAGE + 5
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url, {"page": 2})
+    assert len(response.context["rows"]) == 5
+    assert len(first) == len(second)
+    # The search is kept from page to page.
+    response = client.get(url, {"q": "member", "page": 1})
+    assert "?q=member&amp;page=2" in response.content.decode()
