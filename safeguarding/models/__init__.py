@@ -56,6 +56,7 @@ from .permissions import (
 )
 from .profile import KeyContact, PlanCategory, SafeguardingStatus
 from .sharing import InformationShare, LawfulBasis, SpecialCategoryCondition
+from .tally import ConcernsOfTheDay
 from .training import Course, Policy, PolicyReading, TrainingRecord, TrainingReminder
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "ConcernDraft",
     "ConcernGroupObjectPermission",
     "ConcernSubject",
+    "ConcernsOfTheDay",
     "ConcernUserObjectPermission",
     "Course",
     "DecisionNotToRefer",
