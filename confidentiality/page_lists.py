@@ -18,7 +18,6 @@ import uuid
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -28,12 +27,21 @@ from confidentiality.crypto.fields import EncryptedField
 JSON_ARRAYS = frozenset({"postgresql", "sqlite"})
 
 
-def _columns(model, deferred) -> list:
-    return [f for f in model._meta.concrete_fields if f.attname not in deferred]
+def _compiled(queryset, connection) -> tuple:
+    """The queryset's own SQL and parameters, and its compiler (which says which column of the
+    SQL is which field). Compiled as the ORM compiles it to read instances: resolving a path
+    expression per column instead (``values(c0=F("raised_by__id"), ...)``) cost a long list
+    page more Python than its rows."""
+    if queryset.query.is_empty():  # a filter that can match nothing (``pk__in=[]``)
+        raise EmptyResultSet
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    return compiler, sql, params
 
 
-def _plan(queryset):
-    """``(model, fields, [(relation, related_model, fields)])`` for one queryset."""
+def _plan(queryset, connection):
+    """``((model, fields, [(relation, related_model, fields)]), (sql, params, width))`` for one
+    queryset: the fields in the order of the columns its SQL selects."""
     query = queryset.query
     # A queryset that loads more after its rows (``loading``: a child's name opened from its
     # blind reference) would lose that step here: it keeps its own query.
@@ -42,64 +50,56 @@ def _plan(queryset):
         or getattr(queryset, "_after_fetch", ())
         or query.annotations
         or query.values_select
+        or query.extra
     ):
         raise ValueError("Only plain querysets are read together.")
     names, defer = query.deferred_loading
     if not defer and names:
         raise ValueError("Only querysets that defer (never ``only``) are read together.")
-    model = queryset.model
-    related = []
-    selected = query.select_related
-    if selected is True:
+    if query.select_related is True:
         raise ValueError("Name the relations to read with select_related.")
-    for name, deeper in (selected or {}).items():
-        if deeper:
+    compiler, sql, params = _compiled(queryset, connection)
+    select, info = compiler.select, compiler.klass_info
+
+    def fields_at(positions) -> list:
+        return [select[i][0].target for i in positions]
+
+    order, related = list(info["select_fields"]), []
+    for rel in info.get("related_klass_infos", []):
+        if rel.get("related_klass_infos"):
             raise ValueError("select_related is read one step deep only.")
-        field = model._meta.get_field(name)
-        related.append((field, field.related_model, _columns(field.related_model, set())))
-    deferred = {model._meta.get_field(n).attname for n in names} if defer else set()
-    return model, _columns(model, deferred), related
+        # A reverse one-to-one (a concern's ``adult`` part) is cached on its accessor.
+        relation = rel["field"].remote_field if rel["reverse"] else rel["field"]
+        related.append((relation, rel["model"], fields_at(rel["select_fields"])))
+        order.extend(rel["select_fields"])
+    # The model's columns, then each related model's, and nothing else in the select list (a
+    # distinct list sorted on another table's column selects that column too).
+    if order != list(range(len(select))) or compiler.has_extra_select:
+        raise ValueError("A select list this module does not know how to read.")
+    plan = (queryset.model, fields_at(info["select_fields"]), related)
+    return plan, (sql, params, len(select))
 
 
-def _paths(plan) -> list[str]:
-    """The columns a plan reads, in order: the model's, then each related model's."""
-    _, fields, related = plan
-    paths = [field.attname for field in fields]
-    for field, _, rel_fields in related:
-        paths.extend(f"{field.name}__{rel_field.attname}" for rel_field in rel_fields)
-    return paths
-
-
-def _as_json_rows(queryset, paths, connection):
-    """The queryset's rows (the columns ``paths``) as one JSON array of arrays: its SQL and
-    parameters."""
-    columns = {f"c{i}": F(path) for i, path in enumerate(paths)}
-    rows = queryset.values(**columns)
-    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+def _as_json_rows(sql, width, connection) -> str:
+    """A queryset's SQL (selecting ``width`` columns) as a subquery giving its rows as one JSON
+    array of arrays. The columns are named by place (a select list may name ``id`` twice)."""
+    names = ", ".join(f"c{i}" for i in range(width))
     # Only the ORM's compiled SQL and column names made here go into the text; every value
     # stays a parameter.
-    cells = ", ".join(f"t.c{i}" for i in range(len(columns)))
     if connection.vendor == "postgresql":
-        outer = f"SELECT COALESCE(json_agg(json_build_array({cells})), '[]') FROM ({sql}) t"  # noqa: S608
+        rows = f"COALESCE(json_agg(json_build_array({names})), '[]')"
     else:
-        outer = f"SELECT json_group_array(json_array({cells})) FROM ({sql}) t"  # noqa: S608
-    return f"({outer})", params
+        rows = f"json_group_array(json_array({names}))"
+    return f"(WITH listed({names}) AS ({sql}) SELECT {rows} FROM listed)"  # noqa: S608
 
 
 def _select_together(connection, wanted: dict) -> dict[str, list]:
-    """``{name: (queryset, paths)}``: each queryset's rows as lists of JSON cells, in its own
-    order, all in one query (none for a queryset that can match nothing)."""
+    """``{name: (sql, params, width)}``: each query's rows as lists of JSON cells, in its own
+    order, all in one query."""
     lists, names, parts, params = {}, [], [], []
-    for name, (queryset, paths) in wanted.items():
-        try:
-            if queryset.query.is_empty():
-                raise EmptyResultSet
-            sql, part_params = _as_json_rows(queryset, paths, connection)
-        except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
-            lists[name] = []
-            continue
+    for name, (sql, part_params, width) in wanted.items():
         names.append(name)
-        parts.append(sql)
+        parts.append(_as_json_rows(sql, width, connection))
         params.extend(part_params)
     if not parts:
         return lists
@@ -207,15 +207,15 @@ def read_together(**querysets) -> dict[str, list]:
     connection = connections[db]
     if connection.vendor not in JSON_ARRAYS:  # a database without them: a query per list
         return {name: list(queryset) for name, queryset in querysets.items()}
-    lists, plans = {}, {}
+    lists, plans, wanted = {}, {}, {}
     for name, queryset in querysets.items():
         try:
-            plans[name] = _plan(queryset)
+            plans[name], wanted[name] = _plan(queryset, connection)
         except ValueError:  # a shape not read here: its own query, as before
             lists[name] = list(queryset)
-    found = _select_together(
-        connection, {name: (querysets[name], _paths(plan)) for name, plan in plans.items()}
-    )
+        except EmptyResultSet:
+            lists[name] = []
+    found = _select_together(connection, wanted)
     for name, plan in plans.items():
         lists[name] = _instances(plan, found[name], db, connection)
     return lists
@@ -240,12 +240,22 @@ def read_columns_together(**wanted) -> dict[str, list]:
             name: list(queryset.values_list(*columns, named=True))
             for name, (queryset, columns) in wanted.items()
         }
-    found = _select_together(connection, wanted)
-    lists = {}
+    lists, compiled = {}, {}
     for name, (queryset, columns) in wanted.items():
+        try:
+            compiler, sql, params = _compiled(queryset.values_list(*columns), connection)
+        except EmptyResultSet:
+            lists[name] = []
+            continue
+        if len(compiler.select) != len(columns) or compiler.has_extra_select:
+            raise ValueError(f"{name}: only the columns asked for are read together.")
+        compiled[name] = (sql, params, len(columns))
+    found = _select_together(connection, compiled)
+    for name, rows in found.items():
+        queryset, columns = wanted[name]
         row = _row_type(queryset.model, tuple(columns))
         read = _reader(fields[name], connection)
-        lists[name] = [row._make(read(iter(cells))) for cells in found[name]]
+        lists[name] = [row._make(read(iter(cells))) for cells in rows]
     return lists
 
 
