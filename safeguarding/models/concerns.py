@@ -371,9 +371,11 @@ class Concern(ConfidentialModel):
             ),
             # The team page at the size of the largest school (300,000 concerns): the open
             # queues read the open concerns only (not the table), the last closed come from the
-            # end of an index (0.44 s to a few ms).
+            # end of an index (0.44 s to a few ms). The queues' order (when it came in, when it
+            # last changed) and the key are in the index too, so the queues are read from the
+            # index alone, not from thousands of scattered rows (14 ms to a few).
             models.Index(
-                fields=["subject_kind", "status", "urgency"],
+                fields=["subject_kind", "status", "urgency", "created_at", "updated_at", "id"],
                 name="concern_open",
                 condition=~models.Q(status="closed"),
             ),
