@@ -176,8 +176,11 @@ class _PeopleOffered:
             ).values_list("user_id", "group_id"):
                 holding.setdefault(user_id, set()).add(group_id)
             listed = set(holding).union(*(on_file for on_file, _ in wanted.values()))
+            # Only what a choice shows (a name, a job title, the roles): not the whole account
+            # of 800 people on every look.
+            shown = ("username", "first_name", "last_name", "job_title", "is_active")
             self._people = list(
-                with_group_names(people.filter(pk__in=listed)).order_by(
+                with_group_names(people.filter(pk__in=listed).only(*shown)).order_by(
                     "last_name", "first_name", "username"
                 )
             )
