@@ -33,6 +33,18 @@ def test_the_head_sets_objectives_and_the_teacher_signs_off(
     confirm_second_factor(page, device)
     expect(page.locator("h1")).to_contain_text("Performance reviews")
     check(page, "Performance overview")
+    # A large school's staff is hundreds of rows: the head finds the teacher by name among
+    # those without a file this cycle.
+    page.get_by_role("searchbox", name="Find a member of staff").fill(teacher.last_name)
+    page.get_by_role("combobox", name="Show").select_option(
+        label="Only those without a file this cycle"
+    )
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.get_by_role("searchbox", name="Find a member of staff")).to_have_value(
+        teacher.last_name
+    )
+    expect(page.locator("tbody tr")).to_have_count(1)
+    check(page, "Performance overview, narrowed")
     page.get_by_role("button", name=f"Open a file for {teacher.get_full_name()}").click()
     expect(page.locator("h1")).to_contain_text("Performance file")
 
