@@ -27,6 +27,10 @@ class ConfidentialityConfig(AppConfig):
             roles.audit_roles_of_deleted_user, sender=User, dispatch_uid="role-audit-delete"
         )
         post_save.connect(seal_entry, sender=LogEntry, dispatch_uid="audit-chain")
+        # Long lists of keys in a query, as one array on PostgreSQL.
+        from . import long_lists
+
+        long_lists.register()
         # The school calendar is kept in the cache: a change to it is read afresh at once.
         from .school_calendar import forget
 

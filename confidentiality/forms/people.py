@@ -1,5 +1,8 @@
 """The one way a form offers a choice of people (a member of staff, a governor)."""
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from django import forms
 from django.contrib.auth.models import Group
 from django.db.models import OuterRef, StringAgg, Subquery, Value
@@ -60,6 +63,34 @@ def with_group_names(people):
         .values("names")
     )
     return people.annotate(group_names=Subquery(names))
+
+
+@dataclass
+class PersonShown:
+    """What a choice of a person shows of them (``person_label``), read as a plain row for a
+    list of hundreds: ``values_list(*PersonShown.COLUMNS)`` of ``with_group_names(people)``."""
+
+    COLUMNS: ClassVar = (
+        "pk",
+        "username",
+        "first_name",
+        "last_name",
+        "job_title",
+        "is_active",
+        "group_names",
+    )
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+    job_title: str
+    is_active: bool
+    group_names: str | None
+
+    def get_full_name(self) -> str:
+        """As the account's own ``get_full_name``."""
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 def _role_labels(user) -> list[str]:

@@ -18,7 +18,7 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from confidentiality.forms import PersonChoiceField
-from confidentiality.forms.people import with_group_names
+from confidentiality.forms.people import PersonShown, with_group_names
 from confidentiality.models.users import role_group_ids
 from confidentiality.roles import MAY_LOG_CONCERN, SCHOOL_STAFF
 from records.models import Student
@@ -176,14 +176,14 @@ class _PeopleOffered:
             ).values_list("user_id", "group_id"):
                 holding.setdefault(user_id, set()).add(group_id)
             listed = set(holding).union(*(on_file for on_file, _ in wanted.values()))
-            # Only what a choice shows (a name, a job title, the roles): not the whole account
-            # of 800 people on every look.
-            shown = ("username", "first_name", "last_name", "job_title", "is_active")
-            self._people = list(
-                with_group_names(people.filter(pk__in=listed).only(*shown)).order_by(
-                    "last_name", "first_name", "username"
-                )
-            )
+            # Only what a choice shows (a name, a job title, the roles), as plain rows: not
+            # the whole account, nor a model instance, for each of 800 people on every look.
+            self._people = [
+                PersonShown(*row)
+                for row in with_group_names(people.filter(pk__in=listed))
+                .order_by("last_name", "first_name", "username")
+                .values_list(*PersonShown.COLUMNS)
+            ]
             for person in self._people:
                 for flag, (on_file, ids) in wanted.items():
                     # As ``staff_and``: on file, or active and holding one of the roles.
