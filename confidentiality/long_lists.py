@@ -15,7 +15,7 @@ import re
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field
-from django.db.models.lookups import In
+from django.db.models.lookups import In, Lookup
 from django.utils.datastructures import OrderedSet
 
 # Shorter lists gain nothing: their query text is short, and psycopg keeps it parsed.
@@ -48,5 +48,33 @@ class InOneArray(In):
 
 
 def register() -> None:
-    """Every field's ``in`` (those with their own, such as relations, keep it)."""
+    """Every field's ``in`` (those with their own, such as relations, keep it), and
+    ``among``."""
     Field.register_lookup(InOneArray)
+    Field.register_lookup(AmongKeys)
+
+
+class AmongKeys(Lookup):
+    """``<key>__among=<a queryset of keys>``: the rows whose key the subquery lists, asked so
+    that PostgreSQL reads the keys first, once, and then each row by its index
+    (``= ANY(ARRAY(subquery))``). Django's ``__in`` with a subquery lets the planner join the
+    two instead, and with a filter it misjudges beside it (those not in a role), it chose to
+    read every one of a school's 60,000 accounts to find 800 staff (17 ms against 1). Elsewhere
+    it is ``IN``."""
+
+    lookup_name = "among"
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params

@@ -123,13 +123,20 @@ def person_label(user, with_role: bool = False) -> str:
 
 class _People(forms.models.ModelChoiceIterator):
     """The people offered, read in one go: Django's iterator reads them through a server-side
-    cursor, a round trip per batch, for a list that is always shown whole."""
+    cursor, a round trip per batch, for a list that is always shown whole. Read as plain rows
+    (``PersonShown``): a list of a large school's staff is 800 accounts, and making each a model
+    instance cost more than reading it. What is posted back is checked against the queryset
+    itself, and the field's value is the account (``ModelChoiceField.to_python``)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for person in self.queryset.all():
-            yield self.choice(person)
+        for person in self.queryset.values_list(*PersonShown.COLUMNS):
+            person = PersonShown(*person)
+            yield (
+                forms.models.ModelChoiceIteratorValue(person.pk, person),
+                self.field.label_from_instance(person),
+            )
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -67,10 +67,11 @@ class PeopleQuerySet(models.QuerySet):
 
     def with_roles(self, *roles: Role):
         """Active people holding any of ``roles``, each once, by name."""
-        # From the memberships alone: joining the accounts here read all of them.
+        # From the memberships alone: joining the accounts here read all of them. The keys
+        # first, then each account by its index (``long_lists.AmongKeys``).
         memberships = self.model.groups.through.objects
         ids = memberships.filter(group__in=RoleGroupIds(roles)).values("user_id")
-        return self.filter(pk__in=ids, is_active=True).order_by(
+        return self.filter(pk__among=ids, is_active=True).order_by(
             "last_name", "first_name", "username"
         )
 
