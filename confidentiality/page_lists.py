@@ -18,7 +18,6 @@ import uuid
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from confidentiality.crypto.fields import EncryptedField
@@ -113,9 +112,14 @@ def _select_together(connection, wanted: dict) -> dict[str, list]:
 
 
 def _aware(raw):
-    value = parse_datetime(raw)
-    if timezone.is_naive(value):  # SQLite keeps UTC without its offset
-        value = timezone.make_aware(value, datetime.UTC)
+    # The databases write ISO 8601, which Python's own parser reads (in C); Django's for
+    # anything else. A long chronology has thousands of these.
+    try:
+        value = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        value = parse_datetime(raw)
+    if value.tzinfo is None:  # SQLite keeps UTC without its offset
+        value = value.replace(tzinfo=datetime.UTC)
     return value
 
 
@@ -165,14 +169,23 @@ def _instances(plan, rows, db, connection) -> list:
         for field, rel_model, rel_fields in related
     ]
     made = []
+    # The same person on many rows (the DSL who wrote most notes) is one instance, as
+    # ``prefetch_related`` gives it: making an account instance per row cost a long list more
+    # than reading it.
+    seen = [{} for _ in relations]
     for row in rows:
         cells = iter(row)
         instance = model.from_db(db, names, read(cells))
-        for field, rel_model, rel_names, rel_read, pk_at in relations:
+        for (field, rel_model, rel_names, rel_read, pk_at), known in zip(
+            relations, seen, strict=True
+        ):
             rel_values = rel_read(cells)
             other = None
-            if rel_values[pk_at] is not None:
-                other = rel_model.from_db(db, rel_names, rel_values)
+            key = rel_values[pk_at]
+            if key is not None:
+                other = known.get(key)
+                if other is None:
+                    other = known[key] = rel_model.from_db(db, rel_names, rel_values)
             field.set_cached_value(instance, other)
         made.append(instance)
     return made

@@ -52,6 +52,9 @@ def test_lists_read_together_are_the_lists_read_alone(concerns, teacher, dsl):
     if connection.vendor in ("postgresql", "sqlite"):
         assert len(queries) == 1
     _same(together["with_people"], alone["with_people"], ("raised_by", "assigned_to"))
+    # The same person on several rows is one instance, as prefetch_related gives it.
+    assert len({id(row.raised_by) for row in together["with_people"]}) == 1
+    assert {row.created_at.tzinfo is not None for row in together["with_people"]} == {True}
     _same(together["newest_two"], alone["newest_two"])
     _same(together["distinct"], alone["distinct"])
     _same(together["about_adults"], alone["about_adults"], ("raised_by", "adult"))
