@@ -163,10 +163,22 @@ def summary(statuses, referrals) -> str:
         if status.plan_category:
             words += f" ({status.get_plan_category_display().lower()})"
         parts.append(f"{words} since {day(status.started_on)}")
-    for referral in referrals:
-        made = day(referral.made_at or referral.created_at)
-        parts.append(f"referral to children's social care made {made}, awaiting its outcome")
+    made = sorted(referral.made_at or referral.created_at for referral in referrals)
+    if len(made) > 2:  # a long wait said once, not a phrase per referral
+        parts.append(
+            f"{len(made)} referrals to children's social care awaiting their outcome, "
+            f"the first made {day(made[0])}, the latest {day(made[-1])}"
+        )
+    else:
+        parts.extend(
+            f"referral to children's social care made {day(when)}, awaiting its outcome"
+            for when in made
+        )
     return "; ".join(parts) or "no current status recorded"
+
+
+def _columns_but(model, *kept) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in kept]
 
 
 def student_flag(student, user) -> list[Flag]:
@@ -191,7 +203,10 @@ def student_flag_lists(student, user) -> dict | None:
     )
     return {
         "statuses": SafeguardingStatus.objects.about(student).current(),
-        "waiting": awaiting_outcome(student).select_related(None),
+        # Only when each was made: not every column of what may be hundreds of referrals.
+        "waiting": awaiting_outcome(student)
+        .select_related(None)
+        .defer(*_columns_but(Referral, "id", "made_at", "created_at")),
         "latest": events.order_by("-started_on")[:1],
     }
 

@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from confidentiality.forms.people import PlainSelect
 
@@ -20,7 +22,11 @@ def _same_markup(html: str) -> str:
     return re.sub(r">\s+<", "><", str(html)).strip()
 
 
-@pytest.mark.parametrize("choices", [FLAT, GROUPED, FLAT + [(1, "Ann again")]])
+# Labels already safe markup, or translated lazily, as a form may give them.
+ODD = [(8, mark_safe("<i>Iv</i>")), (9, gettext_lazy("Anyone")), (10, 10)]
+
+
+@pytest.mark.parametrize("choices", [FLAT, GROUPED, FLAT + [(1, "Ann again")], FLAT + ODD])
 @pytest.mark.parametrize("value", [None, "", 1, "1", 5, "7", 99, [1, 2]])
 @pytest.mark.parametrize("attrs", [None, {"id": "id_person", "required": True}])
 def test_written_as_djangos_own_select_writes_it(choices, value, attrs):

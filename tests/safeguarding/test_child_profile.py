@@ -296,3 +296,23 @@ def test_a_database_copy_cannot_join_a_status_contact_or_meeting_to_the_child():
         refs.add(model.objects.about(child).values_list("student_ref", flat=True)[0])
     # The same child has unrelated references in each table: no join across them either.
     assert len(refs) == 3
+
+
+def test_a_long_wait_for_outcomes_is_said_once_on_the_flag():
+    """One or two referrals waiting are each said; more are counted, with the first and the
+    latest dates, not a phrase per referral at the top of the child's record."""
+    from datetime import date
+
+    from safeguarding.profile import summary
+
+    class Waiting:
+        def __init__(self, day):
+            self.made_at, self.created_at = None, date(2026, 3, day)
+
+    one = summary([], [Waiting(3)])
+    assert one == "referral to children's social care made 3 Mar 2026, awaiting its outcome"
+    many = summary([], [Waiting(9), Waiting(20), Waiting(3)])
+    assert many == (
+        "3 referrals to children's social care awaiting their outcome, "
+        "the first made 3 Mar 2026, the latest 20 Mar 2026"
+    )
