@@ -32,6 +32,13 @@ class SafeguardingConfig(AppConfig):
             lists=profile.student_flag_lists,
             from_lists=profile.student_flag_from,
         )
+        # The daily count of concerns follows the site's time zone: a change of it is counted
+        # afresh at the next migrate, which every deployment runs.
+        from django.db.models.signals import post_migrate
+
+        from .models import tally
+
+        post_migrate.connect(tally.keep_time_zone, sender=self, dispatch_uid="tally-zone")
         menu = extensions.add_menu_entry
         menu(4, "Log a concern", "safeguarding:log_concern", may_log_concern)
         # P19: a disclosure in a lesson on a sensitive topic is logged here.

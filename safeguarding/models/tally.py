@@ -19,7 +19,7 @@ themselves (an embedded school's year is a few hundred rows).
 import re
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
@@ -137,6 +137,33 @@ def install(apps=None, schema_editor=None) -> None:
     with using.cursor() as cursor:
         for statement in install_sql():
             cursor.execute(statement)
+
+
+def installed_zone(using=None) -> str | None:
+    """The time zone the triggers count days in (None: no triggers, e.g. on SQLite)."""
+    using = using or connection
+    if using.vendor != "postgresql":
+        return None
+    with using.cursor() as cursor:
+        cursor.execute(
+            "SELECT obj_description(p.oid, 'pg_proc') FROM pg_proc p WHERE p.proname = %s",
+            [FUNCTION],
+        )
+        row = cursor.fetchone()
+    return row[0].removeprefix("day in ") if row and row[0] else None
+
+
+def keep_time_zone(using="default", **kwargs) -> None:
+    """After ``migrate``: if the site's time zone is no longer the one the triggers count in
+    (``TIME_ZONE`` changed), install them for the new zone and count every day afresh."""
+    from django.db import connections
+
+    db = connections[using]
+    zone = installed_zone(db)
+    if zone is not None and zone != settings.TIME_ZONE:
+        with transaction.atomic(using=using), db.cursor() as cursor:
+            for statement in install_sql():
+                cursor.execute(statement)
 
 
 def uninstall(apps=None, schema_editor=None) -> None:

@@ -110,3 +110,22 @@ def test_the_team_page_counts_the_same_either_way(raise_concern, teacher, pupil,
         from_tally
     )
     assert sum(n for _, _, n in from_tally) == 3
+
+
+def test_a_change_of_time_zone_is_counted_afresh_at_migrate(raise_concern, teacher, pupil):
+    """Triggers installed while the site was on UTC count 23:30 UTC on 31 July in July; the
+    next migrate (its post_migrate step) finds the site's zone differs and counts again."""
+    with connection.cursor() as cursor:
+        for statement in tally.install_sql("UTC"):
+            cursor.execute(statement)
+    concern = raise_concern(teacher, [pupil], category="online")
+    Concern.objects.filter(pk=concern.pk).update(
+        created_at=datetime(2026, 7, 31, 23, 30, tzinfo=UTC)
+    )
+    assert tally.installed_zone() == "UTC"
+    assert _kept() == {(datetime(2026, 7, 31).date(), "online"): 1}
+    tally.keep_time_zone()
+    assert tally.installed_zone() == settings.TIME_ZONE
+    assert _kept() == {(datetime(2026, 8, 1).date(), "online"): 1}
+    tally.keep_time_zone()  # nothing to do the second time
+    assert _kept() == _counted()
