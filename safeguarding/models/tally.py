@@ -19,7 +19,7 @@ themselves (an embedded school's year is a few hundred rows).
 import re
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
@@ -27,6 +27,10 @@ from .concerns import Category, Concern
 
 TABLE = "safeguarding_concernsoftheday"
 FUNCTION = "safeguarding_count_concerns_of_the_day"
+_DROP_TRIGGERS = [
+    f"DROP TRIGGER IF EXISTS concerns_of_the_day_{name} ON safeguarding_concern"
+    for name in ("kept", "moved", "emptied")
+]
 
 
 class ConcernsOfTheDay(models.Model):
@@ -98,9 +102,7 @@ def install_sql(zone: str | None = None) -> list[str]:
         END $$
         """,  # noqa: S608 - fixed names and a checked zone
         f"COMMENT ON FUNCTION {FUNCTION}() IS 'day in {zone}'",
-        "DROP TRIGGER IF EXISTS concerns_of_the_day_kept ON safeguarding_concern",
-        "DROP TRIGGER IF EXISTS concerns_of_the_day_moved ON safeguarding_concern",
-        "DROP TRIGGER IF EXISTS concerns_of_the_day_emptied ON safeguarding_concern",
+        *_DROP_TRIGGERS,
         f"""CREATE TRIGGER concerns_of_the_day_kept AFTER INSERT OR DELETE
             ON safeguarding_concern FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()""",
         # Only when what is counted changes: Django's save writes every column each time.
@@ -121,22 +123,25 @@ def install_sql(zone: str | None = None) -> list[str]:
 
 
 def uninstall_sql() -> list[str]:
-    return [
-        "DROP TRIGGER IF EXISTS concerns_of_the_day_kept ON safeguarding_concern",
-        "DROP TRIGGER IF EXISTS concerns_of_the_day_moved ON safeguarding_concern",
-        "DROP TRIGGER IF EXISTS concerns_of_the_day_emptied ON safeguarding_concern",
-        f"DROP FUNCTION IF EXISTS {FUNCTION}()",
-    ]
+    return [*_DROP_TRIGGERS, f"DROP FUNCTION IF EXISTS {FUNCTION}()"]
+
+
+def _run(using, statements) -> None:
+    """The statements on PostgreSQL, all or none (nothing on another database)."""
+    if using.vendor != "postgresql":
+        return
+    with transaction.atomic(using=using.alias), using.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def install(apps=None, schema_editor=None) -> None:
     """Run from the migration (and again to count afresh, e.g. after a change of time zone)."""
-    using = schema_editor.connection if schema_editor else connection
-    if using.vendor != "postgresql":
-        return
-    with using.cursor() as cursor:
-        for statement in install_sql():
-            cursor.execute(statement)
+    _run(schema_editor.connection if schema_editor else connection, install_sql())
+
+
+def uninstall(apps=None, schema_editor=None) -> None:
+    _run(schema_editor.connection if schema_editor else connection, uninstall_sql())
 
 
 def installed_zone(using=None) -> str | None:
@@ -156,20 +161,7 @@ def installed_zone(using=None) -> str | None:
 def keep_time_zone(using="default", **kwargs) -> None:
     """After ``migrate``: if the site's time zone is no longer the one the triggers count in
     (``TIME_ZONE`` changed), install them for the new zone and count every day afresh."""
-    from django.db import connections
-
     db = connections[using]
     zone = installed_zone(db)
     if zone is not None and zone != settings.TIME_ZONE:
-        with transaction.atomic(using=using), db.cursor() as cursor:
-            for statement in install_sql():
-                cursor.execute(statement)
-
-
-def uninstall(apps=None, schema_editor=None) -> None:
-    using = schema_editor.connection if schema_editor else connection
-    if using.vendor != "postgresql":
-        return
-    with using.cursor() as cursor:
-        for statement in uninstall_sql():
-            cursor.execute(statement)
+        _run(db, install_sql())
