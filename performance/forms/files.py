@@ -228,19 +228,20 @@ class OverviewFilterForm(forms.Form):
     )
     show = forms.ChoiceField(required=False, choices=Show.choices, label="Show")
 
-    def keeps(self, row) -> bool:
-        """Whether the row of ``cycle_progress`` is one the filters ask for (everyone while
-        the form is not valid: a bad filter hides nobody)."""
+    def keeps(self, rows) -> list:
+        """The rows of ``cycle_progress`` the filters ask for (all of them while the form is
+        not valid: a bad filter hides nobody)."""
         if not self.is_valid():
-            return True
-        show = self.cleaned_data["show"]
-        if show == self.Show.OVERDUE and not row.overdue:
-            return False
-        if show == self.Show.NO_FILE and row.file_id is not None:
-            return False
-        words = self.cleaned_data["q"].casefold().split()
-        person = row.person
-        said = " ".join(
-            [person.get_full_name(), person.username, getattr(person, "job_title", "") or ""]
-        ).casefold()
-        return all(word in said for word in words)
+            return list(rows)
+        show, words = self.cleaned_data["show"], self.cleaned_data["q"].casefold().split()
+
+        def kept(row) -> bool:
+            if show == self.Show.OVERDUE and not row.overdue:
+                return False
+            if show == self.Show.NO_FILE and row.file_id is not None:
+                return False
+            person = row.person
+            said = f"{person.get_full_name()} {person.username} {person.job_title}".casefold()
+            return all(word in said for word in words)
+
+        return [row for row in rows if kept(row)]

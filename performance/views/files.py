@@ -53,9 +53,7 @@ def overview(request):
     cycle = ReviewCycle.objects.current(today)
     everyone = cycle_progress(request, cycle, today)
     filters = OverviewFilterForm(request.GET or None)
-    page = Paginator([row for row in everyone if filters.keeps(row)], STAFF_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(filters.keeps(everyone), STAFF_PER_PAGE).get_page(request.GET.get("page"))
     record_list_look(request, "performance overview", area=AREA)
     return render(
         request,
