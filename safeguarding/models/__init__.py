@@ -22,9 +22,11 @@ under are sealed: nothing counts them in SQL; ``ConcernQuerySet.in_category``), 
 the referral's agency, method and clocks, lawful basis, the kind of a child's status (and a
 plan's category), of a meeting and of the referral a decision not to refer considered, and every
 date and timestamp. Once nobody can be joined to them they are the statistics the dashboard
-counts in constant queries and the clocks the overdue checks read in SQL. Also plain: who raised,
-was assigned, acted or made a referral, who received an alert or an email and who holds a grant,
-because routing and the "my concerns" pages need them in SQL.
+counts in constant queries and the clocks the overdue checks read in SQL. The count of concerns
+about children per school day and main category (``ConcernsOfTheDay``, kept by the database for
+the team page) is plain too: the concerns' own plain columns already give it. Also plain: who
+raised, was assigned, acted or made a referral, who received an alert or an email and who holds
+a grant, because routing and the "my concerns" pages need them in SQL.
 
 **What a copy can still infer** (known limits): that some child is named in several concerns
 (equal references in one table); from the author, a teacher's class (a concern by the teacher
