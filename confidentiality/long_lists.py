@@ -47,13 +47,6 @@ class InOneArray(In):
         return f"{lhs} = ANY(%s::{column_type}[])", (*lhs_params, list(params))
 
 
-def register() -> None:
-    """Every field's ``in`` (those with their own, such as relations, keep it), and
-    ``among``."""
-    Field.register_lookup(InOneArray)
-    Field.register_lookup(AmongKeys)
-
-
 class AmongKeys(Lookup):
     """``<key>__among=<a queryset of keys>``: the rows whose key the subquery lists, asked so
     that PostgreSQL reads the keys first, once, and then each row by its index
@@ -78,3 +71,10 @@ class AmongKeys(Lookup):
     def as_postgresql(self, compiler, connection):
         lhs, rhs, params = self._sides(compiler, connection)
         return f"{lhs} = ANY(ARRAY{rhs})", params
+
+
+def register() -> None:
+    """Every field's ``in`` (those with their own, such as relations, keep it), and
+    ``among``."""
+    Field.register_lookup(InOneArray)
+    Field.register_lookup(AmongKeys)

@@ -101,6 +101,11 @@ class PersonShown:
         """As the account's own ``get_full_name``."""
         return f"{self.first_name} {self.last_name}".strip()
 
+    @classmethod
+    def read(cls, people):
+        """Each of ``people`` (annotated by ``with_group_names``) as one of these, in order."""
+        return (cls(*row) for row in people.values_list(*cls.COLUMNS))
+
 
 def _role_labels(user) -> list[str]:
     if hasattr(user, "group_names"):  # read with the person (``with_group_names``)
@@ -140,8 +145,7 @@ class _People(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for person in self.queryset.values_list(*PersonShown.COLUMNS):
-            person = PersonShown(*person)
+        for person in PersonShown.read(self.queryset):
             yield (
                 forms.models.ModelChoiceIteratorValue(person.pk, person),
                 self.field.label_from_instance(person),

@@ -178,12 +178,13 @@ class _PeopleOffered:
             listed = set(holding).union(*(on_file for on_file, _ in wanted.values()))
             # Only what a choice shows (a name, a job title, the roles), as plain rows: not
             # the whole account, nor a model instance, for each of 800 people on every look.
-            self._people = [
-                PersonShown(*row)
-                for row in with_group_names(people.filter(pk__in=listed))
-                .order_by("last_name", "first_name", "username")
-                .values_list(*PersonShown.COLUMNS)
-            ]
+            self._people = list(
+                PersonShown.read(
+                    with_group_names(people.filter(pk__in=listed)).order_by(
+                        "last_name", "first_name", "username"
+                    )
+                )
+            )
             for person in self._people:
                 for flag, (on_file, ids) in wanted.items():
                     # As ``staff_and``: on file, or active and holding one of the roles.

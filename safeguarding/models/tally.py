@@ -9,8 +9,9 @@ main category and the time a concern was logged are plain columns of the concern
 Triggers keep it, not Python: a concern is made, corrected in triage, moved or deleted by the
 form, an import, the demo seed (COPY), retention or a hand-written fix, and a count kept by
 ``save`` would miss every one that goes round it. The day is the school's local date
-(``settings.TIME_ZONE``, when the migration installed the triggers), so a month counted here is
-the month the concern list shows for the same dates.
+(``settings.TIME_ZONE``; after a change of it, the next ``migrate`` counts afresh:
+``keep_time_zone``), so a month counted here is the month the concern list shows for the same
+dates.
 
 SQLite has no triggers that know the school's time zone: there the page counts the concerns
 themselves (an embedded school's year is a few hundred rows).
@@ -35,7 +36,7 @@ _DROP_TRIGGERS = [
 
 class ConcernsOfTheDay(models.Model):
     """The concerns about children logged on ``day`` (the school's date) with main
-    ``category``. Written only by the database's triggers; read by ``counts_since``."""
+    ``category``. Written only by the database's triggers; read by ``by_category_and_month``."""
 
     day = models.DateField()
     category = models.CharField(max_length=20, choices=Category.choices)
