@@ -53,6 +53,28 @@ class ConfidentialityConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(forget_permission_ids, sender=Permission, dispatch_uid="perm-ids")
+        # And both, with the content types', whenever the process opens a new connection to
+        # PostgreSQL: a database restored under a running server (whose ids may differ) is
+        # reached only through a new connection, as the old ones fail their health check. (A
+        # connection lives a minute there; SQLite's live one request, so there they would be
+        # asked again on every page, and a restore there replaces the file with the server
+        # stopped.)
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_forget_ids, dispatch_uid="ids-on-new-connection")
+
+
+def _forget_ids(connection=None, **kwargs):
+    if connection is None or connection.vendor == "sqlite":
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    from .access import forget_permission_ids
+    from .models.users import forget_group_ids
+
+    forget_group_ids()
+    forget_permission_ids()
+    ContentType.objects.clear_cache()
 
 
 def _after_migrate(using="default", **kwargs):

@@ -161,7 +161,7 @@ class TrailFilter(forms.Form):
             .filter(_name_matches(find))
             .order_by("last_name", "first_name", "username", "pk")
             # What a choice shows, as plain rows: not 800 accounts made whole on every look.
-            .values_list(*PersonShown.COLUMNS[:-1], "acted", "looked")
+            .values_list(*PersonShown.ACCOUNT_COLUMNS, "acted", "looked")
         )
         people, held_by = [], {}
         for *shown, acted, looked in rows:

@@ -79,15 +79,16 @@ class PersonShown:
     """What a choice of a person shows of them (``person_label``), read as a plain row for a
     list of hundreds: ``values_list(*PersonShown.COLUMNS)`` of ``with_group_names(people)``."""
 
-    COLUMNS: ClassVar = (
+    # The account's own columns, then the roles read with it (``with_group_names``).
+    ACCOUNT_COLUMNS: ClassVar = (
         "pk",
         "username",
         "first_name",
         "last_name",
         "job_title",
         "is_active",
-        "group_names",
     )
+    COLUMNS: ClassVar = (*ACCOUNT_COLUMNS, "group_names")
 
     pk: int
     username: str

@@ -118,3 +118,35 @@ def test_a_permission_named_with_another_apps_label_opens_nothing(grants):
         person, Student.objects.all(), ["safeguarding.view_student", "records.change_student"]
     )
     assert set(listed.values_list("pk", flat=True)) == {children[2].pk, children[5].pk}
+
+
+def test_a_new_connection_to_postgresql_asks_the_ids_afresh(grants):
+    """A database restored under a running server is reached through a new connection: what
+    was kept of the old one's ids (permissions, roles' groups, content types) is forgotten then,
+    on PostgreSQL, where a connection outlives a request. SQLite's live one request each, so
+    there they are kept."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from confidentiality import access
+    from confidentiality.models import users
+
+    person, _ = grants
+    ours(person, ["records.view_student"], Student.objects.all())
+    users.role_group_ids([users.Role.TEACHER], connection.alias)
+    assert access._permission_ids
+    assert users._group_ids
+    ContentType.objects.get_for_model(Student)
+    kept = bool(ContentType.objects._cache)
+
+    connection_created.send(sender=type(connection), connection=connection)
+
+    if connection.vendor == "sqlite":
+        assert access._permission_ids
+        assert users._group_ids
+        assert bool(ContentType.objects._cache) == kept
+    else:
+        assert not access._permission_ids
+        assert not ContentType.objects._cache
+        assert not users._group_ids
