@@ -44,7 +44,9 @@ def add_menu_entry(order: int, label: str, url_name: str, visible_to: Callable) 
 def dashboard_panel(order: int):
     """Decorator: ``fn(request) -> dict | None`` (None when the panel is not for this person).
     A panel that counts is a generator: ``counts = yield {name: queryset}``, then ``return`` its
-    dict; the dashboard counts every panel's querysets together, in one query.
+    dict; the dashboard counts every panel's querysets together, in one query. It may ask again
+    (what might be there, unnarrowed and never shown; then, only if anything is, what the door
+    lets this person see of it): each round of questions is one query for every panel.
 
     A panel lists confidential objects only through ``access.visible``: for someone whose
     second factor is not confirmed that refuses, and the panel is left out (the dashboard says

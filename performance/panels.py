@@ -13,9 +13,10 @@ from confidentiality.roles import Role
 from . import policy
 from .models import PerformanceFile, ReviewCycle
 from .progress import cycle_progress
-from .waiting import Waiting, waiting_querysets
+from .waiting import Waiting, might_be_waiting, waiting_querysets
 
 ON_PANEL = 10  # of each kind of thing waiting; the Performance page lists them all
+KINDS = ("observations", "files", "reviews")
 
 
 @dashboard_panel(order=39)
@@ -24,6 +25,9 @@ def waiting_for_you(request):
     no panel when nothing waits."""
     if not policy.may_use_performance(request.user):
         return None
+    access.require_second_factor(request.user)  # as the door would, before anything is asked
+    if not any((yield dict(zip(KINDS, might_be_waiting(request.user), strict=True))).values()):
+        return None  # nothing of the kind exists, let alone anything this person may open
     observations, files, reviews = waiting_querysets(request)
     counts = yield {"observations": observations, "files": files, "reviews": reviews}
     count = sum(counts.values())

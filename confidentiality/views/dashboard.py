@@ -43,7 +43,8 @@ def panels_for(request) -> list[dict]:
 
     A panel that counts ``yield``s its querysets (``{name: queryset}``) and is sent back the
     numbers: the counts of every panel are asked together, in one query
-    (``extensions.dashboard_panel``), so the page costs the same whatever each panel counts."""
+    (``extensions.dashboard_panel``), so the page costs the same whatever each panel counts.
+    A panel that asks again is answered with the others that ask again, in a second query."""
     built: list[tuple[int, dict]] = []
     asking: list[tuple[int, object, dict]] = []  # (place, the panel's generator, its querysets)
     for place, (_, build) in enumerate(extensions.dashboard_panels):
@@ -58,7 +59,9 @@ def panels_for(request) -> list[dict]:
                 panel.close()
                 continue
             answer = {name: counts[(place, name)] for name in querysets}
-            _go_on(place, lambda panel=panel, answer=answer: panel.send(answer), built, asking)
+            _go_on(
+                place, lambda panel=panel, answer=answer: panel.send(answer), built, asking, panel
+            )
     built.sort(key=lambda pair: pair[0])
     panels = [panel_shape(panel) for _, panel in built if panel]
     # What waits for this person's answer comes first, whatever order the panel was registered
@@ -99,12 +102,15 @@ def _counted(asking: list) -> dict:
     return counts
 
 
-def _go_on(place: int, step, built: list, asking: list) -> None:
-    """Run a panel to its answer, or to its next question (the querysets it wants counted)."""
+def _go_on(place: int, step, built: list, asking: list, panel=None) -> None:
+    """Run a panel to its answer, or to its next question (the querysets it wants counted):
+    ``step`` starts the panel (``panel`` None) or sends a counting panel its answers. A panel
+    may ask more than once (what might be there first, then what this person may see of it)."""
     try:
         result = step()
-        if inspect.isgenerator(result):
+        if panel is None and inspect.isgenerator(result):
             panel, result = result, next(result)
+        if panel is not None:
             asking.append((place, panel, result))
             return
     except StopIteration as finished:

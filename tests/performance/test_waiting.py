@@ -123,3 +123,44 @@ def test_the_waiting_list_costs_the_same_queries_however_much_waits(
     page = _waiting_part(_home(client))
     assert page.count("Colleague") >= 6 and page.count("Mid-year review") == 3
     assert queries() == one
+
+
+def test_what_exists_but_the_door_keeps_shut_makes_no_panel(
+    client, line_manager, delegation, teacher_file
+):
+    """The dashboard counts what might be waiting before the door narrows it (for most staff
+    nothing is, and the narrowing is the costly part). Something that exists but is no longer
+    this person's to open, an observation they arranged as reviewer after their delegation
+    ended, must still make no panel and name nothing."""
+    draft = Observation(
+        file=teacher_file,
+        observer=line_manager,
+        named_by=line_manager,
+        planned_for=TODAY,
+        lesson="3 Oak, maths",
+    )
+    draft.save()
+    sign_in(client, line_manager)
+    assert "Observe Teacher Tester&#x27;s lesson" in _dashboard(client)
+    delegation.ends_on = TODAY - timedelta(days=1)
+    delegation.save()
+    page = _dashboard(client)
+    assert "Performance: waiting for you" not in page
+    assert "Teacher Tester" not in page
+
+
+def test_a_dashboard_with_nothing_waiting_asks_only_what_might_be(client, teacher, make_user):
+    """Nothing waiting: the panel is decided by the first, plain counts; the same number of
+    queries whether or not someone else has things waiting."""
+    sign_in(client, teacher)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = _dashboard(client)
+        assert "Performance: waiting for you" not in page
+        return len(captured)
+
+    before = queries()
+    other = make_user("someone", "teacher")
+    Observation.objects.filter(observer=teacher).update(observer=other)
+    assert queries() == before
