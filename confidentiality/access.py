@@ -34,8 +34,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import CharField, Exists, F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.functional import empty
@@ -418,8 +419,8 @@ def _granted(queryset, user, codenames):
     ``codenames``: guardian's direct tables, read as ``object_permissions`` reads them for one
     object. guardian's ``get_objects_for_user`` answers the same (tested) but spends about
     2 ms of Python building its query on every call, and a dashboard asks for a dozen lists;
-    this asks the same tables in under half of that. A model without direct tables is left to
-    guardian."""
+    this asks the same tables as one written statement (``_granted_keys``). A model without
+    direct tables is left to guardian."""
     if not codenames:  # (guardian would read no permission as any permission)
         return queryset.none()
     model = queryset.model
@@ -437,20 +438,40 @@ def _granted(queryset, user, codenames):
     ids = permission_ids(model, codenames, queryset.db)
     if not ids:
         return queryset.none()
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    mine = by_user.objects.filter(user=user, permission_id__in=ids)
-    theirs = by_group.objects.filter(group_id__in=memberships, permission_id__in=ids)
-    # One list of keys (a UNION), not two joined by OR: with OR the database tests every row of
-    # the table against both (a count of a teacher's 40 pupils read all 30,000: 7 ms); with one
-    # list it looks the granted rows up by key. The permissions go in by id, not joined by
-    # name: a dashboard's counts are a dozen such lists in one query, and each join multiplied
-    # the time the database spent planning it.
-    granted = (
-        mine.order_by()
-        .values("content_object")
-        .union(theirs.order_by().values("content_object"), all=True)
+    keys = _granted_keys(by_user, by_group, user.pk, ids, connections[queryset.db])
+    return queryset.filter(pk__in=RawSQL(*keys))  # noqa: S611 - names from models, values as parameters
+
+
+def _granted_keys(by_user, by_group, user_id: int, ids: list[int], db) -> tuple[str, list]:
+    """The keys of the objects granted to the person or to a group of theirs for any of the
+    permissions ``ids``, as one statement, written from the tables' and columns' own names.
+
+    One list of keys (a UNION), not two joined by OR: with OR the database tests every row of
+    the table against both (a count of a teacher's 40 pupils read all 30,000: 7 ms); with one
+    list it looks the granted rows up by key. The permissions go in by id, not joined by name:
+    a dashboard's counts are a dozen such lists in one query, and each join multiplied the time
+    the database spent planning it. Written out rather than built with the ORM (a union of two
+    filtered managers and a subquery of memberships): a page asks for several such lists, and
+    building each through the ORM cost a millisecond of Python; this costs none. Every value
+    is a parameter."""
+    quote = db.ops.quote_name
+    memberships = get_user_model().groups.through._meta
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT {column(by_user, 'content_object')} FROM {quote(by_user._meta.db_table)} "  # noqa: S608
+        f"WHERE {column(by_user, 'user')} = %s AND {column(by_user, 'permission')} IN ({marks}) "
+        "UNION ALL "
+        f"SELECT {column(by_group, 'content_object')} FROM {quote(by_group._meta.db_table)} "
+        f"WHERE {column(by_group, 'permission')} IN ({marks}) AND {column(by_group, 'group')} IN "
+        f"(SELECT {quote(memberships.get_field('group').column)} "
+        f"FROM {quote(memberships.db_table)} WHERE {quote(memberships.get_field('user').column)}"
+        " = %s)"
     )
-    return queryset.filter(pk__in=granted)
+    return sql, [user_id, *ids, *ids, user_id]
 
 
 # The id of each object permission, per database: made once by the migrations, never renamed,
