@@ -24,6 +24,7 @@ class SafeguardingConfig(AppConfig):
         notices.register(
             information_sharing.p2_notices,
             staff_rows=information_sharing.p2_shares_for_staff,
+            parent_rows=information_sharing.p2_shares_for_parent,
             as_notices=information_sharing.p2_notices_of,
         )
         # The team's flag on a child's record; nobody else learns that it could exist (P3, P5).

@@ -205,7 +205,7 @@ class ParentNotice:
     sent_by: object
 
 
-def p2_notices(student, *, parent=None, staff_permissions=None) -> list[ParentNotice]:
+def p2_notices(student, *, parent=None, staff_permissions=None, link=None) -> list[ParentNotice]:
     """The ``records.notices`` source of P2 notices: for a parent or carer with parental
     responsibility (an emergency contact may be the adult the referral is about), and for
     staff who may read the child's social-services detail; nobody else. A parent or carer
@@ -214,11 +214,18 @@ def p2_notices(student, *, parent=None, staff_permissions=None) -> list[ParentNo
     the rule the school's own notices follow)."""
     if parent is None:
         return p2_notices_of(p2_shares_for_staff(student, staff_permissions) or ())
-    link = ParentLink.objects.filter(parent=parent, student=student).first()
+    return p2_notices_of(p2_shares_for_parent(student, parent, link) or ())
+
+
+def p2_shares_for_parent(student, parent, link=None):
+    """The shares whose P2 notice this parent or carer reads (``p2_notices``), or None.
+    ``link``: their link to the child, when the page has read it already."""
+    if link is None:
+        link = ParentLink.objects.filter(parent=parent, student=student).first()
     since = link.responsibility_since() if link is not None else None
     if since is None:
-        return []
-    return p2_notices_of(_notified(student).filter(parents_notified_at__gt=since))
+        return None
+    return _notified(student).filter(parents_notified_at__gt=since)
 
 
 def _notified(student):

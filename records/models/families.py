@@ -259,13 +259,15 @@ class FamilyNoticeQuerySet(models.QuerySet):
             return self
         return self.exclude(kind=FamilyNotice.Kind.INFORMATION_SHARED)
 
-    def for_parent(self, user, student):
+    def for_parent(self, user, student, link=None):
         """What this parent or carer reads in the portal. A P2 notice goes only to those with
         parental responsibility: an emergency contact may be the very adult the school is
         worried about, and must not learn that a referral was made. Those notices were for the
         people who held responsibility when they were sent: an adult linked later (by the MIS
-        import, say) does not read earlier ones, and a new carer is not told about themselves."""
-        link = ParentLink.objects.filter(parent=user, student=student).first()
+        import, say) does not read earlier ones, and a new carer is not told about themselves.
+        ``link``: their link to the child, when the page has read it already."""
+        if link is None:
+            link = ParentLink.objects.filter(parent=user, student=student).first()
         if link is None:
             return self.none()
         since = link.responsibility_since()

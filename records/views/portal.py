@@ -69,7 +69,9 @@ def child(request, pk):
     """Everything the school shares with the family about one child: for those with parental
     responsibility. Any other contact sees the child's name and their own requests to meet."""
     student = _open_child(request, pk)
-    has_responsibility = ParentLink.has_responsibility(request.user, student)
+    # Read once: whether they hold responsibility, and which notices are theirs, follow from it.
+    link = ParentLink.objects.filter(parent=request.user, student=student).first()
+    has_responsibility = link is not None and link.parental_responsibility
     wanted = {
         # Each adult reads only their own requests and the replies to them: what a parent
         # writes is for the child's teachers and the safeguarding team (P7).
@@ -84,7 +86,10 @@ def child(request, pk):
             "work_items": WorkItem.objects.without_content().filter(student=student),
             "consents": student.photo_consents.select_related("decided_by").order_by("purpose"),
             "discussions": student.discussion_permissions.select_related("teaching_group"),
-            "notices": student.notices.for_parent(request.user, student).select_related("sent_by"),
+            "notices": student.notices.for_parent(request.user, student, link).select_related(
+                "sent_by"
+            ),
+            **notices.parent_lists(student, request.user, link),
         }
     # Every list in one query, whatever their lengths (``page_lists``).
     lists = read_together(**wanted)
@@ -100,7 +105,7 @@ def child(request, pk):
             "work_items": lists["work_items"],
             "consents": consent_rows(lists["consents"]),
             "discussions": lists["discussions"],
-            "notices": notices.for_parent(student, request.user, lists["notices"]),
+            "notices": notices.for_parent(student, request.user, lists["notices"], link, lists),
         }
     return render(request, "portal/child.html", context)
 
