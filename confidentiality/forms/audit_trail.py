@@ -20,7 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from confidentiality.audit import subject_keys
 from confidentiality.audit.reading import about_object, resolve
 from confidentiality.audit.words import ACTIONS
-from confidentiality.forms.people import PersonShown, PlainSelect, person_label
+from confidentiality.forms.people import PersonShown, person_label
+from confidentiality.forms.widgets import PlainSelect
 from confidentiality.models.users import RoleGroupIds
 from confidentiality.roles import Role
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 
 from confidentiality.forms.messages import NOT_SENT_IN_FULL, says_what_is_missing
+from confidentiality.forms.widgets import PlainSelect
 from confidentiality.uploads import check_upload, too_large_message
 from records.models import Student
 
@@ -266,7 +267,10 @@ def children_posted(data):
 
 class MarkForm(forms.Form):
     region = forms.ChoiceField(
-        choices=[("", "Choose where")] + body_map.REGIONS, required=False, label="Where"
+        choices=[("", "Choose where")] + body_map.REGIONS,
+        required=False,
+        label="Where",
+        widget=PlainSelect,
     )
     note = forms.CharField(
         required=False,
@@ -365,6 +369,7 @@ class ConcernForm(forms.Form):
     )
     category = forms.ChoiceField(
         choices=[("", "Choose a category")] + Category.choices,
+        widget=PlainSelect,
         label="Main category",
         help_text="The one that fits best. You can add others below.",
         error_messages={"required": "Choose a category"},

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from confidentiality.forms.people import PlainSelect
+from confidentiality.forms.widgets import PlainSelect
 
 FLAT = [("", "Choose a person"), (1, "Ann – Teacher"), (2, "Bo <b>\"&'</b>"), (3, "Cy")]
 GROUPED = [
