@@ -93,3 +93,55 @@ def test_a_relation_across_a_join_lists_each_object_once(
     second.students.add(child)
     listed = list(access.visible(other_teacher, Student.objects.all(), "records.view_student"))
     assert listed.count(child) == 1
+
+
+@pytest.fixture
+def rights_sharing_relations(monkeypatch):
+    """Three rights over two relations, shared as a file's are (its reader is its subject or its
+    holder; its holder alone manages it), and one right that needs both at once."""
+
+    def relational_permissions(cls, user):
+        namesake = Q(first_name=user.first_name)
+        same_surname = Q(last_name=user.last_name)
+        return {
+            "view_student": namesake | same_surname,
+            "change_student": same_surname,
+            "delete_student": namesake & same_surname,
+            "add_student": ~(namesake | same_surname),
+        }
+
+    monkeypatch.setattr(
+        Student, "relational_permissions", classmethod(relational_permissions), raising=False
+    )
+
+
+@pytest.mark.parametrize(
+    "first, last, held",
+    [
+        ("Maya", "Tester", {"view_student", "delete_student", "change_student"}),
+        ("Maya", "Smith", {"view_student"}),
+        ("Zara", "Tester", {"view_student", "change_student"}),
+        ("Zara", "Smith", {"add_student"}),
+    ],
+)
+def test_rights_that_share_relations_are_each_answered_as_their_own_condition(
+    rights_sharing_relations,
+    make_user,
+    student_factory,
+    first,
+    last,
+    held,
+    django_assert_num_queries,
+):
+    """Each distinct relation is asked once; a right is held when any of its relations is, and
+    a right that needs two at once, or none of them, is asked as it is written."""
+    reader = make_user("maya")  # Maya Tester
+    child = student_factory(first_name=first, last_name=last)
+    with django_assert_num_queries(1):
+        found = set(access._relations_held(reader, child))
+    assert found == held
+    for codename in ("view_student", "change_student", "delete_student", "add_student"):
+        alone = Student.objects.filter(
+            Student.relational_permissions(reader)[codename], pk=child.pk
+        ).exists()
+        assert (codename in found) == alone, codename
