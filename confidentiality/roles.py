@@ -104,14 +104,35 @@ def deputies():
     return holders(Role.DEPUTY_DSL)
 
 
+# What the safeguarding team's card shows of each of them (and the team page).
+CONTACT_FIELDS = (
+    "pk",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "phone",
+    "room",
+)
+
+
 def safeguarding_team_contacts() -> tuple:
     """(the DSL or None, [deputies]) in one query, for the card on every staff page (P8)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Exists, OuterRef
 
+    from confidentiality.models.users import role_group_ids
+
     people = get_user_model().objects
-    team = people.with_roles(*SAFEGUARDING_TEAM).annotate(
-        is_dsl=Exists(people.with_roles(Role.DSL).filter(pk=OuterRef("pk")))
+    dsl_group = role_group_ids([Role.DSL], people.db)
+    memberships = people.model.groups.through.objects
+    # What the card shows, and whether they are the DSL from their memberships alone: this is
+    # asked on nearly every page, and whole accounts and a second people query cost most of it.
+    team = (
+        people.with_roles(*SAFEGUARDING_TEAM)
+        .only(*CONTACT_FIELDS)
+        .annotate(is_dsl=Exists(memberships.filter(user_id=OuterRef("pk"), group_id__in=dsl_group)))
     )
     dsl, deputies = None, []
     for person in team:
