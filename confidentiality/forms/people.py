@@ -1,5 +1,6 @@
 """The one way a form offers a choice of people (a member of staff, a governor)."""
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -63,11 +64,18 @@ class PersonShown:
 
 def _role_labels(user) -> list[str]:
     if hasattr(user, "group_names"):  # read with the person (``with_group_names``)
-        names = (user.group_names or "").split(_BETWEEN_GROUPS)
-    else:
-        names = [group.name for group in user.groups.all()]
+        return list(_labels_of(user.group_names or ""))
+    return list(_labels_of(_BETWEEN_GROUPS.join(group.name for group in user.groups.all())))
+
+
+@functools.lru_cache(maxsize=256)
+def _labels_of(group_names: str) -> tuple[str, ...]:
+    """The role labels of these groups' names (as ``with_group_names`` joins them), worked out
+    once for each set of roles: 800 staff share a few dozen, and each label is the same for
+    every person holding those roles (a group's name decides its role)."""
+    names = group_names.split(_BETWEEN_GROUPS)
     roles = filter(None, (role_from_group_name(name) for name in names if name))
-    return sorted(role.label for role in roles)
+    return tuple(sorted(role.label for role in roles))
 
 
 def person_label(user, with_role: bool = False) -> str:
