@@ -236,6 +236,7 @@ PAGES = {
         for page in ("record", "record_sealed_file", "record_readable_copy")
     },
     "transfers:received_record_receipt": ("head", lambda: _received_record()),
+    "transfers:received_record": ("head", lambda: _received_record()),
 }
 # Pages with an object in the URL that only act (POST) or only show a form to act: each still
 # fetches its object through the door, which audits it when the action shows anything.

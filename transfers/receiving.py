@@ -11,8 +11,8 @@ and surname) or added, the history is kept read-only and encrypted, and a signed
 for the sending school to record.
 
 A pupil record lands in the child's record as the records app keeps it (``land_record``), each
-piece marked as received from the sending school; its contacts go through the MIS contact import
-and all of its checks.
+piece marked as received from the sending school; the parents and carers it names are listed
+for the office to check, never linked from the file.
 """
 
 from dataclasses import dataclass
@@ -32,10 +32,10 @@ class Imported:
     received: ReceivedTransfer | ReceivedRecord
     created_child: bool
     receipt: bytes
-    # For a pupil record: what was landed in the child's record, in words, and the report of
-    # the contacts' import (``records.importing.Report``).
+    # For a pupil record: what was landed in the child's record, in words, and the parents and
+    # carers the file names, for the office to check with the family (never added from it).
     landed: tuple[str, ...] = ()
-    contacts: object = None
+    contacts_to_check: tuple[dict, ...] = ()
 
 
 RECEIVED = {
@@ -87,7 +87,7 @@ def import_file(data: bytes, by=None, kinds=envelope.KINDS) -> Imported:
     content = FILES[kind].decode(envelope.open_with_key(sealed, own))
     if content["transfer_id"] != sealed["transfer_id"]:
         raise envelope.Refused(envelope.TAMPERED)
-    landed, contacts = (), None
+    landed, contacts = (), ()
     try:
         with transaction.atomic():
             student, created = _match_or_add(content["child"])
@@ -168,7 +168,7 @@ def _received_text(school: str, text: str) -> str:
     return f"Received from {school}: {text}"
 
 
-def land_record(student, content: dict, school: str, by) -> tuple[tuple[str, ...], object]:
+def land_record(student, content: dict, school: str, by) -> tuple[tuple[str, ...], tuple]:
     """Put a received pupil record into ``student``'s record as the records app keeps it, each
     piece marked as received from ``school``; encrypted like every value there.
 
@@ -176,13 +176,15 @@ def land_record(student, content: dict, school: str, by) -> tuple[tuple[str, ...
       filled in keeps its value, and the received one is added to the section's notes, as are
       the received notes. Nothing this school recorded is overwritten.
     - **Grades and progress notes**: added, each saying it was received.
-    - **Contacts**: through the MIS contact import, with every one of its checks (a new parent
-      account has no password; each link is reported to the DSL and the head teacher; a row it
-      refuses is in its report for a person to look at).
+    - **Contacts** are never added from the file: they are listed for the office to check with
+      the family and add as for any child (the MIS contact import). A link opens the child's
+      record in the parents' portal, and a file, even from a school we exchange with, must not
+      give that to an address it names, nor take parental responsibility from a parent here
+      (the chain: a file links an address, a password reset sets its first password).
     - **Work summaries and consents** stay in the received file only: the work is with the
       sending school, and consent is given to a school, so this one asks the family again.
 
-    Returns what was landed, in words, and the contacts' report."""
+    Returns what was landed, in words, and the contacts to check."""
     from records.models import Grade, ProgressNote, RecordSection
 
     landed = []
@@ -241,51 +243,7 @@ def land_record(student, content: dict, school: str, by) -> tuple[tuple[str, ...
     if content["progress_notes"]:
         count = len(content["progress_notes"])
         landed.append(f"{count} progress note{'s' if count != 1 else ''}")
-    return tuple(landed), _import_contacts(student, content["contacts"], by)
-
-
-def _import_contacts(student, contacts: list[dict], by):
-    """The received contacts, through the MIS contact import (``records.importing``)."""
-    import csv
-    import io
-
-    from records.importing import IMPORTERS, BadFile
-
-    if not contacts:
-        return None
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "Pupil UPN",
-            "Contact forename",
-            "Contact surname",
-            "Email",
-            "Telephone",
-            "Relationship",
-            "Parental responsibility",
-            "Contact priority",
-        ]
-    )
-    for c in contacts:
-        writer.writerow(
-            [
-                student.upn,
-                c["first_name"],
-                c["last_name"],
-                c["email"],
-                c["phone"],
-                c["relationship"],
-                "yes" if c["parental_responsibility"] else "no",
-                c["contact_priority"],
-            ]
-        )
-    try:
-        return IMPORTERS["contacts"].run(
-            out.getvalue().encode(), filename="pupil record received", by=by
-        )
-    except BadFile as refused:  # e.g. the person importing is named in a concern about them
-        raise envelope.Refused(f"{refused} Nothing was imported.") from refused
+    return tuple(landed), tuple(content["contacts"])
 
 
 def received_entries(student) -> list[dict]:

@@ -29,5 +29,6 @@ urlpatterns = [
     path("records/<uuid:pk>/sent/", records.mark_sent, name="record_mark_sent"),
     path("records/<uuid:pk>/receipt/", records.record_receipt, name="record_enter_receipt"),
     path("records/<uuid:pk>/confirmed/", records.confirm_by_phone, name="record_confirm_by_phone"),
+    path("records/received/<uuid:pk>/", records.received_page, name="received_record"),
     path("records/received/<uuid:pk>/receipt/", records.receipt, name="received_record_receipt"),
 ]

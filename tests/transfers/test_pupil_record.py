@@ -12,6 +12,7 @@ from io import BytesIO
 import jsonschema
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -150,14 +151,17 @@ def test_each_file_is_imported_only_at_its_own_desk(child_with_file, child_with_
     assert not ReceivedRecord.objects.exists() and not ReceivedTransfer.objects.exists()
 
 
-def _sealed_record_from(sender, child, by, **child_changes) -> bytes:
-    """A pupil record of ``child`` as another school (``sender``) would send it here."""
+def _sealed_record_from(sender, child, by, contacts=None, **child_changes) -> bytes:
+    """A pupil record of ``child`` as another school (``sender``) would send it here; with
+    ``contacts``, naming those parents and carers instead of the child's own."""
     transfer = RecordTransfer(
         student=child, school_name="Riverside", starts_on=timezone.localdate(), prepared_by=by
     )
     transfer.pk = __import__("uuid").uuid4()
     content = pupil_record.build(transfer, sender=sender, pdf=b"%PDF-1.4 readable")
     content["child"].update(child_changes)
+    if contacts is not None:
+        content["contacts"] = contacts
     return envelope.seal_to_school(
         payload.encode(content),
         transfer_id=content["transfer_id"],
@@ -188,9 +192,10 @@ def test_a_joiner_s_record_lands_in_their_record_marked_as_received(
     assert grade.result == "27/30"
     note = ProgressNote.objects.get(student=child)
     assert note.text == "Received from Northgate School: Writes longer stories now."
-    link = ParentLink.objects.get(student=child)
-    assert link.parental_responsibility and link.parent.email == "parent@school.test"
-    assert imported.contacts.applied
+    # The parents the file names are listed to check with the family, never linked from it.
+    assert not ParentLink.objects.filter(student=child).exists()
+    [contact] = imported.contacts_to_check
+    assert contact["email"] == "parent@school.test" and contact["parental_responsibility"]
     assert "1 section" not in " ".join(imported.landed)  # four sections
     assert imported.landed[0] == "4 sections of the record"
     receipt = json.loads(imported.receipt)
@@ -210,6 +215,94 @@ def test_a_joiner_s_record_lands_in_their_record_marked_as_received(
     with pytest.raises(envelope.Refused, match="already been imported"):
         receiving.import_file(data, kinds=(envelope.PUPIL_RECORD,))
     assert Grade.objects.filter(student=child).count() == 1
+
+
+def _contact(**changes) -> dict:
+    return {
+        "first_name": "Eve",
+        "last_name": "Stranger",
+        "email": "eve@elsewhere.example",
+        "phone": "07999 666666",
+        "relationship": "father",
+        "relationship_label": "Father",
+        "parental_responsibility": True,
+        "contact_priority": 1,
+        **changes,
+    }
+
+
+def test_a_file_gives_no_one_the_portal_nor_takes_it_from_a_parent_here(
+    child_with_record, office, parent
+):
+    """The chain an attacker tried: a file from a school we exchange with names the mother
+    first without parental responsibility (so nobody with it is left to be told), then a
+    stranger's address with it; a password reset would then set that address's first password
+    and open the child in the portal. A file links nobody and changes no one here."""
+    northgate = school()
+    record_partner(northgate)
+    parent.phone = "01632 960 000"
+    parent.save()
+    before = ParentLink.objects.get(student=child_with_record)
+    mother = _contact(
+        first_name=parent.first_name,
+        last_name=parent.last_name,
+        email=parent.email,
+        relationship="other",
+        parental_responsibility=False,
+        contact_priority=20,
+    )
+    data = _sealed_record_from(northgate, child_with_record, office, contacts=[mother, _contact()])
+    people = get_user_model().objects.count()
+    imported = receiving.import_file(data, by=office, kinds=(envelope.PUPIL_RECORD,))
+    assert not imported.created_child
+    assert get_user_model().objects.count() == people  # no account made for the address
+    [link] = ParentLink.objects.filter(student=child_with_record)
+    assert (link.pk, link.parental_responsibility, link.relationship) == (
+        before.pk,
+        True,
+        before.relationship,
+    )
+    assert link.contact_priority == before.contact_priority
+    parent.refresh_from_db()
+    assert parent.phone == "01632 960 000"
+    assert [c["email"] for c in imported.contacts_to_check] == [
+        parent.email,
+        "eve@elsewhere.example",
+    ]
+
+
+def test_the_contacts_a_file_names_are_listed_to_check_and_stay_on_its_page(
+    client, office, child_with_record
+):
+    northgate = school()
+    record_partner(northgate)
+    data = _sealed_record_from(northgate, child_with_record, office, contacts=[_contact()])
+    sign_in(client, office, verified=True)
+    imported = client.post(
+        reverse("transfers:records_import"), {"file": SimpleUploadedFile("record.json", data)}
+    ).content.decode()
+    said = "Eve Stranger – Father, with parental responsibility, 07999 666666"
+    assert said in imported and "None of them was added" in imported
+    received = ReceivedRecord.objects.get()
+    home = client.get(reverse("transfers:records_home")).content.decode()
+    page_url = reverse("transfers:received_record", kwargs={"pk": received.pk})
+    assert page_url in home
+    looks = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+    page = client.get(page_url).content.decode()
+    assert said in page and "None of them was added" in page
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == looks + 1
+
+
+@pytest.mark.parametrize("who", ["dsl", "teacher", "parent", "governor"])
+def test_nobody_else_opens_a_received_record(client, request, who, office, child_with_record):
+    northgate = school()
+    record_partner(northgate)
+    data = _sealed_record_from(northgate, child_with_record, office, contacts=[_contact()])
+    receiving.import_file(data, by=office, kinds=(envelope.PUPIL_RECORD,))
+    received = ReceivedRecord.objects.get()
+    sign_in(client, request.getfixturevalue(who), verified=True)
+    url = reverse("transfers:received_record", kwargs={"pk": received.pk})
+    assert client.get(url).status_code == 404
 
 
 def test_what_this_school_recorded_is_never_overwritten(child_with_record, office):

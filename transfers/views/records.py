@@ -207,6 +207,18 @@ def import_page(request):
 
 
 @access.requires(may_move_records, **DOOR)
+def received_page(request, pk):
+    """A record imported here: where it came from, the parents and carers its file names for
+    the office to check with the family (never added from the file), and its receipt."""
+    received = access.open_object(request, ReceivedRecord.objects.all(), RECORD, pk=pk)
+    return render(
+        request,
+        "transfers/records/received.html",
+        {"received": received, "contacts_to_check": (received.content or {}).get("contacts", [])},
+    )
+
+
+@access.requires(may_move_records, **DOOR)
 def receipt(request, pk):
     """The signed receipt of a record imported here, for the sending school to record."""
     received = access.open_object(

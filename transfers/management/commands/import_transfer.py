@@ -65,5 +65,16 @@ class Command(BaseCommand):
         )
         if imported.landed:
             self.stdout.write(f"Added to the child's record: {', '.join(imported.landed)}.")
-        if imported.contacts is not None:
-            self.stdout.write("Parents and carers: " + "\n".join(imported.contacts.lines()))
+        if imported.contacts_to_check:
+            self.stdout.write(
+                "Parents and carers named in the file (none was added: check each one with the "
+                "family, then add them as for any child):"
+            )
+            for contact in imported.contacts_to_check:
+                responsibility = (
+                    ", parental responsibility" if contact["parental_responsibility"] else ""
+                )
+                self.stdout.write(
+                    f"  {contact['first_name']} {contact['last_name']} "
+                    f"({contact['relationship']}{responsibility}) {contact['email']}".rstrip()
+                )
