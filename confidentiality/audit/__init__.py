@@ -24,6 +24,7 @@ from django.db.models.signals import m2m_changed, pre_save
 
 from confidentiality.crypto.blind_index import blind_ref
 from confidentiality.crypto.fields import encrypted_field_names
+from confidentiality.secret_paths import masked_path_of
 
 from .looks import log_look
 
@@ -192,12 +193,12 @@ def record_access(
     if key in done:
         return None
     done.add(key)
-    data = {"how": how, "subject": entry_subject_key(obj), "path": request.path[:200]}
+    data = {"how": how, "subject": entry_subject_key(obj), "path": masked_path_of(request)[:200]}
     named = {}
     if blind:
         ref = "#" + blind_ref(obj, BLIND_SUBJECT)
         data["subject"] = subject_key(obj, blind=True)
-        data["path"] = request.path.replace(str(obj.pk), ref)[:200]
+        data["path"] = masked_path_of(request).replace(str(obj.pk), ref)[:200]
         named = {
             "object_pk": ref,
             "object_id": None,

@@ -16,11 +16,13 @@ from confidentiality.secret_paths import HIDDEN, masked
 TOKEN = "c3k9p2-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 RESET = reverse("password_reset_confirm", kwargs={"uidb64": "MTIz", "token": TOKEN})
 CONFIRM = reverse("change_email_confirm", kwargs={"token": TOKEN})
+COLLECT = reverse("transfers:collect", kwargs={"token": TOKEN})
 
 
 def test_the_secret_parts_of_a_path_are_hidden():
     assert masked(RESET) == f"/accounts/password-reset/{HIDDEN}/{HIDDEN}/"
     assert masked(CONFIRM) == f"/accounts/email/confirm/{HIDDEN}/"
+    assert masked(COLLECT) == f"/transfers/collect/{HIDDEN}/"
     # Every other page, known or not, keeps its path.
     assert masked("/accounts/password-reset/") == "/accounts/password-reset/"
     assert masked("/safeguarding/") == "/safeguarding/"
@@ -28,7 +30,7 @@ def test_the_secret_parts_of_a_path_are_hidden():
     assert masked(None) is None
 
 
-@pytest.mark.parametrize("path", [RESET, CONFIRM])
+@pytest.mark.parametrize("path", [RESET, CONFIRM, COLLECT])
 def test_the_json_log_line_of_a_request_with_a_token_hides_it(path):
     request = RequestFactory().get(path)
     request.request_id = "req-0000-secret-path"
@@ -57,5 +59,6 @@ def test_gunicorns_access_log_hides_the_token():
 def test_nginx_logs_the_masked_path_and_sets_its_own_request_id():
     text = (Path(__file__).parents[2] / "deploy" / "nginx.conf").read_text()
     assert "map $uri $logged_uri" in text
+    assert "~^/transfers/collect/[^/]+/$" in text
     assert '"$request_method $logged_uri"' in text
     assert "proxy_set_header X-Request-ID $request_id;" in text

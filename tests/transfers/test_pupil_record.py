@@ -461,3 +461,6 @@ def test_a_school_without_the_software_collects_the_record_by_link(client, child
     assert content["child"]["last_name"] == "Moss" and "chronology" not in content
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("-pk").first()
     assert entry.additional_data["how"] == "record-collected"
+    # The link's token is one of its two secrets: never written to the trail.
+    assert entry.additional_data["path"] == "/transfers/collect/hidden/"
+    assert prepared.link_token not in str(entry.additional_data)
