@@ -399,12 +399,18 @@ def make_receipt(
     return json.dumps(receipt, indent=1, sort_keys=True).encode()
 
 
+_RECEIPT_TEXT = ("kind", "transfer_id", "received_at", "sender_fingerprint", "file_sha256")
+
+
 def read_receipt(data: bytes) -> dict:
     try:
         receipt = json.loads(data)
         if receipt.get("format") != RECEIPT_FORMAT:
             raise ValueError
-    except (ValueError, UnicodeDecodeError, AttributeError) as error:
+        # Every field a receipt is read by is text: anything else is no receipt of ours.
+        if not all(isinstance(receipt.get(name, ""), str) for name in _RECEIPT_TEXT):
+            raise ValueError
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError) as error:
         raise Refused("This is not a receipt for a file this school sent.") from error
     if receipt.get("version") != RECEIPT_VERSION:
         raise Refused(

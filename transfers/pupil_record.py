@@ -181,10 +181,13 @@ def decode(data: bytes) -> dict:
     """The payload of an opened envelope, checked against the published schema (``Refused``)."""
     import jsonschema
 
+    from .payload import format_checker
+
     try:
         payload = json.loads(data)
-        jsonschema.validate(payload, schema())
-    except (ValueError, UnicodeDecodeError, jsonschema.ValidationError) as error:
+        # Dates checked as dates (a grade of 30 February must be refused here, not fail later).
+        jsonschema.validate(payload, schema(), format_checker=format_checker())
+    except (ValueError, UnicodeDecodeError, RecursionError, jsonschema.ValidationError) as error:
         raise envelope.Refused(
             "The file opened, but what it holds does not follow the published format of a pupil "
             f"record (version {PAYLOAD_VERSION}). Nothing was imported. Ask the sending school "

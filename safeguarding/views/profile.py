@@ -62,7 +62,9 @@ def add_status(request, pk):
         status = form.status(student, request.user) if form.is_valid() else None
         if status is not None:
             status.save()
-            messages.success(request, f"{status.label} recorded for {student}.")
+            # Not naming the child: a message waits in the session (a database table) until
+            # the next page, and a child's name beside a plan must not sit there in plain.
+            messages.success(request, f"{status.label} recorded.")
             return redirect(profile_url(student, "#statuses"))
     else:
         kind = request.GET.get("kind", "")

@@ -146,6 +146,12 @@ def test_recording_a_status_then_ending_it(client):
     assert response.status_code == 302
     status = SafeguardingStatus.objects.about(child).get()
     assert status.kind == "cin" and status.recorded_by.username == "dsl"
+    # The message waiting for the next page sits in the session's table: it never names the
+    # child beside their status.
+    from django.contrib.sessions.models import Session
+
+    waiting = Session.objects.get(session_key=client.session.session_key).get_decoded()
+    assert "Child in need recorded." in str(waiting) and child.last_name not in str(waiting)
     end = reverse("safeguarding:end_status", args=[child.pk, status.pk])
     assert client.post(end, {f"end-{status.pk}-ended_on": today.isoformat()}).status_code == 302
     status.refresh_from_db()

@@ -464,3 +464,57 @@ def test_a_school_without_the_software_collects_the_record_by_link(client, child
     # The link's token is one of its two secrets: never written to the trail.
     assert entry.additional_data["path"] == "/transfers/collect/hidden/"
     assert prepared.link_token not in str(entry.additional_data)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"format": "school-transfer-receipt", "version": 1, "kind": []}',
+        b'{"format": "school-transfer-receipt", "version": 1, "transfer_id": {"a": 1}}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_a_malformed_receipt_is_refused_with_a_message(client, child_with_record, office, body):
+    partner = record_partner(school("Hillside", "1"))
+    transfer = _prepared(child_with_record, office, partner).transfer
+    sign_in(client, office, verified=True)
+    response = client.post(
+        reverse("transfers:record_enter_receipt", kwargs={"pk": transfer.pk}),
+        {"receipt": SimpleUploadedFile("receipt.json", body)},
+    )
+    assert response.status_code == 400
+    assert "This is not a receipt for a file this school sent." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == RecordTransfer.Status.PREPARED
+
+
+def test_a_record_with_a_date_that_is_not_real_is_refused_and_imports_nothing(
+    client, office, child_with_record
+):
+    northgate = school()
+    record_partner(northgate)
+    transfer = RecordTransfer(
+        student=child_with_record,
+        school_name="Riverside",
+        starts_on=timezone.localdate(),
+        prepared_by=office,
+    )
+    transfer.pk = __import__("uuid").uuid4()
+    content = pupil_record.build(transfer, sender=northgate, pdf=b"%PDF-1.4 readable")
+    content["grades"][0]["assessed_on"] = "2024-02-30"
+    data = envelope.seal_to_school(
+        payload.encode(content),
+        transfer_id=content["transfer_id"],
+        created_at=content["created_at"],
+        sender=northgate,
+        recipient=SchoolKeys.current().identity(),
+        kind=envelope.PUPIL_RECORD,
+    )
+    grades = Grade.objects.count()
+    sign_in(client, office, verified=True)
+    response = client.post(
+        reverse("transfers:records_import"), {"file": SimpleUploadedFile("record.json", data)}
+    )
+    assert response.status_code == 400
+    assert "does not follow the published format" in response.content.decode()
+    assert Grade.objects.count() == grades and not ReceivedRecord.objects.exists()

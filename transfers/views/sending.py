@@ -87,8 +87,9 @@ def prepare(request):
         if not prepared.passphrase:
             messages.success(
                 request,
-                f"{child}'s file is ready for {prepared.transfer.school_name}: download it and "
-                "send it to their DSL, then mark it as sent.",
+                # Not naming the child: the message waits in the session (a database table).
+                f"The file is ready for {prepared.transfer.school_name}: download it and send it "
+                "to their DSL, then mark it as sent.",
             )
             return redirect("transfers:transfer", pk=prepared.transfer.pk)
         link = sending.collect_link(prepared.link_token)
