@@ -90,7 +90,12 @@ def import_file(data: bytes, by=None, kinds=envelope.KINDS) -> Imported:
     landed, contacts = (), ()
     try:
         with transaction.atomic():
-            student, created = _match_or_add(content["child"])
+            # A child-protection file joins a child already on roll: a child added by the DSL
+            # as a file arrives would be marked, in the log a copy of the database holds, as a
+            # child who came with one.
+            student, created = _match_or_add(
+                content["child"], may_add=kind != envelope.CHILD_PROTECTION_FILE
+            )
             received = received_model(
                 transfer_id=sealed["transfer_id"],
                 student=student,
@@ -123,9 +128,10 @@ _ALREADY = (
 )
 
 
-def _match_or_add(child: dict) -> tuple[Student, bool]:
+def _match_or_add(child: dict, may_add: bool = True) -> tuple[Student, bool]:
     """The child on roll with this UPN, if their date of birth and surname agree; a new child
-    when nobody has the UPN. A UPN that belongs to someone else is refused: a DSL must look."""
+    when nobody has the UPN (with ``may_add``; else refused until the office adds them). A UPN
+    that belongs to someone else is refused: a DSL must look."""
     try:  # the schema's format check refuses these first; never a crash if one gets through
         born = date.fromisoformat(child["date_of_birth"])
     except ValueError as error:
@@ -134,6 +140,12 @@ def _match_or_add(child: dict) -> tuple[Student, bool]:
             "Ask the sending school to check it."
         ) from error
     found = Student.objects.filter(upn=child["upn"]).first()
+    if found is None and not may_add:
+        raise envelope.Refused(
+            "The child this file is about is not on roll here yet. Nothing was imported. Ask "
+            "the office to add them (from the school's MIS, or with the pupil record their "
+            "earlier school sends), then import this file again."
+        )
     if found is None:
         student = Student(
             first_name=child["first_name"],

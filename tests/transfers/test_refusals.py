@@ -108,13 +108,24 @@ def test_a_child_whose_details_differ_is_refused(child_with_file, dsl, northgate
     _refused(sealed_file(content, northgate), "date of birth or surname is different")
 
 
-def test_a_child_not_on_roll_is_added(child_with_file, dsl, northgate):
+def test_a_child_not_on_roll_waits_for_the_office_to_add_them(child_with_file, dsl, northgate):
+    """A child-protection file joins a child already on roll: were the DSL's import to add the
+    child, the log a copy of the database holds would mark them as one who came with a file."""
     content = content_for(child_with_file, dsl, northgate)
     content["child"]["upn"] = "Z999999999999"
-    imported = receiving.import_file(sealed_file(content, northgate))
-    assert imported.created_child
-    added = Student.objects.get(upn="Z999999999999")
-    assert (added.first_name, added.date_of_birth) == ("Ada", child_with_file.date_of_birth)
+    data = sealed_file(content, northgate)
+    _refused(data, "not on roll here yet")
+    assert not Student.objects.filter(upn="Z999999999999").exists()
+    Student.objects.create(  # the office adds the child
+        first_name="Ada",
+        last_name=child_with_file.last_name,
+        year_group=child_with_file.year_group,
+        upn="Z999999999999",
+        date_of_birth=child_with_file.date_of_birth,
+    )
+    imported = receiving.import_file(data)
+    assert not imported.created_child
+    assert imported.received.student.upn == "Z999999999999"
 
 
 def test_not_a_transfer_file_at_all_is_refused():

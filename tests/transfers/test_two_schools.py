@@ -16,6 +16,13 @@ from .conftest import ATTACHMENT
 
 pytestmark = pytest.mark.django_db
 
+HILLSIDE_ADDS_THE_CHILD = """
+import datetime, json
+Student.objects.create(first_name="Ada", last_name="Moss", year_group=3, upn="A123456789012",
+                       date_of_birth=datetime.date.fromisoformat("{born}"))
+print(json.dumps(True))
+"""
+
 HILLSIDE_CHRONOLOGY = """
 import json
 from safeguarding import chronology
@@ -66,6 +73,11 @@ def test_a_file_goes_to_another_school_whole_and_its_receipt_comes_back(
     assert b"Moss" not in sealed.read_bytes() and b"no food" not in sealed.read_bytes()
     sending.mark_sent(transfer)
 
+    # The office at Hillside has the child on roll (a child-protection file joins a child on
+    # roll; it never adds one).
+    other_school.python(
+        HILLSIDE_ADDS_THE_CHILD.replace("{born}", child_with_file.date_of_birth.isoformat())
+    )
     receipt = tmp_path / "receipt.json"
     result = other_school.manage("import_transfer", str(sealed), "--receipt", str(receipt))
     assert "Imported the child-protection file from" in result.stdout
