@@ -48,23 +48,28 @@ def count_all(querysets: dict) -> dict:
     for name, queryset in querysets.items():
         by_database.setdefault(queryset.db, []).append((name, queryset))
     for alias, named in by_database.items():
-        parts, params = [], []
+        # Each distinct question once: two panels often count the same thing (the classes a
+        # person teaches), and the database would plan and answer it twice.
+        parts, params, column_of, columns = [], [], {}, []
         for _, queryset in named:
             if isinstance(queryset, First):
                 part, part_params = queryset.part()
+            elif queryset.query.is_empty():
+                part, part_params = "0", ()
+            else:
+                sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+                # Django's own compiled SQL, every value a parameter: nothing is written into it.
+                part = f"(SELECT COUNT(*) FROM ({sql}) counted)"  # noqa: S608
+            asked = (part, repr(tuple(part_params)))
+            if asked not in column_of:
+                column_of[asked] = len(parts)
                 parts.append(part)
                 params.extend(part_params)
-                continue
-            if queryset.query.is_empty():
-                parts.append("0")
-                continue
-            sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
-            # Django's own compiled SQL, every value a parameter: nothing is written into it.
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
-            params.extend(part_params)
+            columns.append(column_of[asked])
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
             row = cursor.fetchone()
-        for (name, queryset), n in zip(named, row, strict=True):
+        for (name, queryset), column in zip(named, columns, strict=True):
+            n = row[column]
             counts[name] = queryset.value(n) if isinstance(queryset, First) else int(n)
     return counts
