@@ -200,6 +200,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Idle sessions expire: a request pushes the expiry on (at most once a minute,
 # confidentiality.idle_clock), so only inactivity ends a session.
 SESSION_COOKIE_AGE = env.integer("SESSION_IDLE_MINUTES", 30) * 60
+# Kept in the database sealed with the field keys (the messages waiting for the next page).
+SESSION_ENGINE = "confidentiality.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -150,7 +150,10 @@ def test_recording_a_status_then_ending_it(client):
     # child beside their status.
     from django.contrib.sessions.models import Session
 
-    waiting = Session.objects.get(session_key=client.session.session_key).get_decoded()
+    from confidentiality.sessions import SessionStore
+
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    waiting = SessionStore().decode(stored)
     assert "Child in need recorded." in str(waiting) and child.last_name not in str(waiting)
     end = reverse("safeguarding:end_status", args=[child.pk, status.pk])
     assert client.post(end, {f"end-{status.pk}-ended_on": today.isoformat()}).status_code == 302
