@@ -151,9 +151,10 @@ def test_each_file_is_imported_only_at_its_own_desk(child_with_file, child_with_
     assert not ReceivedRecord.objects.exists() and not ReceivedTransfer.objects.exists()
 
 
-def _sealed_record_from(sender, child, by, contacts=None, **child_changes) -> bytes:
+def _sealed_record_from(sender, child, by, contacts=None, change=None, **child_changes) -> bytes:
     """A pupil record of ``child`` as another school (``sender``) would send it here; with
-    ``contacts``, naming those parents and carers instead of the child's own."""
+    ``contacts``, naming those parents and carers instead of the child's own; ``change(content)``
+    alters anything else before it is sealed."""
     transfer = RecordTransfer(
         student=child, school_name="Riverside", starts_on=timezone.localdate(), prepared_by=by
     )
@@ -162,6 +163,8 @@ def _sealed_record_from(sender, child, by, contacts=None, **child_changes) -> by
     content["child"].update(child_changes)
     if contacts is not None:
         content["contacts"] = contacts
+    if change is not None:
+        change(content)
     return envelope.seal_to_school(
         payload.encode(content),
         transfer_id=content["transfer_id"],
@@ -493,23 +496,11 @@ def test_a_record_with_a_date_that_is_not_real_is_refused_and_imports_nothing(
 ):
     northgate = school()
     record_partner(northgate)
-    transfer = RecordTransfer(
-        student=child_with_record,
-        school_name="Riverside",
-        starts_on=timezone.localdate(),
-        prepared_by=office,
-    )
-    transfer.pk = __import__("uuid").uuid4()
-    content = pupil_record.build(transfer, sender=northgate, pdf=b"%PDF-1.4 readable")
-    content["grades"][0]["assessed_on"] = "2024-02-30"
-    data = envelope.seal_to_school(
-        payload.encode(content),
-        transfer_id=content["transfer_id"],
-        created_at=content["created_at"],
-        sender=northgate,
-        recipient=SchoolKeys.current().identity(),
-        kind=envelope.PUPIL_RECORD,
-    )
+
+    def impossible_date(content):
+        content["grades"][0]["assessed_on"] = "2024-02-30"
+
+    data = _sealed_record_from(northgate, child_with_record, office, change=impossible_date)
     grades = Grade.objects.count()
     sign_in(client, office, verified=True)
     response = client.post(
