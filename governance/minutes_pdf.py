@@ -11,10 +11,10 @@ from io import BytesIO
 from django.conf import settings
 from django.utils.translation import to_locale
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from confidentiality import pdf_fonts
 from confidentiality.pdf_text import cut_at_spaces, paragraph
 
 from .publication import PublishedMinutes
@@ -38,7 +38,7 @@ def render(minutes: PublishedMinutes) -> bytes:
 
     def on_page(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(pdf_fonts.REGULAR, 8)
         canvas.drawString(15 * mm, 10 * mm, footer[:120])
         canvas.drawRightString(195 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
@@ -58,7 +58,7 @@ def render(minutes: PublishedMinutes) -> bytes:
         author=school,
         subject=f"Public minutes, {minutes.held}",
     )
-    styles = getSampleStyleSheet()
+    styles = pdf_fonts.sample_styles()
     body = styles["BodyText"]
     story = [
         _para(school, styles["Normal"]),

@@ -27,7 +27,6 @@ from django.utils import timezone
 from reportlab.graphics.shapes import Circle, Drawing, Ellipse, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -43,6 +42,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
+from confidentiality import pdf_fonts
 from confidentiality.forms.people import person_label
 from confidentiality.pdf_text import clean as _clean
 from confidentiality.pdf_text import cut_at_spaces, paragraph
@@ -210,20 +210,20 @@ def _page_canvas(header: str, footer: str):
             self.saveState()
             self.setFillColor(colors.black)
             top = PAGE_HEIGHT - 9 * mm
-            self.setFont("Helvetica-Bold", 9)
+            self.setFont(pdf_fonts.BOLD, 9)
             self.drawString(MARGIN, top, "CONFIDENTIAL")
-            text, size = _fitted(header, "Helvetica", 8, FRAME_WIDTH - 30 * mm)
-            self.setFont("Helvetica", size)
+            text, size = _fitted(header, pdf_fonts.REGULAR, 8, FRAME_WIDTH - 30 * mm)
+            self.setFont(pdf_fonts.REGULAR, size)
             self.drawRightString(PAGE_WIDTH - MARGIN, top, text)
             self.setStrokeColor(GRID)
             self.line(MARGIN, top - 2 * mm, PAGE_WIDTH - MARGIN, top - 2 * mm)
             self.line(MARGIN, 14 * mm, PAGE_WIDTH - MARGIN, 14 * mm)
-            self.setFont("Helvetica-Bold", 8)
+            self.setFont(pdf_fonts.BOLD, 8)
             self.drawString(MARGIN, 10 * mm, "CONFIDENTIAL")
-            text, size = _fitted(footer, "Helvetica", 7.5, FRAME_WIDTH - 50 * mm)
-            self.setFont("Helvetica", size)
+            text, size = _fitted(footer, pdf_fonts.REGULAR, 7.5, FRAME_WIDTH - 50 * mm)
+            self.setFont(pdf_fonts.REGULAR, size)
             self.drawString(MARGIN + 22 * mm, 10 * mm, text)
-            self.setFont("Helvetica", 8)
+            self.setFont(pdf_fonts.REGULAR, 8)
             self.drawRightString(
                 PAGE_WIDTH - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}"
             )
@@ -509,7 +509,9 @@ def _outline_drawing(marks) -> Drawing:
             drawing.add(Rect(left, top - b * scale, a * scale, b * scale, strokeWidth=0.6, **style))
     for x, words in ((100, "Front (facing you)"), (300, "Back")):
         cx, cy = at(x, 281)
-        drawing.add(String(cx, cy, words, fontName="Helvetica", fontSize=7, textAnchor="middle"))
+        drawing.add(
+            String(cx, cy, words, fontName=pdf_fonts.REGULAR, fontSize=7, textAnchor="middle")
+        )
     by_region: dict = {}
     for number, mark in marks:
         if mark.get("region") in SHAPES:
@@ -523,7 +525,7 @@ def _outline_drawing(marks) -> Drawing:
                     cx,
                     cy - 2.2,
                     str(number),
-                    fontName="Helvetica-Bold",
+                    fontName=pdf_fonts.BOLD,
                     fontSize=6 if number < 10 else 5,
                     fillColor=colors.white,
                     textAnchor="middle",
@@ -593,7 +595,7 @@ def _body_maps(bounded, note_limit: int, styles, small) -> list:
 
 def _styles():
     """ReportLab's sample styles, tightened so that the cover fits on one page."""
-    styles = getSampleStyleSheet()
+    styles = pdf_fonts.sample_styles()
     styles["Title"].fontSize, styles["Title"].leading = 16, 20
     styles["Title"].spaceAfter = 4
     styles["Heading1"].fontSize, styles["Heading1"].leading = 14, 17

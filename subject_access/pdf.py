@@ -17,10 +17,10 @@ from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
+from confidentiality import pdf_fonts
 from confidentiality.pdf_text import cut_at_spaces, paragraph
 
 from . import case_file
@@ -51,7 +51,7 @@ def _footer(canvas, doc):
     canvas.saveState()
     canvas.setStrokeColor(RULE)
     canvas.line(MARGIN, 14 * mm, PAGE_WIDTH - MARGIN, 14 * mm)
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(pdf_fonts.REGULAR, 8)
     canvas.drawString(MARGIN, 10 * mm, f"{_school()}: answer to a subject-access request")
     canvas.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, f"Page {doc.page}")
     canvas.restoreState()
@@ -59,7 +59,7 @@ def _footer(canvas, doc):
 
 def render(request_obj) -> bytes:
     """The requester's copy: every item sent, redacted; nothing withheld."""
-    styles = getSampleStyleSheet()
+    styles = pdf_fonts.sample_styles()
     body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=9)
     student = request_obj.student
     items = [i for i in case_file.items_of(request_obj) if i.included]

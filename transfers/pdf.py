@@ -8,10 +8,10 @@ from datetime import datetime
 from io import BytesIO
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from confidentiality import pdf_fonts
 from confidentiality.pdf_text import cut_at_spaces, paragraph
 
 CHUNK = 1_200
@@ -28,7 +28,7 @@ def _when(text: str) -> str:
 def _footer(words: str):
     def draw(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(pdf_fonts.REGULAR, 8)
         canvas.drawString(MARGIN, 8 * mm, f"CONFIDENTIAL: {words}. Page {canvas.getPageNumber()}")
         canvas.restoreState()
 
@@ -56,7 +56,7 @@ def _child_name(child: dict) -> str:
 
 def render(payload: dict) -> bytes:
     """The PDF of ``payload`` (without its own readable copy, which it becomes)."""
-    styles = getSampleStyleSheet()
+    styles = pdf_fonts.sample_styles()
     body, heading = styles["Normal"], styles["Heading3"]
     child = payload["child"]
     story = [
@@ -114,7 +114,7 @@ def _texts(story, text: str, style) -> None:
 def render_record(payload: dict) -> bytes:
     """The PDF of a pupil record's ``payload``: every section, contact, grade, progress note,
     piece of work and consent the JSON holds, in the same order."""
-    styles = getSampleStyleSheet()
+    styles = pdf_fonts.sample_styles()
     body, heading, h2 = styles["Normal"], styles["Heading3"], styles["Heading2"]
     child = payload["child"]
     story = [
