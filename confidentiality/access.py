@@ -369,15 +369,14 @@ def _granted_codenames(user, obj) -> set[str]:
 
     def granted(model, who):
         table = quote(model._meta.db_table)
-        column = model._meta.get_field
         return (
             f"SELECT {permissions}.{quote('codename')} FROM {table} INNER JOIN {permissions} "  # noqa: S608
-            f"ON {permissions}.{quote('id')} = {table}.{quote(column('permission').column)} "
-            f"WHERE {table}.{quote(column('content_object').column)} = %s AND {who}"
+            f"ON {permissions}.{quote('id')} = {table}.{_column(quote, model, 'permission')} "
+            f"WHERE {table}.{_column(quote, model, 'content_object')} = %s AND {who}"
         )
 
-    mine = f"{quote(by_user._meta.get_field('user').column)} = %s"
-    theirs = f"{quote(by_group._meta.get_field('group').column)} IN {_their_groups(quote)}"
+    mine = f"{_column(quote, by_user, 'user')} = %s"
+    theirs = f"{_column(quote, by_group, 'group')} IN {_their_groups(quote)}"
     with db.cursor() as cursor:
         cursor.execute(
             f"{granted(by_user, mine)} UNION ALL {granted(by_group, theirs)}",
@@ -501,7 +500,7 @@ def _granted_keys(by_user, by_group, user_id: int, ids: list[int], db) -> tuple[
     quote = db.ops.quote_name
 
     def column(model, name):
-        return quote(model._meta.get_field(name).column)
+        return _column(quote, model, name)
 
     marks = ", ".join(["%s"] * len(ids))
     sql = (
@@ -515,11 +514,16 @@ def _granted_keys(by_user, by_group, user_id: int, ids: list[int], db) -> tuple[
     return sql, [user_id, *ids, *ids, user_id]
 
 
+def _column(quote, model, name: str) -> str:
+    """The quoted column of ``model``'s field ``name``."""
+    return quote(model._meta.get_field(name).column)
+
+
 def _their_groups(quote) -> str:
     """The person's groups (the person a parameter), as a subquery of their memberships."""
-    memberships = get_user_model().groups.through._meta
-    group, user = (quote(memberships.get_field(name).column) for name in ("group", "user"))
-    return f"(SELECT {group} FROM {quote(memberships.db_table)} WHERE {user} = %s)"  # noqa: S608
+    memberships = get_user_model().groups.through
+    group, user = (_column(quote, memberships, name) for name in ("group", "user"))
+    return f"(SELECT {group} FROM {quote(memberships._meta.db_table)} WHERE {user} = %s)"  # noqa: S608
 
 
 # The id of each object permission, per database: made once by the migrations, never renamed,
