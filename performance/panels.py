@@ -29,7 +29,7 @@ def waiting_for_you(request):
     if not any((yield dict(zip(KINDS, might_be_waiting(request.user), strict=True))).values()):
         return None  # nothing of the kind exists, let alone anything this person may open
     observations, files, reviews = waiting_querysets(request)
-    counts = yield {"observations": observations, "files": files, "reviews": reviews}
+    counts = yield dict(zip(KINDS, (observations, files, reviews), strict=True))
     count = sum(counts.values())
     if not count:
         return None

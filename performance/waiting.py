@@ -37,32 +37,33 @@ def might_be_waiting(user) -> tuple:
     ``waiting_querysets``: cheap to build, and for most staff all empty. Counted first, never
     shown, so that the door's narrowing (a dozen subqueries of grants and relations) is built
     only for the few people who have something waiting."""
-    today = timezone.localdate()
-    running = Delegation.objects.running_on(today).filter(reviewer=user)
     return (
-        Observation.objects.filter(observer=user, submitted_at__isnull=True),
-        PerformanceFile.objects.filter(pk__in=running.values("file")),
+        _drafts_of(user),
+        PerformanceFile.objects.filter(pk__in=_delegations_to(user).values("file")),
         ReviewMeeting.objects.filter(file__subject=user, signed_off_at__isnull=True),
     )
+
+
+def _drafts_of(user):
+    return Observation.objects.filter(observer=user, submitted_at__isnull=True)
+
+
+def _delegations_to(user):
+    return Delegation.objects.running_on(timezone.localdate()).filter(reviewer=user)
 
 
 def waiting_querysets(request) -> tuple:
     """The three lists of ``waiting_for`` before they are read (the dashboard counts them first
     and reads only those that have anything)."""
     user = request.user
-    today = timezone.localdate()
-    running = Delegation.objects.running_on(today).filter(reviewer=user)
+    running = _delegations_to(user)
     files = PerformanceFile.objects.filter(pk__in=running.values("file")).annotate(
         until=Subquery(running.filter(file=OuterRef("pk")).values("ends_on")[:1])
     )
     own = access.visible(request, PerformanceFile.objects.filter(subject=user), policy.COMMENT)
     return (
         access.visible(
-            request,
-            Observation.objects.select_related("file__subject").filter(
-                observer=user, submitted_at__isnull=True
-            ),
-            policy.OBSERVATION_RECORD,
+            request, _drafts_of(user).select_related("file__subject"), policy.OBSERVATION_RECORD
         ).order_by("planned_for", "created_at"),
         access.visible(request, files.select_related("subject", "cycle"), policy.REVIEW),
         ReviewMeeting.objects.filter(
