@@ -22,11 +22,7 @@ def masked(path: str | None) -> str | None:
         match = resolve(path)
     except Resolver404:
         return path
-    if match.view_name not in SECRET_ROUTES:
-        return path
-    return reverse(
-        match.view_name, args=[HIDDEN] * len(match.args), kwargs=dict.fromkeys(match.kwargs, HIDDEN)
-    )
+    return _hidden(match, path)
 
 
 def masked_path_of(request) -> str:
@@ -35,8 +31,13 @@ def masked_path_of(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return masked(request.path)
+    return _hidden(match, request.path)
+
+
+def _hidden(match, path: str) -> str:
+    """``path`` (served by ``match``) with a secret page's arguments replaced."""
     if match.view_name not in SECRET_ROUTES:
-        return request.path
+        return path
     return reverse(
         match.view_name, args=[HIDDEN] * len(match.args), kwargs=dict.fromkeys(match.kwargs, HIDDEN)
     )
